@@ -1,0 +1,24 @@
+# Thin targets: each one calls a script or pytest.
+PYTHON ?= python3
+PIP ?= $(PYTHON) -m pip
+
+.PHONY: demo test bench fuzz install-test install-demo
+
+install-test:
+	$(PIP) install -q -e ".[test]"
+
+install-demo:
+	bash scripts/install_demo.sh
+
+demo: install-demo
+	$(PYTHON) examples/mnist.py
+
+test: install-test
+	$(PYTHON) -m pytest
+
+bench:
+	$(PIP) install -q -e .
+	$(PYTHON) benchmarks/bench.py
+
+fuzz: install-test
+	TENSORGRAPH_FUZZ_EXAMPLES=2000 $(PYTHON) -m pytest tests/test_fuzz.py -q

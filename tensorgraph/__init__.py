@@ -1,0 +1,127 @@
+"""tensorgraph: a computation-graph engine with tensor autograd, on numpy.
+
+Script it like PyTorch::
+
+    import tensorgraph as tg
+    x = tg.randn(4, 3, requires_grad=True)
+    loss = (x.tanh() ** 2).mean()
+    loss.backward()
+    x.grad          # d loss / d x
+"""
+
+from . import autograd, ops, testing
+from ._dtype import (
+    bool_, double, float, float16, float32, float64, get_default_dtype, half, int, int8,
+    int16, int32, int64, long, set_default_dtype, uint8,
+)
+from .autograd import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
+from .creation import (
+    arange, eye, from_numpy, full, full_like, linspace, ones, ones_like, rand, randint,
+    randn, randperm, zeros, zeros_like,
+)
+from .random import manual_seed
+from .tensor import Tensor, cat, matmul, stack, tensor, where
+
+bool = bool_  # noqa: A001  (torch.bool)
+
+
+def exp(x: Tensor) -> Tensor:
+    return x.exp()
+
+
+def log(x: Tensor) -> Tensor:
+    return x.log()
+
+
+def sqrt(x: Tensor) -> Tensor:
+    return x.sqrt()
+
+
+def abs(x: Tensor) -> Tensor:  # noqa: A001
+    return x.abs()
+
+
+def sigmoid(x: Tensor) -> Tensor:
+    return x.sigmoid()
+
+
+def tanh(x: Tensor) -> Tensor:
+    return x.tanh()
+
+
+def relu(x: Tensor) -> Tensor:
+    return x.relu()
+
+
+def maximum(a: Tensor, b: Tensor) -> Tensor:
+    return a.maximum(b)
+
+
+def minimum(a: Tensor, b: Tensor) -> Tensor:
+    return a.minimum(b)
+
+
+def clamp(x: Tensor, min=None, max=None) -> Tensor:  # noqa: A002
+    return x.clamp(min, max)
+
+
+clip = clamp
+
+
+def sum(x: Tensor, dim=None, keepdim: bool = False) -> Tensor:  # noqa: A001
+    return x.sum(dim, keepdim)
+
+
+def mean(x: Tensor, dim=None, keepdim: bool = False) -> Tensor:
+    return x.mean(dim, keepdim)
+
+
+def max(x: Tensor, dim=None, keepdim: bool = False):  # noqa: A001
+    return x.max(dim, keepdim)
+
+
+def min(x: Tensor, dim=None, keepdim: bool = False):  # noqa: A001
+    return x.min(dim, keepdim)
+
+
+def argmax(x: Tensor, dim=None, keepdim: bool = False) -> Tensor:
+    return x.argmax(dim, keepdim)
+
+
+def reshape(x: Tensor, shape) -> Tensor:
+    return x.reshape(shape)
+
+
+def flatten(x: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
+    return x.flatten(start_dim, end_dim)
+
+
+def transpose(x: Tensor, dim0: int, dim1: int) -> Tensor:
+    return x.transpose(dim0, dim1)
+
+
+def permute(x: Tensor, dims) -> Tensor:
+    return x.permute(*dims)
+
+
+def unsqueeze(x: Tensor, dim: int) -> Tensor:
+    return x.unsqueeze(dim)
+
+
+def squeeze(x: Tensor, dim=None) -> Tensor:
+    return x.squeeze(dim)
+
+
+def var(x: Tensor, dim=None, keepdim: bool = False, unbiased: bool = True) -> Tensor:
+    return x.var(dim, keepdim, unbiased=unbiased)
+
+
+def std(x: Tensor, dim=None, keepdim: bool = False, unbiased: bool = True) -> Tensor:
+    return x.std(dim, keepdim, unbiased=unbiased)
+
+
+def is_tensor(x: object) -> bool:
+    return isinstance(x, Tensor)
+
+
+__version__ = "0.1.0"

@@ -1,0 +1,191 @@
+"""Elementwise primitives. Broadcasting is undone by the engine, not here."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..autograd import Function
+from ._dual import log, where
+
+
+class Add(Function):
+    """y = a + b;  da = g,  db = g"""
+
+    @staticmethod
+    def forward(ctx, a, b):
+        return a + b
+
+    @staticmethod
+    def backward(ctx, g):
+        return g, g
+
+
+class Mul(Function):
+    """y = a * b;  da = g * b,  db = g * a"""
+
+    @staticmethod
+    def forward(ctx, a, b):
+        ctx.save_for_backward(a, b)
+        return a * b
+
+    @staticmethod
+    def backward(ctx, g):
+        a, b = ctx.saved_tensors
+        na, nb = ctx.needs_input_grad
+        return (g * b if na else None), (g * a if nb else None)
+
+
+class Neg(Function):
+    """y = -x;  dx = -g"""
+
+    @staticmethod
+    def forward(ctx, x):
+        return -x
+
+    @staticmethod
+    def backward(ctx, g):
+        return -g
+
+
+class Pow(Function):
+    """y = a ** b;  da = g * b * a**(b-1),  db = g * y * log(a)"""
+
+    @staticmethod
+    def forward(ctx, a, b):
+        ctx.save_for_backward(a, b)
+        return a**b
+
+    @staticmethod
+    def backward(ctx, g):
+        a, b = ctx.saved_tensors
+        na, nb = ctx.needs_input_grad
+        da = g * b * a ** (b - 1) if na else None
+        db = None
+        if nb:
+            # d(a^b)/db = a^b log a, taken as 0 where a == 0 (as PyTorch does) so that
+            # 0 ** b does not poison the exponent's gradient with NaN.
+            safe_a = where(np.asarray(a) == 0, 1, a)
+            db = g * a**b * log(safe_a)
+        return da, db
+
+
+class Exp(Function):
+    """y = exp(x);  dx = g * y"""
+
+    @staticmethod
+    def forward(ctx, x):
+        y = np.exp(x)
+        ctx.save_for_backward(y)
+        return y
+
+    @staticmethod
+    def backward(ctx, g):
+        (y,) = ctx.saved_tensors
+        return g * y
+
+
+class Log(Function):
+    """y = log(x);  dx = g / x"""
+
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return np.log(x)
+
+    @staticmethod
+    def backward(ctx, g):
+        (x,) = ctx.saved_tensors
+        return g / x
+
+
+class Sigmoid(Function):
+    """y = 1 / (1 + exp(-x));  dx = g * y * (1 - y)
+
+    A primitive, not a composite: the composite's backward overflows to inf/inf = NaN
+    for x < -88 (float32), while y * (1 - y) stays exact.
+    """
+
+    @staticmethod
+    def forward(ctx, x):
+        # exp of a non-positive number never overflows: split on the sign of x.
+        e = np.exp(-np.abs(x))
+        y = np.where(x >= 0, 1 / (1 + e), e / (1 + e)).astype(x.dtype, copy=False)
+        ctx.save_for_backward(y)
+        return y
+
+    @staticmethod
+    def backward(ctx, g):
+        (y,) = ctx.saved_tensors
+        return g * y * (1 - y)
+
+
+class Tanh(Function):
+    """y = tanh(x);  dx = g * (1 - y**2)
+
+    A primitive for the same reason as Sigmoid: a composite through exp overflows.
+    """
+
+    @staticmethod
+    def forward(ctx, x):
+        y = np.tanh(x)
+        ctx.save_for_backward(y)
+        return y
+
+    @staticmethod
+    def backward(ctx, g):
+        (y,) = ctx.saved_tensors
+        return g * (1 - y * y)
+
+
+class ReLU(Function):
+    """y = max(x, 0);  dx = g * (x > 0)"""
+
+    @staticmethod
+    def forward(ctx, x):
+        ctx.mask = x > 0
+        return x * ctx.mask
+
+    @staticmethod
+    def backward(ctx, g):
+        return g * ctx.mask
+
+
+class Maximum(Function):
+    """y = max(a, b);  da = g * [a > b] + g/2 * [a == b],  db likewise (ties split as PyTorch)"""
+
+    @staticmethod
+    def forward(ctx, a, b):
+        wa = (a > b) + 0.5 * (a == b)
+        ctx.wa = wa.astype(np.result_type(a, b), copy=False)  # a constant, not saved
+        return np.maximum(a, b)
+
+    @staticmethod
+    def backward(ctx, g):
+        return g * ctx.wa, g * (1 - ctx.wa)
+
+
+class Where(Function):
+    """y = c ? a : b;  da = g * c,  db = g * (1 - c)   (c is a boolean constant)"""
+
+    @staticmethod
+    def forward(ctx, c, a, b):
+        ctx.c = c = c.astype(bool, copy=False)
+        return np.where(c, a, b)
+
+    @staticmethod
+    def backward(ctx, g):
+        c = ctx.c
+        _, na, nb = ctx.needs_input_grad
+        return None, (g * c if na else None), (g * ~c if nb else None)
+
+
+class Copy(Function):
+    """y = copy of x as dtype;  dx = g (cast back to x's dtype by the engine)"""
+
+    @staticmethod
+    def forward(ctx, x, dtype):
+        return np.array(x, dtype=dtype, copy=True)
+
+    @staticmethod
+    def backward(ctx, g):
+        return g

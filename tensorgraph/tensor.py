@@ -1,0 +1,809 @@
+"""Tensor: a numpy array plus the autograd bookkeeping; every method calls an op."""
+
+from __future__ import annotations
+
+import builtins
+from collections import namedtuple
+from typing import Any, Callable
+
+import numpy as np
+
+from . import _dtype, autograd
+from . import ops as P
+from .autograd import RemovableHandle, _State
+
+_Number = (builtins.int, builtins.float, builtins.bool, np.number, np.bool_)
+MinMax = namedtuple("MinMax", ["values", "indices"])
+
+
+def _dims(dim: Any, ndim: int, op: str) -> tuple | None:
+    """Normalise ``dim`` (int, tuple or None) to a tuple of non-negative axes."""
+    if dim is None:
+        return None
+    dims = (dim,) if isinstance(dim, (builtins.int, np.integer)) else tuple(dim)
+    out = []
+    for d in dims:
+        if not -max(ndim, 1) <= d < max(ndim, 1):
+            raise IndexError(
+                f"{op}: dim {d} is out of range for a tensor with {ndim} dimensions "
+                f"(expected a dim in [{-max(ndim, 1)}, {max(ndim, 1) - 1}])."
+            )
+        out.append(d % ndim if ndim else 0)
+    return tuple(sorted(set(out)))
+
+
+def _shape_arg(shape: tuple) -> tuple:
+    """Accept ``f(2, 3)`` and ``f((2, 3))`` alike."""
+    if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
+        return tuple(shape[0])
+    return tuple(shape)
+
+
+class Tensor:
+    """An n-dimensional array that records the operations applied to it.
+
+    Args:
+        data: a numpy array (wrapped without copying) or anything ``tg.tensor`` takes.
+        requires_grad: record operations on it so ``backward()`` fills ``.grad``.
+
+    Example:
+        >>> x = tg.tensor([1.0, 2.0], requires_grad=True)
+        >>> (x * x).sum().backward()
+        >>> x.grad
+        tensor([2., 4.])
+    """
+
+    __slots__ = ("data", "requires_grad", "grad", "grad_fn", "_version", "_hooks",
+                 "name", "__weakref__")
+    __array_ufunc__ = None  # make `ndarray * Tensor` call Tensor.__rmul__
+
+    def __init__(self, data: Any, requires_grad: bool = False) -> None:
+        if not isinstance(data, np.ndarray):
+            data = tensor(data).data
+        self.data = data
+        self.requires_grad = False
+        self.grad = self.grad_fn = self._hooks = self.name = None
+        self._version = 0
+        if requires_grad:
+            self.requires_grad_(True)
+
+    @classmethod
+    def _wrap(cls, data: np.ndarray, requires_grad: bool) -> "Tensor":
+        """Fast constructor used by ops: no checks, no copy."""
+        t = object.__new__(cls)
+        t.data = data
+        t.requires_grad = requires_grad
+        t.grad = t.grad_fn = t._hooks = t.name = None
+        t._version = 0
+        return t
+
+    @classmethod
+    def _lift(cls, value: Any, like: Any) -> "Tensor":
+        """A constant (number, array, list) as a Tensor, typed to combine with ``like``."""
+        if isinstance(value, Tensor):
+            return value
+        ref = like.data.dtype if isinstance(like, Tensor) else np.asarray(like).dtype
+        if isinstance(value, _Number):
+            return cls._wrap(np.asarray(value, dtype=_dtype.scalar_dtype(value, ref)), False)
+        arr = np.asarray(value)
+        if not isinstance(value, np.ndarray) and arr.dtype == np.float64:
+            arr = arr.astype(ref if ref.kind == "f" else _dtype.get_default_dtype())
+        return cls._wrap(arr, False)
+
+    # ------------------------------------------------------------ properties
+    @property
+    def shape(self) -> tuple:
+        return self.data.shape
+
+    @property
+    def ndim(self) -> int:
+        return self.data.ndim
+
+    @property
+    def dtype(self) -> np.dtype:
+        return self.data.dtype
+
+    @property
+    def device(self) -> str:
+        return "cpu"
+
+    @property
+    def is_leaf(self) -> bool:
+        return self.grad_fn is None
+
+    @property
+    def T(self) -> "Tensor":
+        return self.permute(*reversed(range(self.ndim)))
+
+    @property
+    def mT(self) -> "Tensor":
+        return self.transpose(-2, -1)
+
+    def size(self, dim: int | None = None) -> Any:
+        return self.data.shape if dim is None else self.data.shape[dim]
+
+    def dim(self) -> int:
+        return self.data.ndim
+
+    def numel(self) -> int:
+        return self.data.size
+
+    # ------------------------------------------------------------ conversion
+    def numpy(self) -> np.ndarray:
+        """The underlying array (shared, not copied). Fails if it requires grad, as torch."""
+        if self.requires_grad:
+            raise RuntimeError(
+                "numpy: can't call numpy() on a tensor that requires grad; use "
+                "tensor.detach().numpy()."
+            )
+        return self.data
+
+    def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
+        return self.data if dtype is None else self.data.astype(dtype)
+
+    def item(self) -> Any:
+        if self.data.size != 1:
+            raise ValueError(
+                f"item: only a tensor with one element can be converted to a Python "
+                f"number, this one has shape {self.shape} ({self.data.size} elements)."
+            )
+        return self.data.reshape(()).item()
+
+    def tolist(self) -> Any:
+        return self.data.tolist()
+
+    def __len__(self) -> int:
+        if self.ndim == 0:
+            raise TypeError("len() of a 0-d tensor")
+        return self.data.shape[0]
+
+    def __iter__(self):
+        return (self[i] for i in range(len(self)))
+
+    def __bool__(self) -> bool:
+        return builtins.bool(self.item())
+
+    def __float__(self) -> float:
+        return builtins.float(self.item())
+
+    def __int__(self) -> int:
+        return builtins.int(self.item())
+
+    def __index__(self) -> int:
+        if self.dtype.kind not in "iub" or self.data.size != 1:
+            raise TypeError("only integer tensors of a single element can be an index")
+        return builtins.int(self.item())
+
+    __hash__ = object.__hash__
+
+    def to(self, *args: Any, **kwargs: Any) -> "Tensor":
+        """``to(dtype)`` casts (differentiably); device strings like 'cpu' are accepted."""
+        dtype = kwargs.get("dtype")
+        for a in args:
+            if not isinstance(a, str):
+                dtype = a
+        if dtype is None or np.dtype(dtype) == self.dtype:
+            return self
+        return P.Copy.apply(self, dtype=np.dtype(dtype))
+
+    def float(self) -> "Tensor":
+        return self.to(_dtype.float32)
+
+    def double(self) -> "Tensor":
+        return self.to(_dtype.float64)
+
+    def long(self) -> "Tensor":
+        return self.to(_dtype.int64)
+
+    def clone(self) -> "Tensor":
+        return P.Copy.apply(self, dtype=self.dtype)
+
+    def contiguous(self) -> "Tensor":
+        return self
+
+    # ------------------------------------------------------------ autograd
+    def backward(self, gradient: Any = None, retain_graph: bool | None = None,
+                 create_graph: bool = False) -> None:
+        """Accumulate d(self)/d(leaf) into every leaf's ``.grad``.
+
+        Args:
+            gradient: d(loss)/d(self); needed when self is not a scalar.
+            retain_graph: keep the graph's saved arrays for another backward.
+            create_graph: record the backward pass (for higher-order gradients).
+        """
+        autograd.backward(self, gradient, retain_graph, create_graph)
+
+    def detach(self) -> "Tensor":
+        """The same data, cut from the graph (shares memory)."""
+        return Tensor._wrap(self.data, False)
+
+    def detach_(self) -> "Tensor":
+        self.grad_fn, self.requires_grad = None, False
+        return self
+
+    def requires_grad_(self, requires_grad: bool = True) -> "Tensor":
+        if requires_grad and self.data.dtype.kind not in "fc":
+            raise RuntimeError(
+                f"requires_grad_: only floating point tensors can require gradients, "
+                f"this one is {self.dtype} (shape {self.shape}). Convert it first: "
+                "x = x.float()."
+            )
+        if not requires_grad and self.grad_fn is not None:
+            raise RuntimeError(
+                "requires_grad_: you can only change requires_grad of leaf tensors; use "
+                "detach() to get a tensor cut from the graph."
+            )
+        self.requires_grad = builtins.bool(requires_grad)
+        return self
+
+    def register_hook(self, hook: Callable[["Tensor"], "Tensor | None"]) -> RemovableHandle:
+        """Call ``hook(grad)`` when this tensor's gradient is computed; it may return a
+        replacement gradient. Returns a handle whose ``remove()`` unregisters it."""
+        if not self.requires_grad:
+            raise RuntimeError(
+                "register_hook: cannot register a hook on a tensor that doesn't require "
+                "gradient."
+            )
+        if self.grad_fn is not None:
+            return self.grad_fn.register_prehook(hook)
+        if self._hooks is None:
+            self._hooks = []
+        self._hooks.append(hook)
+        return RemovableHandle(self._hooks, hook)
+
+    def retain_grad(self) -> None:
+        """Keep ``.grad`` for this non-leaf tensor after backward."""
+        if self.grad_fn is None:
+            return
+        import weakref
+
+        ref = weakref.ref(self)
+
+        def keep(g: "Tensor") -> None:
+            t = ref()
+            if t is not None:
+                g = g if _State.create_graph else Tensor._wrap(g.data.copy(), False)
+                t.grad = g if t.grad is None else t.grad + g
+
+        self.grad_fn.register_prehook(keep)
+
+    # ------------------------------------------------------------ arithmetic
+    def _binary(self, fn: type, other: Any, reverse: bool = False) -> "Tensor":
+        b = other if type(other) is Tensor else Tensor._lift(other, self)
+        a = self
+        if a.data.dtype != b.data.dtype:
+            target = _dtype.promote(a.data.dtype, b.data.dtype)
+            a, b = a.to(target), b.to(target)
+        return fn.apply(b, a) if reverse else fn.apply(a, b)
+
+    def __add__(self, o: Any) -> "Tensor":
+        return self._binary(P.Add, o)
+
+    def __radd__(self, o: Any) -> "Tensor":
+        return self._binary(P.Add, o, reverse=True)
+
+    def __mul__(self, o: Any) -> "Tensor":
+        return self._binary(P.Mul, o)
+
+    def __rmul__(self, o: Any) -> "Tensor":
+        return self._binary(P.Mul, o, reverse=True)
+
+    def __neg__(self) -> "Tensor":
+        return P.Neg.apply(self)
+
+    def __sub__(self, o: Any) -> "Tensor":
+        if isinstance(o, _Number):
+            return self._binary(P.Add, -o)
+        return self + (-Tensor._lift(o, self))
+
+    def __rsub__(self, o: Any) -> "Tensor":
+        return (-self)._binary(P.Add, o)
+
+    def __truediv__(self, o: Any) -> "Tensor":
+        a = self if self.dtype.kind == "f" else self.to(_dtype.get_default_dtype())
+        if isinstance(o, _Number):
+            return a._binary(P.Mul, 1.0 / o)
+        o = Tensor._lift(o, a)
+        return a * o.reciprocal()
+
+    def __rtruediv__(self, o: Any) -> "Tensor":
+        return self.reciprocal() * o
+
+    def __pow__(self, o: Any) -> "Tensor":
+        a = self
+        if isinstance(o, builtins.float) and a.dtype.kind != "f":
+            a = a.to(_dtype.get_default_dtype())
+        return a._binary(P.Pow, o)
+
+    def __rpow__(self, o: Any) -> "Tensor":
+        return self._binary(P.Pow, o, reverse=True)
+
+    def __matmul__(self, o: Any) -> "Tensor":
+        return matmul(self, o)
+
+    def __rmatmul__(self, o: Any) -> "Tensor":
+        return matmul(Tensor._lift(o, self), self)
+
+    def _compare(self, o: Any, fn: Callable) -> "Tensor":
+        other = o.data if isinstance(o, Tensor) else o
+        return Tensor._wrap(np.asarray(fn(self.data, other)), False)
+
+    def __eq__(self, o: Any) -> "Tensor":  # type: ignore[override]
+        return self._compare(o, np.equal)
+
+    def __ne__(self, o: Any) -> "Tensor":  # type: ignore[override]
+        return self._compare(o, np.not_equal)
+
+    def __lt__(self, o: Any) -> "Tensor":
+        return self._compare(o, np.less)
+
+    def __le__(self, o: Any) -> "Tensor":
+        return self._compare(o, np.less_equal)
+
+    def __gt__(self, o: Any) -> "Tensor":
+        return self._compare(o, np.greater)
+
+    def __ge__(self, o: Any) -> "Tensor":
+        return self._compare(o, np.greater_equal)
+
+    def __invert__(self) -> "Tensor":
+        return Tensor._wrap(~self.data, False)
+
+    def __and__(self, o: Any) -> "Tensor":
+        return self._compare(o, np.logical_and if self.dtype.kind == "b" else np.bitwise_and)
+
+    def __or__(self, o: Any) -> "Tensor":
+        return self._compare(o, np.logical_or if self.dtype.kind == "b" else np.bitwise_or)
+
+    # ------------------------------------------------------------ elementwise math
+    def exp(self) -> "Tensor":
+        return P.Exp.apply(self._floating("exp"))
+
+    def log(self) -> "Tensor":
+        return P.Log.apply(self._floating("log"))
+
+    def sqrt(self) -> "Tensor":
+        return self._floating("sqrt") ** 0.5
+
+    def rsqrt(self) -> "Tensor":
+        return self._floating("rsqrt") ** -0.5
+
+    def reciprocal(self) -> "Tensor":
+        return self._floating("reciprocal") ** -1.0
+
+    def square(self) -> "Tensor":
+        return self * self
+
+    def abs(self) -> "Tensor":
+        return self * np.sign(self.data)
+
+    def sign(self) -> "Tensor":
+        return Tensor._wrap(np.sign(self.data), False)
+
+    def sigmoid(self) -> "Tensor":
+        return P.Sigmoid.apply(self._floating("sigmoid"))
+
+    def tanh(self) -> "Tensor":
+        return P.Tanh.apply(self._floating("tanh"))
+
+    def relu(self) -> "Tensor":
+        return P.ReLU.apply(self)
+
+    def softmax(self, dim: int) -> "Tensor":
+        from .nn import functional as F
+
+        return F.softmax(self, dim)
+
+    def log_softmax(self, dim: int) -> "Tensor":
+        from .nn import functional as F
+
+        return F.log_softmax(self, dim)
+
+    def maximum(self, other: Any) -> "Tensor":
+        return self._binary(P.Maximum, other)
+
+    def minimum(self, other: Any) -> "Tensor":
+        return -((-self).maximum(-Tensor._lift(other, self)))
+
+    def clamp(self, min: Any = None, max: Any = None) -> "Tensor":
+        """Limit values to [min, max]; the gradient passes where min <= x <= max."""
+        if min is None and max is None:
+            raise ValueError("clamp: at least one of min and max must be given.")
+        lo = -np.inf if min is None else (min.data if isinstance(min, Tensor) else min)
+        hi = np.inf if max is None else (max.data if isinstance(max, Tensor) else max)
+        inside = (self.data >= lo) & (self.data <= hi)
+        clipped = np.clip(self.data, lo, hi).astype(self.dtype, copy=False)
+        return where(inside, self, clipped)
+
+    clip = clamp
+
+    def _floating(self, op: str) -> "Tensor":
+        return self if self.dtype.kind == "f" else self.to(_dtype.get_default_dtype())
+
+    # ------------------------------------------------------------ reductions
+    def sum(self, dim: Any = None, keepdim: bool = False, *, axis: Any = None,
+            keepdims: Any = None, dtype: Any = None) -> "Tensor":
+        dim, keepdim = (axis if dim is None else dim), (keepdims or keepdim)
+        x = self if self.dtype.kind in "fc" or dtype else self.to(_dtype.int64)
+        if dtype is not None:
+            x = x.to(dtype)
+        return P.Sum.apply(x, axes=_dims(dim, self.ndim, "sum"), keepdim=keepdim)
+
+    def mean(self, dim: Any = None, keepdim: bool = False, *, axis: Any = None,
+             keepdims: Any = None) -> "Tensor":
+        dim, keepdim = (axis if dim is None else dim), (keepdims or keepdim)
+        if self.dtype.kind != "f":
+            raise TypeError(
+                f"mean: input dtype must be floating point, got {self.dtype}; call "
+                ".float() first."
+            )
+        axes = _dims(dim, self.ndim, "mean")
+        n = self.data.size if axes is None else np.prod([self.shape[a] for a in axes])
+        return self.sum(axes, keepdim) * (1.0 / max(builtins.int(n), 1))
+
+    def var(self, dim: Any = None, keepdim: bool = False, *, unbiased: bool = True,
+            correction: int | None = None) -> "Tensor":
+        """Variance; ``correction=1`` (unbiased, the default) as torch.var."""
+        axes = _dims(dim, self.ndim, "var")
+        n = self.data.size if axes is None else np.prod([self.shape[a] for a in axes])
+        c = (1 if unbiased else 0) if correction is None else correction
+        d = self - self.mean(axes, keepdim=True)
+        return (d * d).sum(axes, keepdim) * (1.0 / max(builtins.int(n) - c, 0) if n > c
+                                            else np.nan)
+
+    def std(self, dim: Any = None, keepdim: bool = False, *, unbiased: bool = True,
+            correction: int | None = None) -> "Tensor":
+        return self.var(dim, keepdim, unbiased=unbiased, correction=correction).sqrt()
+
+    def _reduce_extreme(self, dim: Any, keepdim: bool, sign: int, op: str) -> Any:
+        x = self if sign > 0 else -self
+        if isinstance(dim, Tensor):
+            return self.maximum(dim) if sign > 0 else self.minimum(dim)
+        if self.data.size == 0:
+            raise RuntimeError(f"{op}: cannot reduce an empty tensor (shape {self.shape}).")
+        if dim is None:
+            out = P.Max.apply(x, axes=None, keepdim=False)
+            return out if sign > 0 else -out
+        (axis,) = _dims(dim, self.ndim, op)
+        idx = np.expand_dims(np.argmax(x.data, axis=axis), axis)
+        index = tuple(
+            idx if i == axis else np.arange(n).reshape([-1 if j == i else 1
+                                                        for j in range(self.ndim)])
+            for i, n in enumerate(self.shape)
+        )
+        values = self[index]
+        if not keepdim:
+            values, idx = values.squeeze(axis), idx.squeeze(axis)
+        return MinMax(values, Tensor._wrap(idx.astype(np.int64), False))
+
+    def max(self, dim: Any = None, keepdim: bool = False) -> Any:
+        """Max of all elements, or ``(values, indices)`` along ``dim``, as torch.max."""
+        return self._reduce_extreme(dim, keepdim, 1, "max")
+
+    def min(self, dim: Any = None, keepdim: bool = False) -> Any:
+        return self._reduce_extreme(dim, keepdim, -1, "min")
+
+    def amax(self, dim: Any = None, keepdim: bool = False) -> "Tensor":
+        return P.Max.apply(self, axes=_dims(dim, self.ndim, "amax"), keepdim=keepdim)
+
+    def amin(self, dim: Any = None, keepdim: bool = False) -> "Tensor":
+        return -(-self).amax(dim, keepdim)
+
+    def argmax(self, dim: int | None = None, keepdim: bool = False) -> "Tensor":
+        if dim is None:
+            return Tensor._wrap(np.asarray(np.argmax(self.data), dtype=np.int64), False)
+        (axis,) = _dims(dim, self.ndim, "argmax")
+        return Tensor._wrap(np.argmax(self.data, axis=axis, keepdims=keepdim), False)
+
+    def argmin(self, dim: int | None = None, keepdim: bool = False) -> "Tensor":
+        return Tensor._wrap(-self.data, False).argmax(dim, keepdim)
+
+    # ------------------------------------------------------------ shape
+    def reshape(self, *shape: Any) -> "Tensor":
+        shape = _shape_arg(shape)
+        try:
+            target = _infer_shape(self.shape, shape)
+        except ValueError as e:
+            raise RuntimeError(f"reshape: {e}") from None
+        if target == self.shape:
+            return self
+        return P.Reshape.apply(self, shape=target)
+
+    view = reshape
+
+    def flatten(self, start_dim: int = 0, end_dim: int = -1) -> "Tensor":
+        if self.ndim == 0:
+            return self.reshape(1)
+        s, e = start_dim % self.ndim, end_dim % self.ndim
+        return self.reshape(self.shape[:s] + (-1,) + self.shape[e + 1:])
+
+    def permute(self, *dims: Any) -> "Tensor":
+        dims = _shape_arg(dims)
+        axes = tuple(d % max(self.ndim, 1) for d in dims)
+        if sorted(axes) != list(range(self.ndim)):
+            raise RuntimeError(
+                f"permute: dims {dims} are not a permutation of the {self.ndim} dims of a "
+                f"tensor of shape {self.shape}."
+            )
+        return P.Permute.apply(self, axes=axes)
+
+    def transpose(self, dim0: int, dim1: int) -> "Tensor":
+        axes = list(range(self.ndim))
+        (d0,), (d1,) = _dims(dim0, self.ndim, "transpose"), _dims(dim1, self.ndim, "transpose")
+        axes[d0], axes[d1] = axes[d1], axes[d0]
+        return P.Permute.apply(self, axes=tuple(axes))
+
+    def unsqueeze(self, dim: int) -> "Tensor":
+        d = dim % (self.ndim + 1)
+        return self.reshape(self.shape[:d] + (1,) + self.shape[d:])
+
+    def squeeze(self, dim: Any = None) -> "Tensor":
+        axes = _dims(dim, self.ndim, "squeeze")
+        shape = tuple(n for i, n in enumerate(self.shape)
+                      if not (n == 1 and (axes is None or i in axes)))
+        return self.reshape(shape)
+
+    def expand(self, *sizes: Any) -> "Tensor":
+        sizes = _shape_arg(sizes)
+        lead = len(sizes) - self.ndim
+        if lead < 0:
+            raise RuntimeError(f"expand: cannot expand shape {self.shape} to {sizes}.")
+        target = tuple(self.shape[i - lead] if s == -1 else s for i, s in enumerate(sizes))
+        try:
+            np.broadcast_shapes(self.shape, target)
+            if np.broadcast_shapes(self.shape, target) != target:
+                raise ValueError
+        except ValueError:
+            raise RuntimeError(
+                f"expand: the shape {self.shape} cannot be expanded to {target}; only "
+                "size-1 dims can grow."
+            ) from None
+        return self if target == self.shape else P.Expand.apply(self, shape=target)
+
+    def expand_as(self, other: "Tensor") -> "Tensor":
+        return self.expand(other.shape)
+
+    def __getitem__(self, index: Any) -> "Tensor":
+        return P.GetItem.apply(self, index=_index(index))
+
+    # ------------------------------------------------------------ in place
+    def _inplace(self, op: str, compute: Callable[["Tensor"], "Tensor"], other: Any = None) -> "Tensor":
+        """Apply ``compute(old)`` and make ``self`` hold the result.
+
+        Outside grad recording this writes into the same buffer. When recording, the
+        result takes over ``self``'s place in the graph (``self`` points at the new
+        node, whose input is an alias holding the old value and history).
+        """
+        other_grad = isinstance(other, Tensor) and other.requires_grad
+        recording = _State.grad_enabled and (self.requires_grad or other_grad)
+        if recording and self.grad_fn is None and self.requires_grad:
+            raise RuntimeError(
+                f"{op}: a leaf tensor that requires grad (shape {self.shape}) is used in "
+                "an in-place operation. Wrap it in `with tg.no_grad():` (as optimizers "
+                "do) or use the out-of-place form (x = x + y)."
+            )
+        _State.inplace_ops += 1
+        if self.grad_fn is not None:
+            self.grad_fn.out_modified = True
+        if not recording:
+            with autograd.no_grad():
+                result = compute(self.detach())
+            np.copyto(self.data, result.data, casting="unsafe")
+            self._version += 1
+            return self
+        old = Tensor._wrap(self.data, self.requires_grad)
+        old.grad_fn, old._version = self.grad_fn, self._version
+        result = compute(old)
+        if result.dtype != self.dtype:
+            result = result.to(self.dtype)
+        self.data, self.grad_fn, self.requires_grad = result.data, result.grad_fn, True
+        self._version += 1
+        return self
+
+    def add_(self, other: Any, alpha: float = 1) -> "Tensor":
+        return self._inplace("add_", lambda t: t + other * alpha if alpha != 1 else t + other,
+                             other)
+
+    def sub_(self, other: Any, alpha: float = 1) -> "Tensor":
+        return self._inplace("sub_", lambda t: t - other * alpha, other)
+
+    def mul_(self, other: Any) -> "Tensor":
+        return self._inplace("mul_", lambda t: t * other, other)
+
+    def div_(self, other: Any) -> "Tensor":
+        return self._inplace("div_", lambda t: t / other, other)
+
+    def clamp_(self, min: Any = None, max: Any = None) -> "Tensor":
+        return self._inplace("clamp_", lambda t: t.clamp(min, max))
+
+    def zero_(self) -> "Tensor":
+        return self.fill_(0)
+
+    def fill_(self, value: Any) -> "Tensor":
+        return self._inplace("fill_", lambda t: t * 0 + value, value)
+
+    def copy_(self, src: Any) -> "Tensor":
+        src_t = Tensor._lift(src, self)
+        return self._inplace("copy_", lambda t: t * 0 + src_t, src_t)
+
+    def __setitem__(self, index: Any, value: Any) -> None:
+        idx = _index(index)
+        v = Tensor._lift(value, self)
+        recording = _State.grad_enabled and (self.requires_grad or v.requires_grad)
+        if not recording and self.grad_fn is None:
+            _State.inplace_ops += 1
+            self.data[idx] = v.data  # the common case: a plain write into the buffer
+            self._version += 1
+            return
+
+        def put(t: Tensor) -> Tensor:
+            region = np.zeros(t.shape, dtype=bool)
+            region[idx] = True
+            target = np.asarray(t.data[idx]).shape
+            vals = v.to(t.dtype).expand(target) if v.shape != target else v.to(t.dtype)
+            return where(region, P.IndexAdd.apply(vals, shape=t.shape, index=idx), t)
+
+        self._inplace("__setitem__", put, v)
+
+    __iadd__ = add_
+    __isub__ = sub_
+    __imul__ = mul_
+    __itruediv__ = div_
+
+    # ------------------------------------------------------------ repr
+    def __repr__(self) -> str:
+        body = np.array2string(self.data, separator=", ", prefix="tensor(",
+                               threshold=1000, edgeitems=3)
+        extras = []
+        if self.dtype not in (_dtype.get_default_dtype(), _dtype.int64, _dtype.bool_):
+            extras.append(f"dtype=tg.{self.dtype}")
+        if self.grad_fn is not None:
+            extras.append(f"grad_fn={self.grad_fn!r}")
+        elif self.requires_grad:
+            extras.append("requires_grad=True")
+        return "tensor(" + ", ".join([body] + extras) + ")"
+
+
+def _infer_shape(old: tuple, new: tuple) -> tuple:
+    size = builtins.int(np.prod(old))
+    new = tuple(builtins.int(n) for n in new)
+    if new.count(-1) > 1:
+        raise ValueError(f"only one dimension can be -1, got {new}")
+    known = builtins.int(np.prod([n for n in new if n != -1]))
+    if -1 in new:
+        if known == 0 or size % known:
+            raise ValueError(
+                f"shape {new} is invalid for a tensor of shape {old} ({size} elements)"
+            )
+        new = tuple(size // known if n == -1 else n for n in new)
+    if builtins.int(np.prod(new)) != size:
+        raise ValueError(
+            f"cannot reshape a tensor of shape {old} ({size} elements) into shape "
+            f"{new} ({builtins.int(np.prod(new))} elements)"
+        )
+    return new
+
+
+def _index(index: Any) -> Any:
+    """Turn Tensors and lists inside an index into numpy arrays."""
+    if isinstance(index, tuple):
+        return tuple(_index(i) for i in index)
+    if isinstance(index, Tensor):
+        return index.data
+    if isinstance(index, list):
+        return np.asarray(index)
+    return index
+
+
+# ------------------------------------------------------------ functions on tensors
+def _as_tensor(x: Any) -> Tensor:
+    return x if isinstance(x, Tensor) else Tensor(tensor(x).data)
+
+
+def matmul(a: Any, b: Any) -> Tensor:
+    """Matrix product with numpy/torch rules for 1-D and batched operands."""
+    a, b = _as_tensor(a), _as_tensor(b)
+    if a.ndim == 0 or b.ndim == 0:
+        raise RuntimeError(
+            f"matmul: both arguments need at least 1 dimension, got shapes {a.shape} "
+            f"and {b.shape}; use * for scalars."
+        )
+    ka, kb = a.shape[-1], b.shape[-2] if b.ndim > 1 else b.shape[0]
+    if ka != kb:
+        raise RuntimeError(
+            f"matmul: shapes {a.shape} and {b.shape} are not aligned ({ka} != {kb}). "
+            "The last dim of the first must equal the second-to-last of the second."
+        )
+    try:
+        np.broadcast_shapes(a.shape[:-2], b.shape[:-2])
+    except ValueError:
+        raise RuntimeError(
+            f"matmul: batch dims of {a.shape} and {b.shape} do not broadcast."
+        ) from None
+    if a.dtype != b.dtype:
+        target = _dtype.promote(a.dtype, b.dtype)
+        a, b = a.to(target), b.to(target)
+    a2 = a.unsqueeze(0) if a.ndim == 1 else a
+    b2 = b.unsqueeze(-1) if b.ndim == 1 else b
+    out = P.MatMul.apply(a2, b2)
+    if b.ndim == 1:
+        out = out.squeeze(-1)
+    if a.ndim == 1:
+        out = out.squeeze(-2 if b.ndim > 1 else -1)
+    return out
+
+
+def where(condition: Any, x: Any, y: Any) -> Tensor:
+    """Elementwise ``x if condition else y``; gradients flow to x and y."""
+    cond = condition.data if isinstance(condition, Tensor) else np.asarray(condition)
+    ref = x if isinstance(x, Tensor) else y
+    xt, yt = Tensor._lift(x, ref), Tensor._lift(y, ref)
+    if xt.dtype != yt.dtype:
+        target = _dtype.promote(xt.dtype, yt.dtype)
+        xt, yt = xt.to(target), yt.to(target)
+    return P.Where.apply(Tensor._wrap(cond, False), xt, yt)
+
+
+def cat(tensors: Any, dim: int = 0) -> Tensor:
+    """Concatenate tensors along an existing dim."""
+    tensors = [_as_tensor(t) for t in tensors]
+    if not tensors:
+        raise ValueError("cat: expected a non-empty list of tensors.")
+    ref = tensors[0]
+    (axis,) = _dims(dim, ref.ndim, "cat")
+    for i, t in enumerate(tensors):
+        if t.ndim != ref.ndim or any(
+            a != b for j, (a, b) in enumerate(zip(t.shape, ref.shape)) if j != axis
+        ):
+            raise RuntimeError(
+                f"cat: tensor {i} has shape {t.shape} but tensor 0 has shape {ref.shape}; "
+                f"all dims except dim {dim} must match."
+            )
+    dtype = ref.dtype
+    for t in tensors[1:]:
+        dtype = _dtype.promote(dtype, t.dtype)
+    return P.Cat.apply(*[t.to(dtype) for t in tensors], axis=axis)
+
+
+def stack(tensors: Any, dim: int = 0) -> Tensor:
+    """Stack same-shaped tensors along a new dim."""
+    tensors = [_as_tensor(t) for t in tensors]
+    if not tensors:
+        raise ValueError("stack: expected a non-empty list of tensors.")
+    for i, t in enumerate(tensors):
+        if t.shape != tensors[0].shape:
+            raise RuntimeError(
+                f"stack: tensor {i} has shape {t.shape} but tensor 0 has shape "
+                f"{tensors[0].shape}; stack needs equal shapes."
+            )
+    d = dim % (tensors[0].ndim + 1)
+    return cat([t.unsqueeze(d) for t in tensors], d)
+
+
+def tensor(data: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+    """A new tensor holding a copy of ``data`` (numbers, nested lists, arrays, Tensors).
+
+    Python floats become the default dtype (float32), ints int64, bools bool; numpy
+    arrays keep their dtype.
+
+    Example:
+        >>> tg.tensor([[1, 2], [3, 4]], dtype=tg.float32, requires_grad=True)
+    """
+    if isinstance(data, Tensor):
+        data = data.data
+    is_array = isinstance(data, np.ndarray)
+    arr = np.array(data, dtype=None if dtype is None else np.dtype(dtype), copy=True)
+    if dtype is None and not is_array:
+        if arr.dtype.kind == "f":
+            arr = arr.astype(_dtype.get_default_dtype())
+        elif arr.dtype.kind in "iu":
+            arr = arr.astype(_dtype.int64)
+    if arr.dtype.kind not in "biuf":
+        raise TypeError(f"tensor: can't make a tensor from data of type {arr.dtype}.")
+    t = Tensor._wrap(arr, False)
+    if requires_grad:
+        t.requires_grad_(True)
+    return t
+
+
+autograd._Tensor = Tensor

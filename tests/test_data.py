@@ -1,0 +1,597 @@
+"""Tests for tensorgraph.data: IDX parsing, dataset search and download, DataLoader.
+
+Nothing here touches the internet: mirrors are pointed at a closed local port or at a
+small HTTP server on 127.0.0.1 serving generated files.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import http.server
+import os
+import socket
+import struct
+import threading
+import tracemalloc
+from collections import namedtuple
+from pathlib import Path
+from typing import ClassVar
+
+import numpy as np
+import pytest
+
+from tensorgraph.data import (
+    MNIST,
+    DataLoader,
+    Dataset,
+    DatasetNotFoundError,
+    FashionMNIST,
+    Subset,
+    TensorDataset,
+    datasets,
+    default_collate,
+    download,
+    random_split,
+    read_idx,
+)
+from tensorgraph.data.idx import IDX_IMAGES_MAGIC, IDX_LABELS_MAGIC
+from tensorgraph.tensor import Tensor
+
+STEMS = datasets.FILES
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def idx_bytes(arr: np.ndarray, magic: int | None = None) -> bytes:
+    """Serialize a uint8 array as IDX (magic defaults to ubyte with arr.ndim dims)."""
+    magic = (0x0800 | arr.ndim) if magic is None else magic
+    return (
+        struct.pack(">I", magic)
+        + struct.pack(f">{arr.ndim}I", *arr.shape)
+        + arr.astype(np.uint8).tobytes()
+    )
+
+
+def write(path: Path, payload: bytes, gz: bool) -> Path:
+    path.write_bytes(gzip.compress(payload, mtime=0) if gz else payload)
+    return path
+
+
+def fake_split(n: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    rng = np.random.default_rng(seed)
+    return rng.integers(0, 256, (n, 28, 28), dtype=np.uint8), rng.integers(
+        0, 10, n, dtype=np.uint8
+    )
+
+
+def make_dataset_dir(
+    folder: Path, n_train: int = 6, n_test: int = 4, gz: bool = True
+) -> dict[str, bytes]:
+    """Write four small MNIST-format files; returns file name -> bytes as written."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (tr_x, tr_y), (te_x, te_y) = fake_split(n_train, 0), fake_split(n_test, 1)
+    out = {}
+    for stem, arr in zip(STEMS, (tr_x, tr_y, te_x, te_y)):
+        name = f"{stem}.gz" if gz else stem
+        out[name] = write(folder / name, idx_bytes(arr), gz).read_bytes()
+    return out
+
+
+def closed_port_url() -> str:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    return f"http://127.0.0.1:{port}/"
+
+
+@pytest.fixture(autouse=True)
+def offline(monkeypatch, tmp_path):
+    """Every test: no real data dirs, a private HOME, and mirrors that refuse connections."""
+    monkeypatch.delenv("TENSORGRAPH_DATA", raising=False)
+    monkeypatch.delenv("TENSORGRAPH_MNIST_MIRRORS", raising=False)
+    monkeypatch.delenv("TENSORGRAPH_FASHION_MNIST_MIRRORS", raising=False)
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.setattr(FashionMNIST, "system_dirs", ())
+    dead = closed_port_url()
+    monkeypatch.setitem(datasets.MIRRORS, "mnist", [dead])
+    monkeypatch.setitem(datasets.MIRRORS, "fashion-mnist", [dead])
+
+
+# ---------------------------------------------------------------- IDX parsing
+
+
+@pytest.mark.parametrize("gz", [True, False])
+def test_read_idx_roundtrip(tmp_path, gz):
+    images, labels = fake_split(5, 0)
+    # Misleading names on purpose: compression is detected from the bytes, not the suffix.
+    p_img = write(
+        tmp_path / ("images.raw" if gz else "images.gz"), idx_bytes(images), gz
+    )
+    p_lab = write(tmp_path / "labels", idx_bytes(labels), gz)
+    got = read_idx(p_img, IDX_IMAGES_MAGIC, "pixels")
+    assert got.dtype == np.uint8 and got.shape == (5, 28, 28)
+    np.testing.assert_array_equal(got, images)
+    np.testing.assert_array_equal(read_idx(p_lab, IDX_LABELS_MAGIC, "labels"), labels)
+
+
+def test_read_idx_wider_types_are_native_endian(tmp_path):
+    arr = np.arange(6, dtype=">i4").reshape(2, 3)
+    p = write(
+        tmp_path / "ints",
+        struct.pack(">I", 0x0C02) + struct.pack(">2I", 2, 3) + arr.tobytes(),
+        False,
+    )
+    got = read_idx(p)
+    assert got.dtype == np.dtype("int32") and got.dtype.isnative
+    np.testing.assert_array_equal(got, np.arange(6).reshape(2, 3))
+
+
+@pytest.mark.parametrize("gz", [True, False])
+def test_truncated_file_names_file_and_sizes(tmp_path, gz):
+    images, _ = fake_split(5, 0)
+    p = write(tmp_path / "train-images-idx3-ubyte.gz", idx_bytes(images)[:-100], gz)
+    with pytest.raises(ValueError) as err:
+        read_idx(p, IDX_IMAGES_MAGIC, "pixels")
+    msg = str(err.value)
+    assert "train-images-idx3-ubyte.gz" in msg
+    assert "header says 5x28x28 = 3920 bytes of pixels but file has 3820" in msg
+
+
+@pytest.mark.parametrize("gz", [True, False])
+def test_trailing_data_is_rejected(tmp_path, gz):
+    _, labels = fake_split(5, 0)
+    p = write(tmp_path / "labels", idx_bytes(labels) + b"\0" * 7, gz)
+    with pytest.raises(
+        ValueError, match="header says 5 = 5 bytes of labels but file has 7 bytes more"
+    ):
+        read_idx(p, IDX_LABELS_MAGIC, "labels")
+
+
+def test_bad_magic(tmp_path):
+    _, labels = fake_split(5, 0)
+    p = write(tmp_path / "t10k-images-idx3-ubyte", idx_bytes(labels), False)
+    with pytest.raises(
+        ValueError,
+        match=r"t10k-images-idx3-ubyte: magic number is 0x00000801, expected 0x00000803",
+    ):
+        read_idx(p, IDX_IMAGES_MAGIC, "pixels")
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [b"", b"\x00\x00", b"<html>not found</html>", b"\x00\x00\x08\x03\x00\x00"],
+)
+def test_foreign_or_tiny_files(tmp_path, payload):
+    p = write(tmp_path / "x", payload, False)
+    with pytest.raises(ValueError, match=str(p)):
+        read_idx(p)
+
+
+def test_corrupt_gzip(tmp_path):
+    good = gzip.compress(idx_bytes(fake_split(5, 0)[0]))
+    p = tmp_path / "x.gz"
+    p.write_bytes(good[:20] + bytes(b ^ 0xFF for b in good[20:60]) + good[60:])
+    with pytest.raises(ValueError, match="x.gz"):
+        read_idx(p)
+
+
+def test_huge_declared_size_is_refused_without_allocating(tmp_path):
+    header = struct.pack(">I", IDX_IMAGES_MAGIC) + struct.pack(
+        ">3I", 0xFFFFFFFF, 0xFFFFFFFF, 28
+    )
+    p = write(tmp_path / "bomb.gz", header + b"\0" * 10, True)
+    with pytest.raises(ValueError, match="over the .*-byte limit"):
+        read_idx(p, IDX_IMAGES_MAGIC, "pixels")
+    # Under the cap (~78 MB declared) but the file holds 10 bytes: memory stays tiny.
+    header = struct.pack(">I", IDX_IMAGES_MAGIC) + struct.pack(">3I", 100_000, 28, 28)
+    p = write(tmp_path / "liar.gz", header + b"\0" * 10, True)
+    tracemalloc.start()
+    try:
+        with pytest.raises(
+            ValueError, match="100000x28x28 = 78400000 bytes of pixels but file has 10"
+        ):
+            read_idx(p, IDX_IMAGES_MAGIC, "pixels")
+        assert tracemalloc.get_traced_memory()[1] < 8 << 20
+    finally:
+        tracemalloc.stop()
+
+
+def test_mnist_rejects_mismatched_counts(tmp_path):
+    make_dataset_dir(tmp_path / "d")
+    write(
+        tmp_path / "d" / "t10k-labels-idx1-ubyte.gz",
+        idx_bytes(np.zeros(3, np.uint8)),
+        True,
+    )
+    with pytest.raises(
+        ValueError, match="has 3 labels but t10k-images-idx3-ubyte.gz has 4 images"
+    ):
+        MNIST(tmp_path / "d", train=False, download=False)
+    MNIST(tmp_path / "d", train=True, download=False)  # the train split is fine
+
+
+def test_mnist_rejects_out_of_range_labels(tmp_path):
+    make_dataset_dir(tmp_path / "d")
+    write(
+        tmp_path / "d" / "train-labels-idx1-ubyte.gz",
+        idx_bytes(np.full(6, 10, np.uint8)),
+        True,
+    )
+    with pytest.raises(ValueError, match="label 10 is out of range"):
+        MNIST(tmp_path / "d", download=False)
+
+
+# ---------------------------------------------------------------- finding files
+
+
+def test_sample_format_and_attributes(tmp_path):
+    make_dataset_dir(tmp_path / "d", gz=False)
+    ds = MNIST(tmp_path / "d", train=True, download=False)
+    images, labels = fake_split(6, 0)
+    assert len(ds) == 6 and ds.data.dtype == np.uint8 and ds.targets.dtype == np.int64
+    image, label = ds[2]
+    assert (
+        isinstance(image, Tensor)
+        and image.data.shape == (1, 28, 28)
+        and image.data.dtype == np.float32
+    )
+    np.testing.assert_array_equal(image.data[0], images[2].astype(np.float32) / 255)
+    assert type(label) is int and label == labels[2]
+    X, y = ds.arrays()
+    assert X.shape == (6, 1, 28, 28) and X.dtype == np.float32 and y.dtype == np.int64
+    assert 0 <= X.min() and X.max() <= 1
+    ds2 = MNIST(
+        tmp_path / "d",
+        download=False,
+        transform=lambda t: t.data.sum(),
+        target_transform=str,
+    )
+    assert ds2[2] == (pytest.approx(float(X[2].sum()), rel=1e-5), str(labels[2]))
+
+
+def test_search_order(tmp_path, monkeypatch):
+    root, env, home = tmp_path / "root", tmp_path / "env", tmp_path / "home"
+    make_dataset_dir(home / ".cache" / "tensorgraph" / "mnist", n_test=1)
+    assert len(MNIST(train=False)) == 1
+    make_dataset_dir(env / "mnist", n_test=2)
+    monkeypatch.setenv("TENSORGRAPH_DATA", str(env))
+    assert len(MNIST(train=False)) == 2
+    make_dataset_dir(root / "mnist", n_test=3)  # root/<name> counts too
+    assert len(MNIST(root, train=False)) == 3
+    make_dataset_dir(root, n_test=4)
+    ds = MNIST(root, train=False)
+    assert len(ds) == 4 and ds.folder == root
+    assert ds.search_dirs()[:4] == [
+        root,
+        root / "mnist",
+        env / "mnist",
+        home / ".cache" / "tensorgraph" / "mnist",
+    ]
+
+
+def test_incomplete_folder_is_skipped(tmp_path, monkeypatch):
+    monkeypatch.setenv("TENSORGRAPH_DATA", str(tmp_path / "env"))
+    make_dataset_dir(tmp_path / "env" / "fashion-mnist", n_test=2)
+    make_dataset_dir(tmp_path / "partial", n_test=5)
+    (tmp_path / "partial" / "train-labels-idx1-ubyte.gz").unlink()
+    assert len(FashionMNIST(tmp_path / "partial", train=False)) == 2
+
+
+def test_fashion_system_dir(tmp_path, monkeypatch):
+    system = tmp_path / "usr-share"
+    make_dataset_dir(system, n_test=3, gz=False)
+    monkeypatch.setattr(FashionMNIST, "system_dirs", (str(system),))
+    ds = FashionMNIST(train=False)
+    assert len(ds) == 3 and ds.folder == system and ds.classes[9] == "Ankle boot"
+    with pytest.raises(DatasetNotFoundError):
+        MNIST(train=False)  # MNIST does not look there
+
+
+def test_offline_error_names_files_folders_and_fix(tmp_path, monkeypatch):
+    monkeypatch.setenv("TENSORGRAPH_DATA", str(tmp_path / "env"))
+    with pytest.raises(DatasetNotFoundError) as err:
+        FashionMNIST(tmp_path / "root")
+    msg = str(err.value)
+    for stem in STEMS:
+        assert stem in msg
+    for folder in (
+        tmp_path / "root",
+        tmp_path / "env" / "fashion-mnist",
+        tmp_path / "home" / ".cache",
+    ):
+        assert str(folder) in msg
+    assert datasets.MIRRORS["fashion-mnist"][0] in msg  # the failed mirror and why
+    assert (
+        "root=" in msg
+        and "TENSORGRAPH_DATA" in msg
+        and "apt-get install dataset-fashion-mnist" in msg
+    )
+    assert isinstance(err.value, FileNotFoundError)
+    assert not list((tmp_path / "root").rglob("*ubyte*"))  # nothing half-downloaded
+
+
+def test_download_false_says_so(tmp_path):
+    with pytest.raises(DatasetNotFoundError, match="download=False") as err:
+        MNIST(download=False)
+    assert "apt-get" not in str(err.value)
+
+
+# ---------------------------------------------------------------- downloads
+
+
+class MirrorHandler(http.server.BaseHTTPRequestHandler):
+    """/good/<f> serves the file, /corrupt/<f> flips a byte, /truncated/<f> stops halfway."""
+
+    files: ClassVar[dict[str, bytes]] = {}
+
+    def do_GET(self):
+        _, mode, name = self.path.split("/", 2)
+        body = self.files.get(name)
+        if body is None or mode not in ("good", "corrupt", "truncated"):
+            self.send_error(404)
+            return
+        if mode == "corrupt":
+            body = body[:30] + bytes([body[30] ^ 1]) + body[31:]
+        self.send_response(200)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body[: len(body) // 2] if mode == "truncated" else body)
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def mirror(tmp_path, monkeypatch):
+    """A local mirror of four generated files whose sha256 the loader now expects."""
+    files = make_dataset_dir(tmp_path / "upstream")
+    monkeypatch.setattr(MirrorHandler, "files", files)
+    monkeypatch.setitem(
+        datasets.SHA256,
+        "mnist",
+        {n: hashlib.sha256(b).hexdigest() for n, b in files.items()},
+    )
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), MirrorHandler)
+    thread = threading.Thread(
+        target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+    )
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+def test_download_lands_verified_files(tmp_path, monkeypatch, mirror):
+    dead = closed_port_url()
+    monkeypatch.setitem(
+        datasets.MIRRORS, "mnist", [dead, f"{mirror}/corrupt/", f"{mirror}/good/"]
+    )
+    ds = MNIST(tmp_path / "root", train=False)
+    assert len(ds) == 4 and ds.folder == tmp_path / "root" / "mnist"
+    assert sorted(p.name for p in ds.folder.iterdir()) == sorted(
+        MirrorHandler.files
+    )  # no .part left
+    for name, body in MirrorHandler.files.items():
+        assert (ds.folder / name).read_bytes() == body
+    assert (
+        len(MNIST(tmp_path / "root", train=False, download=False)) == 4
+    )  # found next time
+
+
+@pytest.mark.parametrize("mode", ["corrupt", "truncated"])
+def test_bad_download_never_reaches_cache(tmp_path, monkeypatch, mirror, mode):
+    monkeypatch.setenv("TENSORGRAPH_MNIST_MIRRORS", f"{mirror}/{mode}/")
+    with pytest.raises(DatasetNotFoundError) as err:
+        MNIST()
+    cache = tmp_path / "home" / ".cache" / "tensorgraph" / "mnist"
+    assert not cache.exists()  # no file, no .part, not even the empty folder
+    why = (
+        "sha256 mismatch" if mode == "corrupt" else "truncated: got 2371 of 4743 bytes"
+    )
+    assert why in str(err.value)
+    assert f"{mirror}/{mode}/train-images-idx3-ubyte.gz" in str(err.value)
+
+
+def test_interrupted_download_leaves_nothing(tmp_path, monkeypatch, mirror):
+    class Interrupt:
+        def update(self, n):
+            raise KeyboardInterrupt
+
+        def close(self):
+            pass
+
+    monkeypatch.setattr(download, "_progress", lambda total, desc: Interrupt())
+    monkeypatch.setenv("TENSORGRAPH_MNIST_MIRRORS", f"{mirror}/good/")
+    with pytest.raises(KeyboardInterrupt):
+        MNIST(tmp_path / "root")
+    assert not (tmp_path / "root" / "mnist").exists()
+
+
+# ---------------------------------------------------------------- Dataset / DataLoader
+
+
+def test_tensor_dataset_and_errors():
+    X, y = np.arange(20, dtype=np.float32).reshape(10, 2), np.arange(10)
+    ds = TensorDataset(Tensor(X), y)
+    assert len(ds) == 10
+    x3, y3 = ds[3]
+    np.testing.assert_array_equal(x3.data, X[3])
+    assert y3.data.shape == () and y3.data == 3
+    with pytest.raises(
+        ValueError, match=r"first dimensions are \[10, 9\].*\(10, 2\), \(9,\)"
+    ):
+        TensorDataset(Tensor(X), np.arange(9))
+    with pytest.raises(ValueError):
+        TensorDataset()
+    with pytest.raises(NotImplementedError):
+        len(Dataset())
+
+
+def test_loader_len_batches_and_drop_last():
+    ds = TensorDataset(np.arange(10, dtype=np.float32)[:, None], np.arange(10))
+    loader = DataLoader(ds, batch_size=4)
+    batches = list(loader)
+    assert len(loader) == 3 and [b[0].data.shape for b in batches] == [
+        (4, 1),
+        (4, 1),
+        (2, 1),
+    ]
+    np.testing.assert_array_equal(
+        np.concatenate([b[1].data for b in batches]), np.arange(10)
+    )
+    assert batches[0][1].data.dtype == np.int64
+    dropped = DataLoader(ds, batch_size=4, drop_last=True)
+    assert len(dropped) == 2 and [len(b[1].data) for b in dropped] == [4, 4]
+    assert len(DataLoader(ds)) == 10
+    for bad in (0, -1, 2.5, None):
+        with pytest.raises(ValueError, match="batch_size"):
+            DataLoader(ds, batch_size=bad)
+
+
+def test_shuffle_is_seedable_and_changes_per_epoch():
+    ds = TensorDataset(np.arange(100))
+
+    def epoch(loader):
+        return np.concatenate([b[0].data for b in loader])
+
+    a, b = (
+        DataLoader(ds, 16, shuffle=True, seed=3),
+        DataLoader(ds, 16, shuffle=True, seed=3),
+    )
+    first, second = epoch(a), epoch(a)
+    assert sorted(first) == list(range(100)) and not np.array_equal(
+        first, np.arange(100)
+    )
+    assert not np.array_equal(first, second)  # a new order every epoch...
+    np.testing.assert_array_equal(first, epoch(b))  # ...reproducible from the seed
+    np.testing.assert_array_equal(second, epoch(b))
+    g1, g2 = np.random.default_rng(7), np.random.default_rng(7)
+    np.testing.assert_array_equal(
+        epoch(DataLoader(ds, 16, True, generator=g1)),
+        epoch(DataLoader(ds, 16, True, generator=g2)),
+    )
+    with pytest.raises(ValueError, match="not both"):
+        DataLoader(ds, shuffle=True, seed=1, generator=g1)
+
+
+def test_shuffle_follows_global_seed():
+    from tensorgraph.random import manual_seed
+
+    loader = DataLoader(TensorDataset(np.arange(50)), batch_size=50, shuffle=True)
+    manual_seed(0)
+    a = next(iter(loader))[0].data
+    manual_seed(0)
+    b, c = next(iter(loader))[0].data, next(iter(loader))[0].data
+    np.testing.assert_array_equal(a, b)
+    assert not np.array_equal(b, c)
+
+
+def test_fast_path_matches_per_sample_collate():
+    rng = np.random.default_rng(0)
+    ds = TensorDataset(
+        rng.random((50, 3, 4), dtype=np.float32), rng.integers(0, 10, 50)
+    )
+    fast = list(DataLoader(ds, 8, shuffle=True, seed=1))
+    slow = list(DataLoader(ds, 8, shuffle=True, seed=1, collate_fn=default_collate))
+    for (fx, fy), (sx, sy) in zip(fast, slow, strict=True):
+        np.testing.assert_array_equal(fx.data, sx.data)
+        np.testing.assert_array_equal(fy.data, sy.data)
+        assert fx.data.dtype == sx.data.dtype and fy.data.dtype == sy.data.dtype
+
+
+def test_default_collate_types():
+    Pair = namedtuple("Pair", "x y")
+    batch = default_collate(
+        [{"a": 1, "b": 0.5, "c": np.ones(2), "d": "s", "e": Pair(True, [1, 2])}] * 3
+    )
+    assert batch["a"].data.dtype == np.int64 and batch["a"].data.shape == (3,)
+    assert batch["b"].data.dtype == np.float32
+    assert batch["c"].data.shape == (3, 2) and batch["d"] == ["s"] * 3
+    assert isinstance(batch["e"], Pair) and batch["e"].x.data.dtype == np.bool_
+    assert isinstance(batch["e"].y, list) and batch["e"].y[1].data.tolist() == [2, 2, 2]
+    with pytest.raises(ValueError, match="different shapes"):
+        default_collate([np.ones(2), np.ones(3)])
+    with pytest.raises(TypeError, match="object"):
+        default_collate([object()])
+
+
+def test_loader_over_generic_dataset_and_subsets():
+    class Squares(Dataset):
+        def __len__(self):
+            return 7
+
+        def __getitem__(self, i):
+            return float(i), i * i
+
+    xs, ys = next(iter(DataLoader(Squares(), batch_size=7)))
+    assert xs.data.dtype == np.float32 and ys.data.tolist() == [i * i for i in range(7)]
+    parts = random_split(TensorDataset(np.arange(10)), [0.7, 0.3], seed=0)
+    assert [len(p) for p in parts] == [7, 3]
+    seen = np.concatenate([b[0].data for p in parts for b in DataLoader(p, 4)])
+    assert sorted(seen) == list(range(10))
+    assert isinstance(parts[0], Subset)
+    with pytest.raises(ValueError, match="sum to 9"):
+        random_split(Squares(), [4, 5])
+
+
+def test_utils_data_is_data():
+    import tensorgraph.utils.data as utils_data
+    from tensorgraph import data
+
+    for name in ("Dataset", "TensorDataset", "DataLoader", "MNIST", "FashionMNIST"):
+        assert getattr(utils_data, name) is getattr(data, name)
+
+
+# ---------------------------------------------------------------- the real data
+
+
+# Read at import, before the autouse fixture clears TENSORGRAPH_DATA (CI points it here).
+REAL = Path(
+    os.environ.get("TENSORGRAPH_DATA")
+    or Path(__file__).resolve().parents[2] / "shared" / "data"
+)
+
+
+@pytest.mark.skipif(
+    not (REAL / "mnist").is_dir(), reason="no local MNIST copy in ../shared/data"
+)
+def test_real_mnist_via_env(monkeypatch):
+    monkeypatch.setenv("TENSORGRAPH_DATA", str(REAL))
+    test = MNIST(train=False, download=False)
+    assert len(test) == 10_000 and test.folder == REAL / "mnist"
+    assert test.data.shape == (10_000, 28, 28) and test.data.dtype == np.uint8
+    assert (
+        set(np.unique(test.targets)) == set(range(10))
+        and test.targets.dtype == np.int64
+    )
+    image, label = test[0]
+    assert (
+        image.data.shape == (1, 28, 28)
+        and image.data.dtype == np.float32
+        and label == 7
+    )
+    X, y = test.arrays()
+    assert X.shape == (10_000, 1, 28, 28) and 0 <= X.min() and X.max() == 1.0
+    np.testing.assert_array_equal(y, test.targets)
+    train = MNIST(train=True, download=False)
+    assert len(train) == 10_000  # the shared copy is a 10,000-image training subset
+    xb, yb = next(iter(DataLoader(train, batch_size=128, shuffle=True, seed=0)))
+    assert (
+        xb.data.shape == (128, 1, 28, 28)
+        and xb.data.dtype == np.float32
+        and yb.data.dtype == np.int64
+    )
+
+
+@pytest.mark.skipif(
+    not Path("/usr/share/datasets/fashion-mnist").is_dir(),
+    reason="dataset-fashion-mnist not installed",
+)
+def test_real_fashion_mnist_from_debian_package(monkeypatch):
+    monkeypatch.setattr(
+        FashionMNIST, "system_dirs", ("/usr/share/datasets/fashion-mnist",)
+    )
+    test = FashionMNIST(train=False, download=False)
+    assert len(test) == 10_000 and np.bincount(test.targets).tolist() == [1000] * 10
