@@ -12,6 +12,7 @@ import http.server
 import os
 import socket
 import struct
+import sys
 import threading
 import tracemalloc
 from collections import namedtuple
@@ -249,6 +250,14 @@ def test_sample_format_and_attributes(tmp_path):
         target_transform=str,
     )
     assert ds2[2] == (pytest.approx(float(X[2].sum()), rel=1e-5), str(labels[2]))
+    # The loader's fast path (no transform) and the per-sample path agree.
+    ds3 = MNIST(tmp_path / "d", download=False, transform=lambda t: t)
+    for (fx, fy), (sx, sy) in zip(DataLoader(ds, 4), DataLoader(ds3, 4), strict=True):
+        np.testing.assert_array_equal(fx.data, sx.data)
+        np.testing.assert_array_equal(fy.data, sy.data)
+        assert (
+            fx.data.dtype == sx.data.dtype == np.float32 and fy.data.dtype == np.int64
+        )
 
 
 def test_search_order(tmp_path, monkeypatch):
@@ -363,21 +372,22 @@ def mirror(tmp_path, monkeypatch):
     server.server_close()
 
 
-def test_download_lands_verified_files(tmp_path, monkeypatch, mirror):
+@pytest.mark.parametrize("with_tqdm", [True, False])
+def test_download_lands_verified_files(tmp_path, monkeypatch, mirror, with_tqdm):
+    if not with_tqdm:
+        monkeypatch.setitem(sys.modules, "tqdm.auto", None)  # import fails: no bar
     dead = closed_port_url()
     monkeypatch.setitem(
         datasets.MIRRORS, "mnist", [dead, f"{mirror}/corrupt/", f"{mirror}/good/"]
     )
     ds = MNIST(tmp_path / "root", train=False)
     assert len(ds) == 4 and ds.folder == tmp_path / "root" / "mnist"
-    assert sorted(p.name for p in ds.folder.iterdir()) == sorted(
-        MirrorHandler.files
-    )  # no .part left
+    landed = sorted(p.name for p in ds.folder.iterdir())
+    assert landed == sorted(MirrorHandler.files)  # and no .part file left
     for name, body in MirrorHandler.files.items():
         assert (ds.folder / name).read_bytes() == body
-    assert (
-        len(MNIST(tmp_path / "root", train=False, download=False)) == 4
-    )  # found next time
+    # Found locally next time, without the network.
+    assert len(MNIST(tmp_path / "root", train=False, download=False)) == 4
 
 
 @pytest.mark.parametrize("mode", ["corrupt", "truncated"])
@@ -537,10 +547,11 @@ def test_loader_over_generic_dataset_and_subsets():
 
 
 def test_utils_data_is_data():
-    import tensorgraph.utils.data as utils_data
     from tensorgraph import data
+    from tensorgraph.utils import data as utils_data
 
-    for name in ("Dataset", "TensorDataset", "DataLoader", "MNIST", "FashionMNIST"):
+    assert utils_data.__all__ == data.__all__
+    for name in data.__all__:
         assert getattr(utils_data, name) is getattr(data, name)
 
 

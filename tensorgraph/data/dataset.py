@@ -83,14 +83,14 @@ class TensorDataset(Dataset):
         self.tensors = tuple(
             t if isinstance(t, Tensor) else Tensor(a) for t, a in zip(tensors, arrays)
         )
-        self._arrays = arrays
 
     def __getitem__(self, index: Any) -> tuple[Tensor, ...]:
-        # np.asarray keeps a scalar sample (e.g. one label) a 0-d array, as in PyTorch.
-        return tuple(Tensor(np.asarray(a[index])) for a in self._arrays)
+        # Read t.data now (not a copy taken at construction), as PyTorch reads its
+        # tensors live; np.asarray keeps one scalar sample (a label) a 0-d array.
+        return tuple(Tensor(np.asarray(t.data[index])) for t in self.tensors)
 
     def __len__(self) -> int:
-        return self._arrays[0].shape[0]
+        return self.tensors[0].data.shape[0]
 
     def _get_batch(self, indices: np.ndarray) -> tuple[Tensor, ...]:
         return self[indices]
@@ -141,9 +141,8 @@ def random_split(
         >>> train, val = random_split(ds, [0.9, 0.1], seed=0)
     """
     n = len(dataset)
-    if (
-        math.isclose(sum(lengths), 1) and sum(lengths) <= 1
-    ):  # fractions (PyTorch's rule)
+    fractions = math.isclose(sum(lengths), 1) and sum(lengths) <= 1  # PyTorch's rule
+    if fractions:
         if any(not 0 <= f <= 1 for f in lengths):
             raise ValueError(
                 f"random_split: fractions must lie in [0, 1], got {list(lengths)}"
@@ -155,7 +154,8 @@ def random_split(
         sizes = [int(x) for x in lengths]
     if sum(sizes) != n:
         raise ValueError(
-            f"random_split: lengths {list(lengths)} sum to {sum(sizes)}, but the dataset has {n} samples"
+            f"random_split: lengths {list(lengths)} sum to {sum(sizes)}, "
+            f"but the dataset has {n} samples"
         )
     perm = _make_rng(generator, seed).permutation(n)
     bounds = np.cumsum([0, *sizes])
@@ -166,10 +166,10 @@ def default_collate(batch: Sequence[Any]) -> Any:
     """Stack a list of samples into a batch, PyTorch style.
 
     Tensors and numpy arrays are stacked along a new first dimension into a Tensor;
-    Python ints become an int64 Tensor, floats a Tensor of the default dtype
-    (float32 unless ``tg.set_default_dtype`` changed it),
-    bools a bool Tensor; strings stay a list; tuples, lists and dicts are collated
-    element-wise (so ``(image, label)`` samples give ``(images, labels)``).
+    Python ints become an int64 Tensor, floats a Tensor of the default dtype (float32
+    unless ``tg.set_default_dtype`` changed it), bools a bool Tensor; strings stay a
+    list; tuples, lists and dicts are collated element-wise (so ``(image, label)``
+    samples give ``(images, labels)``).
 
     Args:
         batch: the samples, all of the same structure.
@@ -215,8 +215,9 @@ def default_collate(batch: Sequence[Any]) -> Any:
             return type(elem)(*columns)
         return tuple(columns) if isinstance(elem, tuple) else columns
     raise TypeError(
-        f"default_collate: don't know how to batch samples of type {type(elem).__name__}; "
-        "return Tensors, numpy arrays, numbers, or tuples/lists/dicts of them, or pass collate_fn="
+        "default_collate: don't know how to batch samples of type "
+        f"{type(elem).__name__}; return Tensors, numpy arrays, numbers, or "
+        "tuples/lists/dicts of them, or pass DataLoader(..., collate_fn=...)"
     )
 
 
@@ -231,9 +232,7 @@ def _make_rng(
                 f"generator must be a numpy.random.Generator, got {type(generator).__name__}"
             )
         return generator
-    if seed is not None:
-        return np.random.default_rng(seed)
-    return np.random.default_rng(_global_seed())
+    return np.random.default_rng(_global_seed() if seed is None else seed)
 
 
 def _global_seed() -> int:
@@ -290,12 +289,11 @@ class DataLoader:
         self.collate_fn = collate_fn
         self.generator = generator
         self.seed = seed
-        # Validate now; with seed= the generator lives as long as the loader.
-        self._rng = (
-            _make_rng(generator, seed)
-            if (generator is not None or seed is not None)
-            else None
-        )
+        # Made (and validated) once: with seed= every epoch draws a new order from
+        # the same private stream, so a whole run replays exactly.
+        self._rng = None
+        if generator is not None or seed is not None:
+            self._rng = _make_rng(generator, seed)
 
     def __len__(self) -> int:
         n = len(self.dataset)
@@ -305,8 +303,9 @@ class DataLoader:
         n = len(self.dataset)
         if not self.shuffle:
             return np.arange(n)
-        rng = self._rng if self._rng is not None else _make_rng(None, None)
-        return rng.permutation(n)
+        if self._rng is not None:
+            return self._rng.permutation(n)
+        return np.random.default_rng(_global_seed()).permutation(n)
 
     def __iter__(self) -> Iterator[Any]:
         order = self._order()
@@ -326,6 +325,7 @@ class DataLoader:
 
     def __repr__(self) -> str:
         return (
-            f"DataLoader({type(self.dataset).__name__} of {len(self.dataset)}, batch_size={self.batch_size}, "
-            f"shuffle={self.shuffle}, drop_last={self.drop_last})"
+            f"DataLoader({type(self.dataset).__name__} of {len(self.dataset)}, "
+            f"batch_size={self.batch_size}, shuffle={self.shuffle}, "
+            f"drop_last={self.drop_last})"
         )

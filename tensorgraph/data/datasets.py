@@ -111,8 +111,18 @@ class MNIST(Dataset):
     """
 
     name: ClassVar[str] = "mnist"
-    classes: ClassVar[list[str]] = ["0 - zero", "1 - one", "2 - two", "3 - three", "4 - four",
-               "5 - five", "6 - six", "7 - seven", "8 - eight", "9 - nine"]  # fmt: skip
+    classes: ClassVar[list[str]] = [
+        "0 - zero",
+        "1 - one",
+        "2 - two",
+        "3 - three",
+        "4 - four",
+        "5 - five",
+        "6 - six",
+        "7 - seven",
+        "8 - eight",
+        "9 - nine",
+    ]
     system_dirs: ClassVar[tuple[str, ...]] = ()
     mirrors_env: ClassVar[str] = "TENSORGRAPH_MNIST_MIRRORS"
     install_hint: ClassVar[str] = ""
@@ -291,8 +301,18 @@ class FashionMNIST(MNIST):
     """
 
     name = "fashion-mnist"
-    classes: ClassVar[list[str]] = ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
-               "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"]  # fmt: skip
+    classes: ClassVar[list[str]] = [
+        "T-shirt/top",
+        "Trouser",
+        "Pullover",
+        "Dress",
+        "Coat",
+        "Sandal",
+        "Shirt",
+        "Sneaker",
+        "Bag",
+        "Ankle boot",
+    ]
     system_dirs = ("/usr/share/datasets/fashion-mnist",)
     mirrors_env = "TENSORGRAPH_FASHION_MNIST_MIRRORS"
     install_hint = "on Debian/Ubuntu: sudo apt-get install dataset-fashion-mnist (installs them system-wide)"

@@ -1,25 +1,11 @@
-"""``tg.utils.data``: the same objects as ``tg.data`` (PyTorch's ``torch.utils.data`` path)."""
+"""``tg.utils.data``: the same objects as ``tg.data`` (PyTorch's ``torch.utils.data`` path).
 
-from ..data import (
-    MNIST,
-    DataLoader,
-    Dataset,
-    DatasetNotFoundError,
-    FashionMNIST,
-    Subset,
-    TensorDataset,
-    default_collate,
-    random_split,
-)
+Example:
+    >>> from tensorgraph.utils.data import DataLoader, TensorDataset
+"""
 
-__all__ = [
-    "MNIST",
-    "DataLoader",
-    "Dataset",
-    "DatasetNotFoundError",
-    "FashionMNIST",
-    "Subset",
-    "TensorDataset",
-    "default_collate",
-    "random_split",
-]
+# A re-export of every public name of tg.data, unchanged (the objects, not copies).
+from .. import data as _data
+from ..data import *
+
+__all__ = list(_data.__all__)
