@@ -281,12 +281,11 @@ def _read_array(zf: zipfile.ZipFile, name: str, dtype: str, shape: tuple) -> np.
     info = zf.getinfo(name)
     with zf.open(info) as f:
         version = np.lib.format.read_magic(f)
-        if version == (1, 0):
-            header_shape, _, header_dtype = np.lib.format.read_array_header_1_0(f)
-        elif version == (2, 0):
-            header_shape, _, header_dtype = np.lib.format.read_array_header_2_0(f)
-        else:
+        read_header = {(1, 0): np.lib.format.read_array_header_1_0,
+                       (2, 0): np.lib.format.read_array_header_2_0}.get(version)
+        if read_header is None:  # 3.0 exists only for structured dtypes, which are refused
             raise _Invalid(f"{name} uses .npy version {version}, which is not supported")
+        header_shape, _, header_dtype = read_header(f)
         if header_dtype.str != dtype or header_shape != shape:
             raise _Invalid(f"the index says {name} is {dtype} {shape} but the array is "
                            f"{header_dtype.str} {header_shape}")

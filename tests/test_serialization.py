@@ -32,6 +32,16 @@ class Evil:
         return (_set_flag, ())
 
 
+class WritesMarker:
+    """Unpickling this creates a file: the other classic way to see code was run."""
+
+    def __init__(self, marker: Path):
+        self.marker = marker
+
+    def __reduce__(self):
+        return (exec, (f"open({str(self.marker)!r}, 'w').close()",))
+
+
 @pytest.fixture(autouse=True)
 def _reset_flag():
     FLAG["ran"] = False
@@ -93,6 +103,17 @@ def npy_bytes(array: np.ndarray, tmp_path: Path) -> bytes:
     return (tmp_path / "member.npy").read_bytes()
 
 
+def patch_central_sizes(data: bytes, name: str, size: int) -> bytes:
+    """Make the zip central directory claim ``size`` bytes (stored) for member ``name``."""
+    out = bytearray(data)
+    at = out.index(b"PK\x01\x02")
+    while out[at + 46:at + 46 + int.from_bytes(out[at + 28:at + 30], "little")] \
+            != name.encode():
+        at = out.index(b"PK\x01\x02", at + 4)
+    out[at + 20:at + 28] = size.to_bytes(4, "little") * 2  # compressed and uncompressed
+    return bytes(out)
+
+
 def expect_refusal(path: Path, *words: str) -> CheckpointError:
     with pytest.raises(CheckpointError) as info:
         load(path)
@@ -133,7 +154,9 @@ def test_plain_values_round_trip(tmp_path, value):
 def test_tensors_and_arrays_of_every_dtype_and_shape(tmp_path, dtype, shape):
     data = (np.arange(math.prod(shape)) % 7).astype(dtype).reshape(shape)
     obj = {"t": Tensor(data), "a": data.copy(), "s": data.reshape(-1)[:1].sum().astype(dtype)}
-    assert_same(roundtrip(obj, tmp_path), obj)
+    got = roundtrip(obj, tmp_path)
+    assert_same(got, obj)
+    assert got["t"].data.flags.writeable and got["a"].flags.writeable  # optimizers update in place
 
 
 def test_special_floats_inside_tensors(tmp_path):
@@ -213,12 +236,15 @@ def test_save_fsyncs_before_renaming(tmp_path, monkeypatch):
 # --------------------------------------------------------------- hostile and broken files
 
 def test_pickle_file_is_refused_without_running_it(tmp_path):
-    payload = pickle.dumps({"w": Evil()})
+    marker = tmp_path / "pwned"
+    payload = pickle.dumps({"w": Evil(), "b": WritesMarker(marker)})
     pickle.loads(payload)  # the payload is live: plain unpickling runs it...
-    assert FLAG["ran"]
+    assert FLAG["ran"] and marker.exists()
     FLAG["ran"] = False
+    marker.unlink()
     (tmp_path / "evil.pt").write_bytes(payload)
     expect_refusal(tmp_path / "evil.pt", "pickle")  # ...tensorgraph does not
+    assert not marker.exists()
 
 
 def test_pickle_inside_a_zip_is_refused(tmp_path):
@@ -282,17 +308,6 @@ def test_unreferenced_and_missing_members_are_refused(tmp_path):
     expect_refusal(tmp_path / "noindex.npz", "index.json")
 
 
-def patch_central_sizes(data: bytes, name: str, size: int) -> bytes:
-    """Make the zip central directory claim ``size`` bytes (stored) for member ``name``."""
-    out = bytearray(data)
-    at = out.index(b"PK\x01\x02")
-    while out[at + 46:at + 46 + int.from_bytes(out[at + 28:at + 30], "little")] \
-            != name.encode():
-        at = out.index(b"PK\x01\x02", at + 4)
-    out[at + 20:at + 28] = size.to_bytes(4, "little") * 2  # compressed and uncompressed
-    return bytes(out)
-
-
 def test_member_whose_zip_entry_claims_a_huge_size_is_refused(tmp_path):
     plain = rewrite(good_checkpoint(tmp_path / "good.npz"), tmp_path / "plain.npz")
     bad = tmp_path / "bad.npz"
@@ -352,9 +367,46 @@ def test_corrupted_bytes_never_escape_as_another_error(tmp_path):
         damaged[at] ^= 0xFF
         (tmp_path / "bad.npz").write_bytes(bytes(damaged))
         try:
-            load(tmp_path / "bad.npz")
+            got = load(tmp_path / "bad.npz")
         except CheckpointError as err:
             assert str(tmp_path / "bad.npz") in str(err)
+        else:  # a flip in a field nobody reads (a timestamp): the data must still be right
+            assert got["step"] == 3 and got["w"].data.tolist() == [[0, 1, 2], [3, 4, 5]]
+
+
+def test_randomly_mutated_index_gives_a_checkpoint_error_or_a_valid_load(tmp_path):
+    good = tmp_path / "good.npz"
+    save({"w": Tensor(np.ones((2, 3)), requires_grad=True), 1: (0.5, math.inf),
+          "a": np.arange(2), "s": np.float32(2)}, good)
+    index = json.loads(zipfile.ZipFile(good).read("index.json"))
+    junk = [None, True, 0, 2, -1, 2**70, 1.5, "inf", "x", "|O", "<f4", [], {}, [1], [[1, 2]],
+            [-1], [10**12, 10**12], {"tensor": 0}, {"tensor": 1, "requires_grad": True},
+            {"tensor": 99}, {"scalar": 0}, {"float": "nan"}, {"dict": [[1]]}, {"list": {}}]
+
+    def places(node):  # every (container, key) pair in the index
+        items = node.items() if isinstance(node, dict) else enumerate(node)
+        for key, child in list(items):
+            yield node, key
+            if isinstance(child, (dict, list)):
+                yield from places(child)
+
+    rng = np.random.default_rng(0)
+    for trial in range(300):
+        mutated = json.loads(json.dumps(index))
+        for _ in range(rng.integers(1, 4)):
+            spots = list(places(mutated))
+            node, key = spots[rng.integers(len(spots))]
+            node[key] = json.loads(json.dumps(junk[rng.integers(len(junk))]))
+
+        def replace(ix, mutated=mutated):
+            ix.clear()
+            ix.update(mutated)
+
+        bad = rewrite(good, tmp_path / f"bad{trial}.npz", replace)
+        try:
+            load(bad)
+        except CheckpointError:
+            pass
 
 
 @pytest.mark.parametrize("name, content, words", [
