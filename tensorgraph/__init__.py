@@ -21,6 +21,8 @@ from .creation import (
 )
 from .random import manual_seed
 from .tensor import Tensor, cat, matmul, stack, tensor, where
+from .serialization import CheckpointError, load, save
+from . import data, utils  # noqa: E402  (data builds on Tensor)
 
 bool = bool_  # noqa: A001  (torch.bool)
 
