@@ -1,0 +1,189 @@
+"""The benchmark's workloads, written the same way in tensorgraph, PyTorch and numpy.
+
+Each ``make_*`` returns a *runner*: ``run(n) -> seconds per step`` over ``n`` steps.
+Most runners just time ``n`` calls of a step closure (see ``timed``); the backward-chain
+runners build a graph untimed and time only ``backward()``. The harness (bench.py)
+interleaves runners of one workload in rounds.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import numpy_ref
+
+import tensorgraph as tg
+
+MLP_SIZES = (784, 512, 256, 10)
+LR, MOMENTUM = 0.01, 0.9
+FASHION_DIR = "/usr/share/datasets/fashion-mnist"
+
+Runner = Callable[[int], float]
+
+
+def timed(step: Callable[[], Any]) -> Runner:
+    """A runner that times ``n`` calls of ``step``."""
+
+    def run(n: int) -> float:
+        t0 = time.perf_counter()
+        for _ in range(n):
+            step()
+        return (time.perf_counter() - t0) / n
+
+    return run
+
+
+def batch(kind: str, n: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """A fixed synthetic batch: (x float32, y int64) for 'mlp' (N, 784) or 'cnn' (N, 1, 28, 28)."""
+    rng = np.random.default_rng(seed)
+    shape = (n, 784) if kind == "mlp" else (n, 1, 28, 28)
+    x = rng.random(shape, dtype=np.float32)
+    return x, rng.integers(0, 10, size=n).astype(np.int64)
+
+
+# ------------------------------------------------------------------ models
+def tg_mlp() -> Any:
+    nn = tg.nn
+    a, b, c, d = MLP_SIZES
+    return nn.Sequential(nn.Linear(a, b), nn.ReLU(), nn.Linear(b, c), nn.ReLU(), nn.Linear(c, d))
+
+
+def torch_mlp(torch: Any) -> Any:
+    nn = torch.nn
+    a, b, c, d = MLP_SIZES
+    return nn.Sequential(nn.Linear(a, b), nn.ReLU(), nn.Linear(b, c), nn.ReLU(), nn.Linear(c, d))
+
+
+def _cnn(nn: Any) -> Any:
+    return nn.Sequential(
+        nn.Conv2d(1, 16, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
+        nn.Conv2d(16, 32, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
+        nn.Flatten(), nn.Linear(32 * 7 * 7, 10),
+    )
+
+
+def _train_step(lib: Any, model: Any, x: Any, y: Any) -> Callable[[], None]:
+    """The training step, spelled identically for tensorgraph and torch."""
+    opt = lib.optim.SGD(model.parameters(), lr=LR, momentum=MOMENTUM)
+    F = lib.nn.functional
+
+    def step() -> None:
+        opt.zero_grad()
+        loss = F.cross_entropy(model(x), y)
+        loss.backward()
+        opt.step()
+
+    return step
+
+
+# ------------------------------------------------------------------ MLP / CNN steps
+def make_train_step(kind: str, impl: str, torch: Any, n: int) -> Runner:
+    """One training step of the MLP or CNN on a fixed batch of ``n``."""
+    x, y = batch(kind, n)
+    if impl == "tensorgraph":
+        tg.manual_seed(0)
+        model = tg_mlp() if kind == "mlp" else _cnn(tg.nn)
+        return timed(_train_step(tg, model, tg.from_numpy(x), tg.from_numpy(y)))
+    if impl == "torch":
+        torch.manual_seed(0)
+        model = torch_mlp(torch) if kind == "mlp" else _cnn(torch.nn)
+        return timed(_train_step(torch, model, torch.from_numpy(x), torch.from_numpy(y)))
+    if impl == "numpy":
+        ref = numpy_ref.NumpyMLP(MLP_SIZES) if kind == "mlp" else numpy_ref.NumpyCNN()
+    elif impl == "numpy-prealloc":
+        ref = numpy_ref.NumpyMLPPrealloc(MLP_SIZES, n)
+    else:
+        raise ValueError(impl)
+    return timed(lambda: ref.step(x, y))
+
+
+# ------------------------------------------------------------------ MLP epoch
+def epoch_data() -> tuple[np.ndarray, np.ndarray, str]:
+    """60,000 training images (N, 784) float32 in [0, 1] and labels, plus where from."""
+    if all(os.path.exists(os.path.join(FASHION_DIR, f)) for f in
+           ("train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz")):
+        x, y = tg.data.FashionMNIST(root=FASHION_DIR, train=True, download=False).arrays()
+        return x.reshape(len(x), -1), y, f"Fashion-MNIST train ({FASHION_DIR})"
+    rng = np.random.default_rng(0)
+    x = (rng.integers(0, 256, size=(60000, 784), dtype=np.uint8) / np.float32(255))
+    return x.astype(np.float32), rng.integers(0, 10, 60000).astype(np.int64), "synthetic"
+
+
+def make_epoch(impl: str, torch: Any, data: tuple) -> Runner:
+    """One epoch over 60,000 samples, batch 128, shuffled, through each library's
+    idiomatic TensorDataset + DataLoader (data loading is inside the timing)."""
+    x, y, _ = data
+    if impl == "tensorgraph":
+        tg.manual_seed(0)
+        model, lib = tg_mlp(), tg
+        loader = tg.data.DataLoader(tg.data.TensorDataset(tg.from_numpy(x), tg.from_numpy(y)),
+                                    batch_size=128, shuffle=True)
+    else:
+        torch.manual_seed(0)
+        model, lib = torch_mlp(torch), torch
+        ds = torch.utils.data.TensorDataset(torch.from_numpy(x), torch.from_numpy(y))
+        loader = torch.utils.data.DataLoader(ds, batch_size=128, shuffle=True)
+    opt = lib.optim.SGD(model.parameters(), lr=LR, momentum=MOMENTUM)
+    F = lib.nn.functional
+
+    def epoch() -> None:
+        for xb, yb in loader:
+            opt.zero_grad()
+            F.cross_entropy(model(xb), yb).backward()
+            opt.step()
+
+    return timed(epoch)
+
+
+# ------------------------------------------------------------------ engine overhead
+CHAIN_OPS = 200
+
+
+def _op_chain(lib: Any, x: Any, a: Any) -> Any:
+    """CHAIN_OPS small elementwise ops: (mul tensor, add scalar, tanh, mul scalar) x 50."""
+    y = x
+    for _ in range(CHAIN_OPS // 4):
+        y = ((y * a) + 0.1).tanh() * 1.5
+    return y
+
+
+def make_per_op(impl: str, torch: Any) -> Runner:
+    """Forward + backward through a chain of 200 ops on 16-element tensors."""
+    rng = np.random.default_rng(0)
+    xv, av = rng.standard_normal(16).astype(np.float32), rng.random(16).astype(np.float32)
+    lib = tg if impl == "tensorgraph" else torch
+    x = lib.tensor(xv, requires_grad=True)
+    a = lib.tensor(av)
+
+    def step() -> None:
+        x.grad = None
+        _op_chain(lib, x, a).sum().backward()
+
+    return timed(step)
+
+
+def make_backward_chain(impl: str, torch: Any, n_ops: int) -> Runner:
+    """Time only backward() through a chain of ``n_ops`` ops (alternating * and +)."""
+    lib = tg if impl == "tensorgraph" else torch
+    c = lib.tensor(np.full(4, 1.0, np.float32))
+    d = lib.tensor(np.full(4, 0.0, np.float32))
+
+    def run(n: int) -> float:
+        total = 0.0
+        for _ in range(n):
+            x = lib.tensor(np.ones(4, np.float32), requires_grad=True)
+            y = x
+            for _ in range(n_ops // 2):
+                y = y * c + d
+            root = y.sum()
+            t0 = time.perf_counter()
+            root.backward()
+            total += time.perf_counter() - t0
+            del y, root
+        return total / n
+
+    return run
