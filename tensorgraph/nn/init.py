@@ -1,0 +1,220 @@
+"""Weight initialisation, as ``torch.nn.init``: fill a tensor in place and return it.
+
+Draws come from tensorgraph's seeded generator (``tg.manual_seed``) unless a numpy
+``generator`` is passed. Samples are drawn in float64 and stored in the tensor's own
+dtype, so a float32 weight stays float32.
+
+The rules (``std = gain / sqrt(fan)``, Kaiming/He; ``std = gain * sqrt(2 / (fan_in +
+fan_out))``, Xavier/Glorot) keep the variance of activations roughly constant from
+layer to layer; ``calculate_gain`` corrects for what the nonlinearity does to it.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+from ..random import default_generator
+from ..tensor import Tensor
+
+__all__ = [
+    "calculate_gain",
+    "constant_",
+    "eye_",
+    "kaiming_normal_",
+    "kaiming_uniform_",
+    "normal_",
+    "ones_",
+    "trunc_normal_",
+    "uniform_",
+    "xavier_normal_",
+    "xavier_uniform_",
+    "zeros_",
+]
+
+
+def calculate_gain(nonlinearity: str, param: float | None = None) -> float:
+    """The recommended gain for a nonlinearity (PyTorch's table).
+
+    ========================== =====================================
+    linear, conv*, sigmoid      1
+    tanh                        5/3
+    relu                        sqrt(2)
+    leaky_relu                  sqrt(2 / (1 + negative_slope ** 2))
+    selu                        3/4
+    ========================== =====================================
+
+    Args:
+        nonlinearity: its name, e.g. ``'relu'``.
+        param: the negative slope for ``'leaky_relu'`` (default 0.01).
+
+    Example:
+        >>> tg.nn.init.calculate_gain('leaky_relu', 0.2)
+        1.3867504905630728
+    """
+    linear_fns = ["linear", "conv1d", "conv2d", "conv3d", "conv_transpose1d",
+                  "conv_transpose2d", "conv_transpose3d"]
+    if nonlinearity in linear_fns or nonlinearity == "sigmoid":
+        return 1
+    if nonlinearity == "tanh":
+        return 5.0 / 3
+    if nonlinearity == "relu":
+        return math.sqrt(2.0)
+    if nonlinearity == "leaky_relu":
+        if param is None:
+            slope = 0.01
+        elif not isinstance(param, bool) and isinstance(param, (int, float)):
+            slope = param
+        else:
+            raise ValueError(f"negative_slope {param} not a valid number")
+        return math.sqrt(2.0 / (1 + slope**2))
+    if nonlinearity == "selu":
+        return 3.0 / 4
+    raise ValueError(
+        f"Unsupported nonlinearity {nonlinearity}; use one of linear, conv2d, sigmoid, "
+        "tanh, relu, leaky_relu, selu."
+    )
+
+
+def _calculate_fan_in_and_fan_out(tensor: Tensor) -> tuple[int, int]:
+    """(fan_in, fan_out): inputs and outputs feeding one unit.
+
+    A weight of shape ``(out, in, *kernel)`` has ``fan_in = in * prod(kernel)`` and
+    ``fan_out = out * prod(kernel)`` (Linear is the case with no kernel dims).
+    """
+    if tensor.ndim < 2:
+        raise ValueError(
+            "Fan in and fan out can not be computed for tensor with fewer than 2 "
+            f"dimensions (got shape {tuple(tensor.shape)})."
+        )
+    receptive = int(np.prod(tensor.shape[2:])) if tensor.ndim > 2 else 1
+    return int(tensor.shape[1]) * receptive, int(tensor.shape[0]) * receptive
+
+
+def _calculate_correct_fan(tensor: Tensor, mode: str) -> int:
+    mode = mode.lower()
+    if mode not in ("fan_in", "fan_out"):
+        raise ValueError(f"Mode {mode} not supported, please use one of fan_in, fan_out")
+    fan_in, fan_out = _calculate_fan_in_and_fan_out(tensor)
+    return fan_in if mode == "fan_in" else fan_out
+
+
+def _fill(tensor: Tensor, values: Any) -> Tensor:
+    """Write ``values`` into the tensor's own buffer (in place, no graph, same dtype)."""
+    if not isinstance(tensor, Tensor):
+        raise TypeError(f"init: expected a tg.Tensor, got {type(tensor).__name__}.")
+    np.copyto(tensor.data, values, casting="unsafe")
+    tensor._version += 1
+    return tensor
+
+
+def _rng(generator: np.random.Generator | None) -> np.random.Generator:
+    return default_generator() if generator is None else generator
+
+
+def uniform_(tensor: Tensor, a: float = 0.0, b: float = 1.0,
+             generator: np.random.Generator | None = None) -> Tensor:
+    """Fill with samples from U(a, b)."""
+    return _fill(tensor, _rng(generator).uniform(a, b, tensor.shape))
+
+
+def normal_(tensor: Tensor, mean: float = 0.0, std: float = 1.0,
+            generator: np.random.Generator | None = None) -> Tensor:
+    """Fill with samples from N(mean, std**2)."""
+    return _fill(tensor, _rng(generator).normal(mean, std, tensor.shape))
+
+
+def trunc_normal_(tensor: Tensor, mean: float = 0.0, std: float = 1.0, a: float = -2.0,
+                  b: float = 2.0, generator: np.random.Generator | None = None) -> Tensor:
+    """Fill with N(mean, std**2) samples redrawn until they fall in [a, b]."""
+    rng = _rng(generator)
+    out = rng.normal(mean, std, tensor.shape)
+    bad = (out < a) | (out > b)
+    while bad.any():
+        out[bad] = rng.normal(mean, std, int(bad.sum()))
+        bad = (out < a) | (out > b)
+    return _fill(tensor, out)
+
+
+def constant_(tensor: Tensor, val: float) -> Tensor:
+    """Fill with ``val``."""
+    return _fill(tensor, val)
+
+
+def ones_(tensor: Tensor) -> Tensor:
+    """Fill with 1."""
+    return _fill(tensor, 1)
+
+
+def zeros_(tensor: Tensor) -> Tensor:
+    """Fill with 0."""
+    return _fill(tensor, 0)
+
+
+def eye_(tensor: Tensor) -> Tensor:
+    """Fill a 2-D tensor with the identity (Linear layers that start as a no-op)."""
+    if tensor.ndim != 2:
+        raise ValueError(f"eye_: only 2-D tensors are supported, got shape {tensor.shape}.")
+    return _fill(tensor, np.eye(*tensor.shape))
+
+
+def xavier_uniform_(tensor: Tensor, gain: float = 1.0,
+                    generator: np.random.Generator | None = None) -> Tensor:
+    """Glorot uniform: U(-a, a) with ``a = gain * sqrt(6 / (fan_in + fan_out))``.
+
+    Example:
+        >>> w = tg.zeros(256, 128)
+        >>> tg.nn.init.xavier_uniform_(w, gain=tg.nn.init.calculate_gain('tanh'))
+    """
+    fan_in, fan_out = _calculate_fan_in_and_fan_out(tensor)
+    std = gain * math.sqrt(2.0 / float(fan_in + fan_out))
+    a = math.sqrt(3.0) * std
+    return uniform_(tensor, -a, a, generator)
+
+
+def xavier_normal_(tensor: Tensor, gain: float = 1.0,
+                   generator: np.random.Generator | None = None) -> Tensor:
+    """Glorot normal: N(0, std**2) with ``std = gain * sqrt(2 / (fan_in + fan_out))``."""
+    fan_in, fan_out = _calculate_fan_in_and_fan_out(tensor)
+    std = gain * math.sqrt(2.0 / float(fan_in + fan_out))
+    return normal_(tensor, 0.0, std, generator)
+
+
+def _kaiming_std(tensor: Tensor, a: float, mode: str, nonlinearity: str) -> float:
+    fan = _calculate_correct_fan(tensor, mode)
+    if fan == 0:
+        raise ValueError(f"kaiming init: tensor of shape {tuple(tensor.shape)} has a zero fan.")
+    return calculate_gain(nonlinearity, a) / math.sqrt(fan)
+
+
+def kaiming_uniform_(tensor: Tensor, a: float = 0, mode: str = "fan_in",
+                     nonlinearity: str = "leaky_relu",
+                     generator: np.random.Generator | None = None) -> Tensor:
+    """He uniform: U(-bound, bound) with ``bound = gain * sqrt(3 / fan)``.
+
+    Args:
+        tensor: the weight, shape ``(out, in, *kernel)``.
+        a: negative slope of the leaky_relu after this layer (used by the gain).
+        mode: ``'fan_in'`` keeps forward variances, ``'fan_out'`` backward ones.
+        nonlinearity: ``'relu'`` or ``'leaky_relu'`` (the default, as PyTorch).
+
+    Example:
+        >>> w = tg.zeros(128, 784)
+        >>> tg.nn.init.kaiming_uniform_(w, nonlinearity='relu')
+    """
+    if 0 in tensor.shape:
+        return tensor
+    bound = math.sqrt(3.0) * _kaiming_std(tensor, a, mode, nonlinearity)
+    return uniform_(tensor, -bound, bound, generator)
+
+
+def kaiming_normal_(tensor: Tensor, a: float = 0, mode: str = "fan_in",
+                    nonlinearity: str = "leaky_relu",
+                    generator: np.random.Generator | None = None) -> Tensor:
+    """He normal: N(0, std**2) with ``std = gain / sqrt(fan)`` (arguments as
+    :func:`kaiming_uniform_`)."""
+    if 0 in tensor.shape:
+        return tensor
+    return normal_(tensor, 0.0, _kaiming_std(tensor, a, mode, nonlinearity), generator)

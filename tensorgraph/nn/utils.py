@@ -1,0 +1,92 @@
+"""Gradient clipping and flat parameter vectors (``torch.nn.utils``)."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+
+import numpy as np
+
+from ..tensor import Tensor
+
+
+def _grads(parameters: Tensor | Iterable[Tensor]) -> list[Tensor]:
+    params = [parameters] if isinstance(parameters, Tensor) else list(parameters)
+    return [p.grad for p in params if p.grad is not None]
+
+
+def clip_grad_norm_(parameters: Tensor | Iterable[Tensor], max_norm: float,
+                    norm_type: float = 2.0, error_if_nonfinite: bool = False) -> Tensor:
+    """Scale all gradients together, in place, so their joint norm is at most ``max_norm``.
+
+    The norm is taken over all gradients as if concatenated into one vector; every
+    gradient is multiplied by ``min(1, max_norm / (total_norm + 1e-6))``, so directions
+    are kept. Call it between ``loss.backward()`` and ``optimizer.step()``.
+
+    Args:
+        parameters: a Tensor or an iterable of Tensors (``model.parameters()``).
+        max_norm: the largest allowed norm.
+        norm_type: the p of the p-norm; ``float('inf')`` for the max-abs norm.
+        error_if_nonfinite: raise if the total norm is NaN or inf.
+
+    Returns:
+        The total norm before clipping (a 0-d Tensor), handy to log.
+
+    Example:
+        >>> loss.backward()
+        >>> tg.nn.utils.clip_grad_norm_(model.parameters(), max_norm=1.0)
+        >>> opt.step()
+    """
+    grads = _grads(parameters)
+    max_norm, norm_type = float(max_norm), float(norm_type)
+    if not grads:
+        return Tensor._wrap(np.zeros((), dtype=np.float32), False)
+    dtype = grads[0].dtype
+    if norm_type == math.inf:
+        norms = [np.abs(g.data).max(initial=0) for g in grads]
+        total = np.max(norms)
+    else:
+        norms = [(np.abs(g.data.astype(np.float64)) ** norm_type).sum() for g in grads]
+        total = np.sum(norms) ** (1.0 / norm_type)
+    total = np.asarray(total, dtype=dtype)
+    if error_if_nonfinite and not np.isfinite(total):
+        raise RuntimeError(
+            f"clip_grad_norm_: the total norm of order {norm_type} of the gradients is "
+            f"{float(total)}, so they cannot be clipped. Set error_if_nonfinite=False to "
+            "clip anyway, or find the op that made a NaN/inf with "
+            "tg.autograd.detect_anomaly()."
+        )
+    coef = min(max_norm / (float(total) + 1e-6), 1.0)
+    for g in grads:
+        np.multiply(g.data, np.asarray(coef, dtype=g.dtype), out=g.data)
+    return Tensor._wrap(total, False)
+
+
+def clip_grad_value_(parameters: Tensor | Iterable[Tensor], clip_value: float) -> None:
+    """Clamp every gradient element to ``[-clip_value, clip_value]``, in place."""
+    for g in _grads(parameters):
+        np.clip(g.data, -clip_value, clip_value, out=g.data)
+
+
+def parameters_to_vector(parameters: Iterable[Tensor]) -> Tensor:
+    """All parameters flattened and concatenated into one 1-D Tensor (a copy)."""
+    from ..tensor import cat
+
+    return cat([p.reshape(-1) for p in parameters])
+
+
+def vector_to_parameters(vec: Tensor, parameters: Iterable[Tensor]) -> None:
+    """Copy consecutive slices of ``vec`` into the parameters (inverse of the above)."""
+    params = list(parameters)
+    total = sum(p.numel() for p in params)
+    if vec.ndim != 1 or vec.numel() != total:
+        raise ValueError(
+            f"vector_to_parameters: expected a 1-D tensor of {total} elements, got shape "
+            f"{tuple(vec.shape)}."
+        )
+    i = 0
+    for p in params:
+        n = p.numel()
+        np.copyto(p.data, vec.data[i:i + n].reshape(p.shape), casting="unsafe")
+        p._version += 1
+        i += n
