@@ -1,0 +1,116 @@
+"""Adam (with AMSGrad) and AdamW (decoupled weight decay)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ..tensor import Tensor
+from .optimizer import Optimizer, ParamsT, _check_nonneg, buffer, direction, lerp_
+
+__all__ = ["Adam", "AdamW"]
+
+
+class Adam(Optimizer):
+    r"""Adam, PyTorch's update rule step for step.
+
+    For each parameter ``p`` with gradient ``g``, at step ``t`` (from 1)::
+
+        g = -g if maximize
+        p = p * (1 - lr * weight_decay)   if decoupled_weight_decay (AdamW)
+        g = g + weight_decay * p          otherwise
+        m = m + (1 - beta1) * (g - m);    v = beta2 * v + (1 - beta2) * g * g
+        v_hat = max(v_hat, v) if amsgrad else v
+        p = p - lr / (1 - beta1**t) * m / (sqrt(v_hat) / sqrt(1 - beta2**t) + eps)
+
+    Args:
+        params: tensors or param-group dicts to optimize (see :class:`Optimizer`).
+        lr: learning rate.
+        betas: decay rates of the running averages of the gradient and its square.
+        eps: added to the denominator for numerical stability.
+        weight_decay: L2 penalty (added to the gradient, or decoupled for AdamW).
+        amsgrad: use the running maximum of ``v`` (AMSGrad).
+        maximize: ascend the objective instead of descending it.
+        decoupled_weight_decay: shrink the weights directly (AdamW) instead of adding
+            ``weight_decay * p`` to the gradient.
+
+    Example:
+        >>> opt = tg.optim.Adam(model.parameters(), lr=1e-3)
+        >>> opt.zero_grad(); loss.backward(); opt.step()
+    """
+
+    def __init__(self, params: ParamsT, lr: float = 1e-3,
+                 betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-8,
+                 weight_decay: float = 0.0, amsgrad: bool = False, *,
+                 maximize: bool = False, decoupled_weight_decay: bool = False) -> None:
+        defaults = {"lr": lr, "betas": tuple(betas), "eps": eps, "weight_decay": weight_decay,
+                    "amsgrad": amsgrad, "maximize": maximize,
+                    "decoupled_weight_decay": decoupled_weight_decay}
+        super().__init__(params, defaults)
+
+    def _check_hyperparameters(self, group: dict[str, Any]) -> None:
+        super()._check_hyperparameters(group)
+        _check_nonneg(self, group, "eps", "epsilon value")
+        _check_nonneg(self, group, "weight_decay", "weight_decay value")
+        betas = group["betas"]
+        if len(betas) != 2 or not all(isinstance(b, (int, float, np.floating)) and 0 <= b < 1
+                                      for b in betas):
+            raise ValueError(f"{type(self).__name__}: invalid betas={betas!r}; give two "
+                             "numbers in [0, 1), e.g. betas=(0.9, 0.999).")
+
+    def _update(self, p: np.ndarray, grad: np.ndarray, state: dict[str, Any],
+                group: dict[str, Any]) -> None:
+        lr, eps, wd = float(group["lr"]), float(group["eps"]), float(group["weight_decay"])
+        beta1, beta2 = (float(b) for b in group["betas"])
+        if not state:
+            state["step"] = 0
+            state["exp_avg"] = Tensor._wrap(np.zeros_like(p), False)
+            state["exp_avg_sq"] = Tensor._wrap(np.zeros_like(p), False)
+        state["step"] += 1
+        step = state["step"]
+        work, tmp = self._scratch(p, 2)
+        if group["decoupled_weight_decay"]:
+            if wd != 0:
+                p *= 1.0 - lr * wd
+            d = direction(p, grad, 0.0, group["maximize"], work)
+        else:
+            d = direction(p, grad, wd, group["maximize"], work)
+        m, v = state["exp_avg"].data, state["exp_avg_sq"].data
+        lerp_(m, d, 1.0 - beta1, tmp)
+        v *= beta2
+        np.multiply(d, 1.0 - beta2, out=tmp)
+        tmp *= d
+        v += tmp
+        bias_correction1 = 1 - beta1 ** step
+        bias_correction2_sqrt = (1 - beta2 ** step) ** 0.5
+        if group["amsgrad"]:
+            v_max = buffer(state, "max_exp_avg_sq", p)
+            v = np.maximum(v_max, v, out=v_max)
+        denom = np.sqrt(v, out=tmp)
+        denom /= bias_correction2_sqrt
+        denom += eps
+        # p + (-step_size * m) / denom, the order of torch's addcdiv_
+        update = np.multiply(m, -(lr / bias_correction1), out=work)
+        update /= denom
+        p += update
+
+
+class AdamW(Adam):
+    r"""Adam with decoupled weight decay (Loshchilov & Hutter): the weights shrink by
+    ``lr * weight_decay`` each step instead of the decay entering the gradient averages.
+
+    Args:
+        params, lr, betas, eps, amsgrad, maximize: as :class:`Adam`.
+        weight_decay: decoupled weight decay factor (default 1e-2, as PyTorch).
+
+    Example:
+        >>> opt = tg.optim.AdamW(model.parameters(), lr=1e-3, weight_decay=0.05)
+    """
+
+    def __init__(self, params: ParamsT, lr: float = 1e-3,
+                 betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-8,
+                 weight_decay: float = 1e-2, amsgrad: bool = False, *,
+                 maximize: bool = False) -> None:
+        super().__init__(params, lr, betas, eps, weight_decay, amsgrad, maximize=maximize,
+                         decoupled_weight_decay=True)

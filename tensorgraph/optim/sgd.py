@@ -1,0 +1,83 @@
+"""Stochastic gradient descent, with momentum, dampening, Nesterov and weight decay."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ..tensor import Tensor
+from .optimizer import Optimizer, ParamsT, _check_nonneg, direction
+
+__all__ = ["SGD"]
+
+
+class SGD(Optimizer):
+    r"""Stochastic gradient descent, PyTorch's update rule step for step.
+
+    For each parameter ``p`` with gradient ``g``::
+
+        g = -g if maximize;  g = g + weight_decay * p
+        if momentum:  buf = g (first step)  or  buf = momentum * buf + (1 - dampening) * g
+                      g = g + momentum * buf  if nesterov  else  buf
+        p = p - lr * g
+
+    Args:
+        params: tensors or param-group dicts to optimize (see :class:`Optimizer`).
+        lr: learning rate.
+        momentum: momentum factor (0 disables the buffer).
+        dampening: scales the new gradient entering the momentum buffer by
+            ``1 - dampening``.
+        weight_decay: L2 penalty added to the gradient.
+        nesterov: Nesterov momentum (needs momentum > 0 and dampening 0).
+        maximize: ascend the objective instead of descending it.
+
+    Example:
+        >>> opt = tg.optim.SGD(model.parameters(), lr=0.1, momentum=0.9, nesterov=True)
+        >>> opt.zero_grad(); loss.backward(); opt.step()
+    """
+
+    def __init__(self, params: ParamsT, lr: float = 1e-3, momentum: float = 0.0,
+                 dampening: float = 0.0, weight_decay: float = 0.0, nesterov: bool = False,
+                 *, maximize: bool = False) -> None:
+        defaults = {"lr": lr, "momentum": momentum, "dampening": dampening,
+                    "weight_decay": weight_decay, "nesterov": nesterov, "maximize": maximize}
+        super().__init__(params, defaults)
+
+    def _check_hyperparameters(self, group: dict[str, Any]) -> None:
+        super()._check_hyperparameters(group)
+        _check_nonneg(self, group, "momentum", "momentum value")
+        _check_nonneg(self, group, "weight_decay", "weight_decay value")
+        if group["nesterov"] and (group["momentum"] <= 0 or group["dampening"] != 0):
+            raise ValueError(
+                f"SGD: Nesterov momentum requires a momentum and zero dampening (got "
+                f"momentum={group['momentum']}, dampening={group['dampening']}); pass "
+                "momentum=0.9 (say) with nesterov=True, or drop nesterov."
+            )
+
+    def _update(self, p: np.ndarray, grad: np.ndarray, state: dict[str, Any],
+                group: dict[str, Any]) -> None:
+        lr, momentum = float(group["lr"]), float(group["momentum"])
+        dampening = float(group["dampening"])
+        work, spare = self._scratch(p, 2)
+        d = direction(p, grad, float(group["weight_decay"]), group["maximize"], work)
+        if momentum != 0:
+            buf = state.get("momentum_buffer")
+            if buf is None:
+                buf = state["momentum_buffer"] = Tensor._wrap(np.array(d, copy=True), False)
+                b = buf.data
+            else:
+                b = buf.data
+                b *= momentum
+                if dampening == 0:
+                    b += d
+                else:
+                    b += np.multiply(d, 1.0 - dampening, out=spare)
+            if group["nesterov"]:
+                d = np.add(d, np.multiply(b, momentum, out=spare), out=spare)
+            else:
+                d = b
+        # p + (-lr) * d, as torch's add_(d, alpha=-lr); scratch d may be overwritten,
+        # the gradient and the momentum buffer may not.
+        scratch = d is work or d is spare
+        p += np.multiply(d, -lr, out=d if scratch else spare)
