@@ -1,0 +1,85 @@
+"""Linear (fully connected) layer and Identity."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from .. import _dtype
+from ..creation import zeros
+from ..tensor import Tensor
+from . import functional as F
+from . import init
+from .module import Module, Parameter
+
+
+def _empty(*shape: int, dtype: Any = None) -> Parameter:
+    """An uninitialised (zero) Parameter of the default float dtype."""
+    return Parameter(zeros(*shape, dtype=dtype or _dtype.get_default_dtype()))
+
+
+class Identity(Module):
+    """Returns its input unchanged (a placeholder, e.g. to remove a layer).
+
+    Example:
+        >>> tg.nn.Identity()(tg.ones(2)) is not None
+        True
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__()
+
+    def forward(self, input: Tensor) -> Tensor:
+        return input
+
+
+class Linear(Module):
+    """``y = x @ weight.T + bias``.
+
+    Args:
+        in_features: size of each input sample (the last dim of x).
+        out_features: size of each output sample.
+        bias: learn an additive bias (default True).
+        dtype: parameter dtype (default ``tg.get_default_dtype()``, float32).
+
+    Shape:
+        - Input: ``(*, in_features)``
+        - Output: ``(*, out_features)``
+
+    Attributes:
+        weight: ``(out_features, in_features)``, initialised from U(-k, k) with
+            k = 1/sqrt(in_features) (kaiming_uniform_ with a=sqrt(5), as PyTorch).
+        bias: ``(out_features,)`` from U(-k, k).
+
+    Example:
+        >>> fc = tg.nn.Linear(20, 30)
+        >>> fc(tg.randn(128, 20)).shape
+        (128, 30)
+    """
+
+    def __init__(self, in_features: int, out_features: int, bias: bool = True,
+                 device: Any = None, dtype: Any = None) -> None:
+        super().__init__()
+        self.in_features = in_features
+        self.out_features = out_features
+        self.weight = _empty(out_features, in_features, dtype=dtype)
+        if bias:
+            self.bias = _empty(out_features, dtype=dtype)
+        else:
+            self.register_parameter("bias", None)
+        self.reset_parameters()
+
+    def reset_parameters(self) -> None:
+        # kaiming_uniform_ with a=sqrt(5) gives U(-1/sqrt(fan_in), 1/sqrt(fan_in)).
+        init.kaiming_uniform_(self.weight, a=math.sqrt(5))
+        if self.bias is not None:
+            fan_in, _ = init._calculate_fan_in_and_fan_out(self.weight)
+            bound = 1 / math.sqrt(fan_in) if fan_in > 0 else 0
+            init.uniform_(self.bias, -bound, bound)
+
+    def forward(self, input: Tensor) -> Tensor:
+        return F.linear(input, self.weight, self.bias)
+
+    def extra_repr(self) -> str:
+        return (f"in_features={self.in_features}, out_features={self.out_features}, "
+                f"bias={self.bias is not None}")
