@@ -24,6 +24,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import inspect
+import math
 import re
 import weakref
 from collections.abc import Iterator, Mapping
@@ -67,6 +68,8 @@ class Summary:
         shape = tuple(a.shape)
         if a.dtype.kind not in "fiub" or a.size == 0:
             return cls(shape, int(a.size), *(float("nan"),) * 5)
+        if a.size <= SMALL:  # plain Python is far faster than numpy for a few numbers
+            return cls._of_values(shape, [float(v) for v in a.ravel().tolist()])
         a = a.astype(np.float64, copy=False)  # display only: never fed back to the engine
         finite = np.isfinite(a)
         n_nan = int(np.isnan(a).sum())
@@ -79,6 +82,19 @@ class Summary:
                    float(f.max()), float(np.sqrt(np.dot(f.ravel(), f.ravel()))),
                    n_nan, n_inf, values)
 
+    @classmethod
+    def _of_values(cls, shape: tuple, values: list) -> Summary:
+        f = [v for v in values if math.isfinite(v)]
+        n_nan = sum(1 for v in values if math.isnan(v))
+        n_inf = len(values) - len(f) - n_nan
+        if not f:
+            return cls(shape, len(values), *(float("nan"),) * 5, n_nan, n_inf, tuple(values))
+        mean = math.fsum(f) / len(f)
+        std = math.sqrt(math.fsum((v - mean) ** 2 for v in f) / len(f))
+        norm = math.sqrt(math.fsum(v * v for v in f))
+        return cls(shape, len(values), mean, std, min(f), max(f), norm, n_nan, n_inf,
+                   tuple(values))
+
     @property
     def finite(self) -> bool:
         return self.nan == 0 and self.inf == 0
@@ -86,8 +102,14 @@ class Summary:
     def text(self, digits: int = 3) -> str:
         """Short human text: the values of a small tensor, else mean/std/min/max/norm."""
         if self.values is not None:
-            body = ", ".join(_num(v, digits) for v in self.values)
-            text = body if self.shape == () else f"[{body}]"
+            nums = [_num(v, digits) for v in self.values]
+            if len(self.shape) >= 2 and self.numel:  # one line per row, like numpy
+                w = self.shape[-1]
+                rows = [", ".join(nums[i:i + w]) for i in range(0, len(nums), w)]
+                text = "[" + "\n ".join(f"[{r}]" for r in rows) + "]"
+            else:
+                body = ", ".join(nums)
+                text = body if self.shape == () else f"[{body}]"
         else:
             text = (f"mean {_num(self.mean, digits)}  std {_num(self.std, digits)}\n"
                     f"min {_num(self.min, digits)}  max {_num(self.max, digits)}  "
@@ -98,7 +120,7 @@ class Summary:
 
 
 def _num(v: float, digits: int) -> str:
-    return f"{v:.{digits}g}"
+    return f"{v + 0.0:.{digits}g}"  # + 0.0 turns -0.0 into 0.0
 
 
 # ---------------------------------------------------------------- nodes, edges
@@ -498,7 +520,7 @@ class _Builder:
         node_id = self._add(
             kind="tensor", op=None if op_id is None else self.rows[op_id]["op"],
             name=self._tensor_name(t, op_id, pname, is_root),
-            shape=tuple(t.shape), dtype=str(t.dtype),
+            shape=tuple(t.shape), dtype=_dtype_name(t.dtype),
             requires_grad=bool(t.requires_grad), is_leaf=op_id is None,
             value=Summary.of(t.data), grad=None if g is None else Summary.of(g),
             source=None if op_id is None else self.rows[op_id]["source"],
@@ -582,3 +604,8 @@ def _is_scalar_const(row: dict) -> bool:
 
 def _module_of(param_name: str) -> str | None:
     return param_name.rpartition(".")[0] or None
+
+
+@functools.cache
+def _dtype_name(dtype: np.dtype) -> str:
+    return str(dtype)
