@@ -16,17 +16,16 @@ import sys
 from pathlib import Path
 
 import tensorgraph as tg
-from tensorgraph.graph import record_modules, record_sources
-
 import viz
+from tensorgraph.graph import record_modules, record_sources
 
 tg.manual_seed(0)
 x = tg.randn(2, 4)  # a tiny batch: 2 samples, 4 features
 y = tg.tensor([0, 2])  # their classes (3 classes)
 
 try:
-    import tensorgraph.nn as nn
     import tensorgraph.nn.functional as F
+    from tensorgraph import nn
 
     model = nn.Sequential(nn.Linear(4, 5), nn.ReLU(), nn.Linear(5, 3))
     with record_modules(model), record_sources():

@@ -9,7 +9,13 @@ import pytest
 
 import tensorgraph as tg
 from tensorgraph import autograd
-from tensorgraph.graph import Summary, backward_formula, record_modules, record_sources, trace
+from tensorgraph.graph import (
+    Summary,
+    backward_formula,
+    record_modules,
+    record_sources,
+    trace,
+)
 
 
 def _mlp():
