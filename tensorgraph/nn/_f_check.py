@@ -1,0 +1,82 @@
+"""Argument checks shared by ``tensorgraph.nn.functional``: errors that teach."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from .. import _dtype
+from ..tensor import Tensor
+
+REDUCTIONS = ("mean", "sum", "none")
+
+
+def as_tensor(x: Any, op: str, name: str = "input") -> Tensor:
+    """``x`` as a Tensor (numbers/arrays are wrapped); anything else is a TypeError."""
+    if isinstance(x, Tensor):
+        return x
+    if isinstance(x, (np.ndarray, int, float, list, tuple, np.number)):
+        return Tensor._lift(x, np.zeros((), _dtype.get_default_dtype()))
+    raise TypeError(f"{op}: {name} must be a Tensor, got {type(x).__name__}.")
+
+
+def floating(x: Tensor, op: str, name: str = "input") -> Tensor:
+    """Refuse integer/bool tensors where a float is needed, saying how to convert."""
+    if x.dtype.kind != "f":
+        raise TypeError(
+            f"{op}: {name} must be a floating point tensor, got {x.dtype} "
+            f"(shape {x.shape}). Convert it first: {name}.float()."
+        )
+    return x
+
+
+def same_dtype(x: Tensor, ref: Tensor) -> Tensor:
+    """Cast ``x`` to ``ref``'s float dtype (differentiably) when they differ."""
+    return x if x.dtype == ref.dtype else x.to(ref.dtype)
+
+
+def reduction(value: str, op: str) -> str:
+    if value not in REDUCTIONS:
+        raise ValueError(
+            f"{op}: reduction must be 'mean', 'sum' or 'none', got {value!r}."
+        )
+    return value
+
+
+def reduce(loss: Tensor, how: str) -> Tensor:
+    """Apply a loss reduction to the per-element losses of a composite loss."""
+    if how == "mean":
+        return loss.mean()
+    if how == "sum":
+        return loss.sum()
+    return loss
+
+
+def pair(v: Any, op: str, name: str) -> tuple[int, int]:
+    """An int or a pair of ints (kernel_size, stride, ...) as a pair of ints >= 0."""
+    vals = (v, v) if isinstance(v, (int, np.integer)) else tuple(v)
+    if len(vals) != 2 or not all(isinstance(i, (int, np.integer)) for i in vals):
+        raise TypeError(f"{op}: {name} must be an int or a pair of ints, got {v!r}.")
+    if any(i < 0 for i in vals):
+        raise ValueError(f"{op}: {name} must be non-negative, got {v!r}.")
+    return int(vals[0]), int(vals[1])
+
+
+def same_shape(input: Tensor, target: Tensor, op: str) -> None:
+    """Element-wise losses need target.shape == input.shape (no silent broadcasting)."""
+    if input.shape != target.shape:
+        raise ValueError(
+            f"{op}: target shape {target.shape} differs from input shape {input.shape}; "
+            "they must be equal (broadcasting them would silently compute a different "
+            "loss). Reshape the target, e.g. target.reshape(input.shape)."
+        )
+
+
+def ndim_between(x: Tensor, lo: int, hi: int, op: str, layout: str) -> None:
+    if not lo <= x.ndim <= hi:
+        raise ValueError(
+            f"{op}: expected a {lo}-D to {hi}-D input {layout}, got shape {x.shape} "
+            f"({x.ndim}-D)." if lo != hi else
+            f"{op}: expected a {lo}-D input {layout}, got shape {x.shape} ({x.ndim}-D)."
+        )

@@ -1,0 +1,195 @@
+"""``max_pool2d`` (fused) and ``avg_pool2d`` (composite) for ``tensorgraph.nn.functional``."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..autograd import Function
+from ..tensor import Tensor
+from ._f_check import as_tensor, floating, pair
+from ._f_conv import (
+    col2im,
+    crop2d,
+    out_size,
+    pad2d,
+    pad_tensor,
+    shifted_slices,
+    windows,
+)
+from ._f_fused import composite_grad, const, is_array
+
+__all__ = ["avg_pool2d", "max_pool2d"]
+
+
+def _is_tiling(k: tuple, s: tuple, p: tuple, d: tuple) -> bool:
+    """Windows tile the image exactly (stride == kernel, no padding/dilation)."""
+    return k == s and p == (0, 0) and d == (1, 1)
+
+
+class MaxPool2d(Function):
+    """y = max over each window;  dx = g routed to the window's (first) argmax, as torch
+
+    Fused for speed: the windows are gathered once (a reshape when stride == kernel,
+    else a strided view), argmax is taken once, and backward scatters g with one
+    ``put_along_axis`` plus (general path) the k*k strided adds of col2im.
+    """
+
+    @staticmethod
+    def forward(ctx, x, kernel, stride, padding, dilation):
+        n, c, h, w = x.shape
+        (kh, kw), (ph, pw) = kernel, padding
+        ho = out_size(h, kh, stride[0], ph, dilation[0])
+        wo = out_size(w, kw, stride[1], pw, dilation[1])
+        if _is_tiling(kernel, stride, padding, dilation):
+            tiles = x[:, :, :ho * kh, :wo * kw].reshape(n, c, ho, kh, wo, kw)
+            win = tiles.transpose(0, 1, 2, 4, 3, 5).reshape(n, c, ho, wo, kh * kw)
+        else:
+            xp = pad2d(x, ph, pw, -np.inf)
+            ctx.padded_shape = xp.shape
+            view = windows(xp, kernel, stride, dilation, (ho, wo))
+            win = view.transpose(0, 1, 4, 5, 2, 3).reshape(n, c, ho, wo, kh * kw)
+        # argmax picks the first maximum (and a NaN, which then propagates), as torch.
+        ctx.arg = win.argmax(axis=-1)[..., None]
+        ctx.in_shape, ctx.out_hw = x.shape, (ho, wo)
+        return np.take_along_axis(win, ctx.arg, axis=-1)[..., 0]
+
+    @staticmethod
+    def backward(ctx, g):
+        if not is_array(g):
+            idx = flat_indices(ctx)
+            return composite_grad(ctx, g, lambda x: gather_windows(x, idx))
+        n, c, h, w = ctx.in_shape
+        (kh, kw), (ho, wo) = ctx.kwargs["kernel"], ctx.out_hw
+        dwin = np.zeros((n, c, ho, wo, kh * kw), dtype=g.dtype)
+        np.put_along_axis(dwin, ctx.arg, g[..., None], axis=-1)
+        k = ctx.kwargs
+        if _is_tiling(k["kernel"], k["stride"], k["padding"], k["dilation"]):
+            dx = dwin.reshape(n, c, ho, wo, kh, kw).transpose(0, 1, 2, 4, 3, 5)
+            dx = dx.reshape(n, c, ho * kh, wo * kw)
+            if dx.shape[2:] != (h, w):  # rows/cols the floor mode dropped get no gradient
+                full = np.zeros(ctx.in_shape, dtype=g.dtype)
+                full[:, :, :ho * kh, :wo * kw] = dx
+                dx = full
+            return dx
+        dcols = dwin.reshape(n, c, ho, wo, kh, kw).transpose(0, 1, 4, 5, 2, 3)
+        dxp = col2im(dcols, ctx.padded_shape, k["stride"], k["dilation"])
+        return crop2d(dxp, *k["padding"])
+
+
+def flat_indices(ctx: MaxPool2d) -> np.ndarray:
+    """Index into each (H*W) plane of the input of every output's argmax (torch's indices)."""
+    k = ctx.kwargs
+    kw, (ho, wo), w = k["kernel"][1], ctx.out_hw, ctx.in_shape[3]
+    arg = ctx.arg[..., 0]
+    oy = np.arange(ho).reshape(-1, 1)
+    ox = np.arange(wo)
+    row = oy * k["stride"][0] + (arg // kw) * k["dilation"][0] - k["padding"][0]
+    col = ox * k["stride"][1] + (arg % kw) * k["dilation"][1] - k["padding"][1]
+    return (row * w + col).astype(np.int64)
+
+
+def gather_windows(x: Tensor, idx: np.ndarray) -> Tensor:
+    """The composite of max_pool2d given its argmax: x at those indices, per plane."""
+    n, c, h, w = x.shape
+    planes = x.reshape(n * c, h * w)
+    rows = np.arange(n * c).reshape(-1, 1)
+    return planes[rows, idx.reshape(n * c, -1)].reshape(idx.shape)
+
+
+def _pool_args(op: str, input, kernel_size, stride, padding, dilation, ceil_mode):
+    x = floating(as_tensor(input, op), op)
+    if x.ndim not in (3, 4):
+        raise ValueError(
+            f"{op}: expected a 4-D input (N, C, H, W) or 3-D (C, H, W), got shape {x.shape}."
+        )
+    if ceil_mode:
+        raise NotImplementedError(f"{op}: ceil_mode=True is not supported; pad the input "
+                                  "instead (padding=...).")
+    k = pair(kernel_size, op, "kernel_size")
+    s = k if stride is None or stride == [] else pair(stride, op, "stride")
+    p, d = pair(padding, op, "padding"), pair(dilation, op, "dilation")
+    if min(k) < 1 or min(s) < 1 or min(d) < 1:
+        raise ValueError(f"{op}: kernel_size, stride and dilation must be >= 1.")
+    if p[0] > k[0] // 2 or p[1] > k[1] // 2:
+        raise ValueError(
+            f"{op}: padding {p} must be at most half the kernel size {k} (as torch)."
+        )
+    h, w = x.shape[-2:]
+    if out_size(h, k[0], s[0], p[0], d[0]) < 1 or out_size(w, k[1], s[1], p[1], d[1]) < 1:
+        raise ValueError(
+            f"{op}: kernel {k} (dilation {d}) does not fit the input {x.shape} with padding "
+            f"{p}; the output would be empty."
+        )
+    return x, k, s, p, d
+
+
+def max_pool2d(input: Tensor, kernel_size, stride=None, padding=0, dilation=1,
+               ceil_mode: bool = False, return_indices: bool = False):
+    """Max over sliding 2-D windows, as ``torch.nn.functional.max_pool2d``.
+
+    Args:
+        input: ``(N, C, H, W)`` or ``(C, H, W)``.
+        kernel_size, stride (default: kernel_size), padding (at most kernel/2, counts
+            as -inf), dilation: an int or a pair.
+        return_indices: also return the argmax positions (flat index in each H*W plane).
+
+    Shape:
+        Output: ``(N, C, H_out, W_out)``, ``H_out = (H + 2p - d(k-1) - 1) // s + 1``.
+
+    Example:
+        >>> F.max_pool2d(tg.randn(64, 16, 28, 28), 2).shape
+        (64, 16, 14, 14)
+    """
+    x, k, s, p, d = _pool_args("max_pool2d", input, kernel_size, stride, padding,
+                               dilation, ceil_mode)
+    if x.ndim == 3:
+        out = max_pool2d(x.unsqueeze(0), k, s, p, d, False, return_indices)
+        if return_indices:
+            return out[0].squeeze(0), out[1].squeeze(0)
+        return out.squeeze(0)
+    out = MaxPool2d.apply(x, kernel=k, stride=s, padding=p, dilation=d)
+    if not return_indices:
+        return out
+    if out.grad_fn is None:  # nothing recorded: recompute the node's bookkeeping
+        ctx = MaxPool2d.__new__(MaxPool2d)
+        ctx.kwargs = {"kernel": k, "stride": s, "padding": p, "dilation": d}
+        MaxPool2d.forward(ctx, x.data, **ctx.kwargs)
+    else:
+        ctx = out.grad_fn
+    return out, Tensor._wrap(flat_indices(ctx), False)
+
+
+def avg_pool2d(input: Tensor, kernel_size, stride=None, padding=0, ceil_mode: bool = False,
+               count_include_pad: bool = True, divisor_override: int | None = None) -> Tensor:
+    """Mean over sliding 2-D windows (a composite), as ``torch.nn.functional.avg_pool2d``.
+
+    When stride == kernel and there is no padding it is a reshape and a mean; otherwise
+    a sum of k*k strided slices of the zero-padded input, divided by the window size
+    (or, with ``count_include_pad=False``, by the number of real pixels in it).
+
+    Example:
+        >>> F.avg_pool2d(tg.randn(8, 3, 32, 32), 2).shape
+        (8, 3, 16, 16)
+    """
+    x, k, s, p, d = _pool_args("avg_pool2d", input, kernel_size, stride, padding, 1,
+                               ceil_mode)
+    if x.ndim == 3:
+        return avg_pool2d(x.unsqueeze(0), k, s, p, False, count_include_pad,
+                          divisor_override).squeeze(0)
+    n, c, h, w = x.shape
+    ho, wo = out_size(h, k[0], s[0], p[0], 1), out_size(w, k[1], s[1], p[1], 1)
+    if _is_tiling(k, s, p, d) and divisor_override is None:
+        if (ho * k[0], wo * k[1]) != (h, w):
+            x = x[:, :, :ho * k[0], :wo * k[1]]
+        return x.reshape(n, c, ho, k[0], wo, k[1]).mean(dim=(3, 5))
+    total = None
+    for _, _, part in shifted_slices(pad_tensor(x, *p), k, s, d, (ho, wo)):
+        total = part if total is None else total + part
+    if divisor_override is not None:
+        return total * (1.0 / divisor_override)
+    if count_include_pad or p == (0, 0):
+        return total * (1.0 / (k[0] * k[1]))
+    # Number of real (unpadded) pixels under each window: a constant array.
+    ones = pad2d(np.ones((1, 1, h, w), dtype=x.dtype), *p)
+    count = windows(ones, k, s, d, (ho, wo)).sum(axis=(2, 3))
+    return total * const((1 / count).astype(x.dtype))

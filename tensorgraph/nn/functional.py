@@ -1,0 +1,48 @@
+"""Functional neural-network ops, as ``torch.nn.functional`` (import it as ``F``).
+
+Example:
+    >>> import tensorgraph.nn.functional as F
+    >>> logits = F.linear(F.relu(F.linear(x, w1, b1)), w2, b2)
+    >>> loss = F.cross_entropy(logits, labels)
+
+Most functions are *composites*: written with the engine's primitives, they need no
+backward of their own. A few are *fused* primitives with a hand-written backward, each
+saying why in its docstring (speed or numerical stability): ``linear``, ``conv2d``,
+``max_pool2d``, ``batch_norm``, ``log_softmax``, ``cross_entropy``,
+``binary_cross_entropy`` and ``binary_cross_entropy_with_logits``. Their gradients of
+gradients (``create_graph=True``) go through the composite twin of each
+(``tensorgraph/nn/_f_fused.py``), so higher derivatives work everywhere.
+
+Where the code lives: activations and softmax in ``_f_activation.py``, linear in
+``_f_linear.py``, conv2d in ``_f_conv.py``, pooling in ``_f_pool.py``, normalisation in
+``_f_norm.py``, losses in ``_f_loss.py`` and ``_f_ce.py``.
+"""
+
+from ._f_activation import (
+    dropout,
+    gelu,
+    leaky_relu,
+    log_softmax,
+    relu,
+    sigmoid,
+    softmax,
+    tanh,
+)
+from ._f_ce import cross_entropy, nll_loss
+from ._f_conv import conv2d
+from ._f_linear import flatten, linear
+from ._f_loss import (
+    binary_cross_entropy,
+    binary_cross_entropy_with_logits,
+    l1_loss,
+    mse_loss,
+)
+from ._f_norm import batch_norm, layer_norm
+from ._f_pool import avg_pool2d, max_pool2d
+
+__all__ = [
+    "avg_pool2d", "batch_norm", "binary_cross_entropy", "binary_cross_entropy_with_logits",
+    "conv2d", "cross_entropy", "dropout", "flatten", "gelu", "l1_loss", "layer_norm",
+    "leaky_relu", "linear", "log_softmax", "max_pool2d", "mse_loss", "nll_loss", "relu",
+    "sigmoid", "softmax", "tanh",
+]
