@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 import tensorgraph as tg
-import tensorgraph.optim as optim
+from tensorgraph import optim
 
 # A small float64 regression MLP built from raw tensors: tanh(x @ W1 + b1) @ W2, MSE.
 _rng = np.random.default_rng(1234)
