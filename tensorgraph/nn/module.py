@@ -388,6 +388,21 @@ class Module:
             m = m._modules[part]
         return m
 
+    def get_parameter(self, target: str) -> Parameter:
+        """The parameter at a dotted path such as ``'0.weight'``."""
+        return self._get_member(target, "_parameters", "parameter")
+
+    def get_buffer(self, target: str) -> Tensor:
+        """The buffer at a dotted path such as ``'bn.running_mean'``."""
+        return self._get_member(target, "_buffers", "buffer")
+
+    def _get_member(self, target: str, registry: str, kind: str) -> Any:
+        path, _, name = target.rpartition(".")
+        owner = self.get_submodule(path)
+        if name not in owner.__dict__[registry]:
+            raise AttributeError(f"{owner._get_name()} has no {kind} '{name}' (in '{target}')")
+        return owner.__dict__[registry][name]
+
     def apply(self, fn: Callable[[Module], None]) -> Module:
         """Call ``fn`` on every submodule (children first) and on self; returns self."""
         for m in self.children():
