@@ -63,10 +63,12 @@ def vs_torch(torch, fn, tfn, arrays, grad=None, rtol=1e-9, atol=1e-10, double=Fa
             and g.requires_grad)
     ts_ = sum((g * torch.tensor(u)).sum() for g, u in zip(tgs, us) if g is not None
               and g.requires_grad)
-    if isinstance(s, int) and isinstance(ts_, int):
-        return  # both first derivatives are constants: nothing more to compare
-    gg = tg.autograd.grad(s, wrt, allow_unused=True)
-    tgg = torch.autograd.grad(ts_, twrt, allow_unused=True)
+    # A first derivative that does not depend on the inputs has no graph: its
+    # derivative is zero (sum() of nothing is the int 0).
+    gg = [None] * len(wrt) if isinstance(s, int) else tg.autograd.grad(s, wrt,
+                                                                       allow_unused=True)
+    tgg = [None] * len(wrt) if isinstance(ts_, int) else torch.autograd.grad(
+        ts_, twrt, allow_unused=True)
     for i, (a, b) in enumerate(zip(gg, tgg)):
         a = np.zeros(wrt[i].shape) if a is None else _np(a)
         b = np.zeros(wrt[i].shape) if b is None else _np(b)
