@@ -12,8 +12,8 @@ from typing import Any
 import tensorgraph as tg
 import tensorgraph.graph
 
-from . import show as show_module
 from .render import FORMATS, DotNotFoundError, render
+from .show import shown
 from .steps import backprop_steps
 
 EPILOG = """\
@@ -58,8 +58,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def find_graph(namespace: dict, var: str, model_var: str) -> tuple[Any, dict]:
     """``(loss tensor, draw options)`` from a script's run, by the documented rules."""
-    if show_module.shown:
-        root, kwargs = show_module.shown[-1]
+    if shown:
+        root, kwargs = shown[-1]
         return root, dict(kwargs)
     kwargs: dict = {}
     model = namespace.get(model_var)
@@ -91,7 +91,7 @@ def main(argv: list[str] | None = None) -> int:
     saved_argv, saved_path = sys.argv[:], sys.path[:]
     sys.argv = [str(script), *extra]
     sys.path.insert(0, str(script.resolve().parent))
-    show_module.shown.clear()
+    shown.clear()
     try:
         with tensorgraph.graph.record_sources():
             namespace = runpy.run_path(str(script), run_name="__viz__")

@@ -341,5 +341,6 @@ def _is_constant(n: Node) -> bool:
 
 
 def _tip(text: str) -> str:
-    """Tooltips are plain DOT strings: neutralise backslash escapes like ``\\N``."""
-    return graphviz.escape(text)
+    """Tooltips are DOT strings whose backslash escapes (``\\N`` = node name) dot expands
+    more than once (twice in 2.43), so no escaping is portable: show a look-alike."""
+    return text.replace("\\", "\u29f5")

@@ -38,7 +38,9 @@ _STOPS = ["#3b4cc0", "#6788ee", "#9abbff", "#c9d7f0", "#edd1c2", "#f7a889", "#e2
 
 def esc(text: object) -> str:
     """Escape text for a Graphviz HTML-like label (and so for SVG); newlines -> <br/>."""
-    return html.escape(str(text), quote=True).replace("\n", "<br/>")
+    # dot expands "\\N" (node name) even in HTML labels, entities too; "\\\\" is literal.
+    text = html.escape(str(text), quote=True).replace("\\", "\\\\")
+    return text.replace("\n", "<br/>")
 
 
 def grad_colour(s: Summary | None) -> tuple[str, str | None]:
