@@ -252,6 +252,9 @@ def test_load_state_dict_from_torch_gives_same_outputs(torch):
     x = np.random.default_rng(0).standard_normal((2, 1, 12, 12)).astype(np.float32)
     np.testing.assert_allclose(model(tg.tensor(x)).data,
                                tmodel(torch.from_numpy(x)).detach().numpy(), atol=1e-5)
+    other = make_arch(nn)
+    other.load_state_dict(tmodel.state_dict())  # torch tensors work directly (np.asarray)
+    np.testing.assert_array_equal(other.head.fc.weight.data, model.head.fc.weight.data)
 
 
 def test_load_state_dict_copies_into_existing_parameters():
@@ -320,6 +323,9 @@ def test_forward_hooks():
     out = m(tg.ones(3, 2))
     np.testing.assert_allclose(out.data, np.broadcast_to(m.bias.data, (3, 2)))
     assert calls == [(3, 2)]
+    with pytest.raises((ValueError, RuntimeError)) as info:  # hooked modules: named too
+        m(tg.ones(3, 5))
+    assert str(info.value).startswith("in Linear(in_features=2")
     h1.remove()
     h2.remove()
     m(tg.ones(3, 2))

@@ -148,6 +148,7 @@ class Module:
         d["_modules"] = OrderedDict()
         d["_forward_pre_hooks"] = []
         d["_forward_hooks"] = []
+        d["_hooked"] = False  # one flag keeps the common, hook-free call cheap
 
     def forward(self, *args: Any, **kwargs: Any) -> Any:
         raise NotImplementedError(
@@ -157,7 +158,7 @@ class Module:
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         try:
-            if self._forward_pre_hooks or self._forward_hooks:
+            if self._hooked:
                 return self._call_with_hooks(args, kwargs)
             return self.forward(*args, **kwargs)
         except Exception as exc:
@@ -179,11 +180,13 @@ class Module:
     def register_forward_pre_hook(self, hook: Callable) -> RemovableHandle:
         """Call ``hook(module, args)`` before forward; it may return replacement args."""
         self._forward_pre_hooks.append(hook)
+        self.__dict__["_hooked"] = True
         return RemovableHandle(self._forward_pre_hooks, hook)
 
     def register_forward_hook(self, hook: Callable) -> RemovableHandle:
         """Call ``hook(module, args, output)`` after forward; it may return a new output."""
         self._forward_hooks.append(hook)
+        self.__dict__["_hooked"] = True
         return RemovableHandle(self._forward_hooks, hook)
 
     # ------------------------------------------------------------ registration
