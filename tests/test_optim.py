@@ -119,6 +119,27 @@ def test_float32_stays_float32_and_tracks_torch(torch, name, kwargs):
         assert buf.dtype == np.float32
 
 
+@pytest.mark.parametrize("name,kwargs", CONFIGS, ids=IDS)
+def test_step_allocates_no_arrays(name, kwargs):
+    """After the first step (which creates the state), updates run in place: no
+    parameter-sized temporary, in float32 or float64."""
+    import tracemalloc
+
+    params = [tg.randn(256, 256, requires_grad=True), tg.randn(256, dtype=tg.float64,
+                                                                 requires_grad=True)]
+    for p in params:
+        p.grad = tg.randn(*p.shape, dtype=p.dtype)
+    opt = getattr(optim, name)(params, **kwargs)
+    opt.step()
+    tracemalloc.start()
+    try:
+        opt.step()
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < params[1].data.nbytes  # a few hundred bytes of Python objects
+
+
 def test_param_groups_with_different_hyperparameters(torch):
     def groups(ps):
         return [{"params": ps[:2], "lr": 0.1}, {"params": [ps[2]], "lr": 0.01, "momentum": 0.5}]
