@@ -92,7 +92,8 @@ def legend_label() -> str:
     lo, hi = math.log10(VANISHING), math.log10(EXPLODING)
     step = (hi - lo) / len(_STOPS)
     cells = "".join(
-        f'<td bgcolor="{c}" width="26">{small(f"1e{lo + i * step:.0f}", size=7)}</td>'
+        f'<td bgcolor="{c}" width="26">'
+        f'{small(f"1e{lo + i * step:.0f}", "#ffffff" if i in (0, len(_STOPS) - 1) else "#333333", 7)}</td>'
         for i, c in enumerate(_STOPS)
     )
     flags = (f'<td bgcolor="{VANISH_COLOUR}" colspan="3">{small("vanishing < 1e-7", size=8)}</td>'
