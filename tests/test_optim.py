@@ -422,3 +422,35 @@ def test_named_parameters_keep_their_names():
     assert opt.state_dict()["param_groups"][0]["param_names"] == ["w1", "b1", "w2"]
     with pytest.raises(ValueError, match="with names"):
         optim.SGD([named[0], named[1][1]], lr=0.1)
+
+
+def test_nn_module_training_matches_torch(torch):
+    """Parameters of tg.nn layers (nn.Parameter) train exactly as torch's, with a schedule."""
+    nn = pytest.importorskip("tensorgraph.nn")
+    tmodel = torch.nn.Sequential(torch.nn.Linear(5, 8), torch.nn.Tanh(),
+                                 torch.nn.Linear(8, 2)).double()
+    model = nn.Sequential(nn.Linear(5, 8), nn.Tanh(), nn.Linear(8, 2)).double()
+    model.load_state_dict({k: tg.tensor(v.numpy()) for k, v in tmodel.state_dict().items()})
+    opt = optim.AdamW(model.named_parameters(), lr=0.01, amsgrad=True)
+    topt = torch.optim.AdamW(tmodel.named_parameters(), lr=0.01, amsgrad=True)
+    sched = optim.lr_scheduler.OneCycleLR(opt, max_lr=0.05, total_steps=25)
+    tsched = torch.optim.lr_scheduler.OneCycleLR(topt, max_lr=0.05, total_steps=25)
+    x, y = tg.tensor(X), tg.tensor(Y)
+    tx, ty = torch.tensor(X), torch.tensor(Y)
+    for _ in range(25):
+        opt.zero_grad()
+        topt.zero_grad()
+        loss = ((model(x) - y) ** 2).mean()
+        tloss = ((tmodel(tx) - ty) ** 2).mean()
+        loss.backward()
+        tloss.backward()
+        opt.step()
+        topt.step()
+        sched.step()
+        tsched.step()
+        assert loss.item() == pytest.approx(tloss.item(), rel=1e-12)
+    assert opt.state_dict()["param_groups"][0]["param_names"] == \
+        topt.state_dict()["param_groups"][0]["param_names"]
+    for (name, p), (tname, tp) in zip(model.named_parameters(), tmodel.named_parameters()):
+        assert name == tname
+        np.testing.assert_allclose(p.data, tp.detach().numpy(), rtol=1e-11, atol=1e-13)
