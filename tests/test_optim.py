@@ -60,30 +60,26 @@ def torch_loss(torch, params):
     return (((x @ w1 + b1).tanh() @ w2 - y) ** 2).mean()
 
 
-def run_tg(opt, params, steps, sched=None, dtype=np.float64):
+def run(opt, loss_fn, steps, sched=None):
+    """``steps`` training steps (zero_grad, backward, step, scheduler step); the losses."""
     losses = []
     for _ in range(steps):
         opt.zero_grad()
-        loss = tg_loss(params, dtype)
+        loss = loss_fn()
         loss.backward()
         opt.step()
         if sched is not None:
             sched.step()
         losses.append(loss.item())
     return losses
+
+
+def run_tg(opt, params, steps, sched=None, dtype=np.float64):
+    return run(opt, lambda: tg_loss(params, dtype), steps, sched)
 
 
 def run_torch(torch, opt, params, steps, sched=None):
-    losses = []
-    for _ in range(steps):
-        opt.zero_grad()
-        loss = torch_loss(torch, params)
-        loss.backward()
-        opt.step()
-        if sched is not None:
-            sched.step()
-        losses.append(loss.item())
-    return losses
+    return run(opt, lambda: torch_loss(torch, params), steps, sched)
 
 
 def torch_params(torch, init=INIT, dtype=np.float64):
