@@ -17,6 +17,7 @@ LAYERS = [
     ("conv-dilated", lambda m: m.Conv2d(2, 3, (3, 2), dilation=2, padding=(2, 1),
                                         bias=False), (2, 2, 7, 6)),
     ("conv-same", lambda m: m.Conv2d(2, 2, 3, padding="same"), (1, 2, 5, 5)),
+    ("conv-groups", lambda m: m.Conv2d(4, 6, 3, groups=2, padding=1), (2, 4, 5, 5)),
     ("maxpool", lambda m: m.MaxPool2d(2), (2, 3, 6, 6)),
     ("maxpool-overlap", lambda m: m.MaxPool2d(3, stride=2, padding=1), (2, 2, 7, 7)),
     ("avgpool", lambda m: m.AvgPool2d(2), (2, 3, 6, 6)),

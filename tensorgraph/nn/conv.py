@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from ..tensor import Tensor
+from ..tensor import Tensor, cat
 from . import functional as F
 from . import init
 from .linear import _empty
@@ -28,7 +28,8 @@ class Conv2d(Module):
         padding: zeros added on each side (int or pair), or ``'valid'`` (0) or
             ``'same'`` (output as big as the input; stride 1 only).
         dilation: spacing between kernel taps (default 1).
-        groups: split channels into independent groups (default 1).
+        groups: split channels into independent groups (default 1); each group is
+            its own convolution, so many groups (depthwise) are slow.
         bias: learn a per-channel bias (default True).
 
     Shape:
@@ -100,8 +101,24 @@ class Conv2d(Module):
         return self.padding
 
     def forward(self, input: Tensor) -> Tensor:
-        return F.conv2d(input, self.weight, self.bias, self.stride, self._numeric_padding(),
-                        self.dilation, self.groups)
+        pad = self._numeric_padding()
+        if self.groups == 1:
+            return F.conv2d(input, self.weight, self.bias, self.stride, pad, self.dilation)
+        # Grouped: an independent convolution per slice of channels, concatenated.
+        if input.ndim < 3 or input.shape[-3] != self.in_channels:
+            raise ValueError(
+                f"Conv2d: expected an input with {self.in_channels} channels (N, C, H, W), "
+                f"got shape {tuple(input.shape)}."
+            )
+        cin, cout = self.in_channels // self.groups, self.out_channels // self.groups
+        outs = [
+            F.conv2d(input[..., g * cin:(g + 1) * cin, :, :],
+                     self.weight[g * cout:(g + 1) * cout],
+                     None if self.bias is None else self.bias[g * cout:(g + 1) * cout],
+                     self.stride, pad, self.dilation)
+            for g in range(self.groups)
+        ]
+        return cat(outs, dim=-3)
 
     def extra_repr(self) -> str:
         s = (f"{self.in_channels}, {self.out_channels}, kernel_size={self.kernel_size}, "
