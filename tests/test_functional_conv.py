@@ -88,8 +88,8 @@ def test_max_pool2d_ties_go_to_the_first_max_as_torch(torch):
     x = np.zeros((1, 1, 4, 4))
     x[0, 0, :2, :2] = 1.0  # a 2x2 window full of ties
     for args in [(2,), (3, 1, 1)]:
-        vs_torch(torch, lambda t: F.max_pool2d(t, *args),
-                 lambda t: torch.nn.functional.max_pool2d(t, *args), [x])
+        vs_torch(torch, lambda t, a=args: F.max_pool2d(t, *a),
+                 lambda t, a=args: torch.nn.functional.max_pool2d(t, *a), [x])
 
 
 def test_max_pool2d_return_indices(torch):
@@ -125,7 +125,7 @@ def test_avg_pool2d_vs_torch(torch, xs, k, s, p, include):
 
 
 def test_avg_pool2d_divisor_override(torch):
-    f = lambda mod: lambda x: mod.avg_pool2d(x, 2, divisor_override=3)  # noqa: E731
+    f = lambda mod: lambda x: mod.avg_pool2d(x, 2, divisor_override=3)
     vs_torch(torch, f(F), f(torch.nn.functional), [randn(1, 2, 4, 4)])
 
 

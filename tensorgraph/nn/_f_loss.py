@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..autograd import Function
-from ..tensor import Tensor
+from ..tensor import Tensor, where
 from ._f_check import as_tensor, floating, reduce, same_dtype, same_shape
 from ._f_check import reduction as reduction_arg
 from ._f_fused import composite_grad, const, is_array
@@ -82,8 +82,9 @@ class BinaryCrossEntropy(Function):
 
     @staticmethod
     def forward(ctx, p, y, weight=None, reduction="mean"):
-        logp = np.maximum(np.log(p), -100)
-        log1mp = np.maximum(np.log1p(-p), -100)
+        with np.errstate(divide="ignore"):  # log(0) = -inf, then clamped: intended
+            logp = np.maximum(np.log(p), -100)
+            log1mp = np.maximum(np.log1p(-p), -100)
         loss = -(y * logp + (1 - y) * log1mp)
         if weight is not None:
             loss *= weight
@@ -206,7 +207,11 @@ class BinaryCrossEntropyWithLogits(Function):
 
 def bce_logits_composite(x: Tensor, y: Tensor, w, pw, how: str) -> Tensor:
     """BCE-with-logits from primitives (readable definition; used for create_graph)."""
-    sp = (-x).maximum(0) + ((-x.abs()).exp() + 1).log()
+    # softplus(-x), split on the sign of x so exp never overflows and each branch is
+    # smooth (a max/abs form would have a kink at 0 and a wrong second derivative there).
+    pos = x.data >= 0
+    xp, xn = where(pos, x, 0.0), where(pos, 0.0, x)
+    sp = where(pos, ((-xp).exp() + 1).log(), (xn.exp() + 1).log() - xn)
     lw = 1 if pw is None else (y * const(pw - 1) + 1)
     loss = (1 - y) * x + lw * sp
     if w is not None:
