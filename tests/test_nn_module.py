@@ -291,6 +291,9 @@ def test_load_state_dict_names_every_problem_at_once():
     sd["0.weight"] = tg.zeros(2, 2)
     with pytest.raises(RuntimeError, match="size mismatch for 0.weight"):
         model.load_state_dict(sd, strict=False)  # shapes are checked even when not strict
+    sd["0.weight"] = {"not": "a tensor"}
+    with pytest.raises(RuntimeError, match="value for 0.weight is a dict, not a tensor"):
+        model.load_state_dict(sd, strict=False)
 
 
 def test_state_dict_survives_save_and_load(tmp_path):

@@ -13,8 +13,9 @@ from .conv import AvgPool2d, Conv2d, Flatten, MaxPool2d
 from .dropout import Dropout
 from .linear import Identity, Linear
 from .loss import BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, L1Loss, MSELoss, NLLLoss
-from .module import Module, Parameter
+from .module import Module
 from .normalization import BatchNorm1d, BatchNorm2d, LayerNorm
+from .parameter import Parameter
 
 __all__ = [
     "GELU",

@@ -10,7 +10,8 @@ from ..creation import zeros
 from ..tensor import Tensor
 from . import functional as F
 from . import init
-from .module import Module, Parameter
+from .module import Module
+from .parameter import Parameter
 
 
 def _empty(*shape: int, dtype: Any = None) -> Parameter:

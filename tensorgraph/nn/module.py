@@ -9,108 +9,20 @@ as in PyTorch, so the dotted names (``0.weight``, ``encoder.fc.bias``) are the s
 
 from __future__ import annotations
 
-from collections import OrderedDict, namedtuple
+from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from typing import Any
 
 import numpy as np
 
-from ..autograd import RemovableHandle, no_grad
+from ..autograd import RemovableHandle
 from ..tensor import Tensor
-
-
-# ---------------------------------------------------------------- Parameter
-class Parameter(Tensor):
-    """A Tensor that is a module's weight: it requires grad by default and is
-    registered in ``module.parameters()`` when assigned as a module attribute.
-
-    Args:
-        data: a Tensor (shared, not copied), a numpy array or nested lists.
-        requires_grad: whether the optimizer should train it (default True).
-
-    Example:
-        >>> class Scale(tg.nn.Module):
-        ...     def __init__(self):
-        ...         super().__init__()
-        ...         self.s = tg.nn.Parameter(tg.ones(1))
-        >>> [name for name, _ in Scale().named_parameters()]
-        ['s']
-    """
-
-    __slots__ = ()
-
-    def __init__(self, data: Any = None, requires_grad: bool = True) -> None:
-        from .._dtype import get_default_dtype
-
-        if data is None:
-            arr = np.empty(0, dtype=get_default_dtype())
-        elif isinstance(data, Tensor):
-            arr = data.data
-        elif isinstance(data, np.ndarray):
-            arr = data
-        else:
-            from ..tensor import tensor
-
-            arr = tensor(data).data
-        super().__init__(arr, requires_grad)
-
-    def __repr__(self) -> str:
-        return "Parameter containing:\n" + super().__repr__()
-
-    def __reduce_ex__(self, protocol: Any) -> Any:
-        # pickle/deepcopy: rebuild as a Parameter of a copy of the data (no grad_fn).
-        return (Parameter, (self.data, self.requires_grad))
-
-
-# ---------------------------------------------------------------- errors by model path
-def _annotate(exc: BaseException, module: Module) -> None:
-    """Name the failing layer by its path in the model, e.g. ``model.3 (Linear(...))``.
-
-    Runs only when a forward raises (the success path pays nothing). The innermost
-    module's ``__call__`` records itself on the exception; every enclosing one adds
-    itself and rewrites the one prefix, so the outermost call leaves
-    ``in model.3 (Linear(...)): <original message>`` and the prefix appears once.
-    """
-    chain = getattr(exc, "_tg_modules", None)
-    if chain is None:
-        if not (len(exc.args) == 1 and isinstance(exc.args[0], str)):
-            return  # not a plain message we can safely rewrite
-        try:
-            exc._tg_message = exc.args[0]  # type: ignore[attr-defined]
-            exc._tg_modules = chain = [module]  # type: ignore[attr-defined]
-        except AttributeError:  # an exception type that takes no attributes
-            return
-    else:
-        chain.append(module)
-    names = []
-    for parent, child in zip(chain[:0:-1], chain[-2::-1]):
-        names.append(_child_path(parent, child))
-    leaf = chain[0]
-    if names:
-        where = "model." + ".".join(names) + f" ({_one_line(leaf)})"
-    else:
-        where = _one_line(leaf)
-    exc.args = (f"in {where}: {exc._tg_message}",)  # type: ignore[attr-defined]
-
-
-def _child_path(parent: Module, child: Module) -> str:
-    """Dotted name of ``child`` inside ``parent`` (or its class name if not registered)."""
-    for name, m in parent.named_modules():
-        if m is child and name:
-            return name
-    return f"<{type(child).__name__}>"
-
-
-def _one_line(module: Module) -> str:
-    """The module's repr, shortened for containers so the message stays readable."""
-    text = repr(module)
-    return text if "\n" not in text else type(module).__name__ + "(...)"
+from .errors import annotate
+from .parameter import Parameter
+from .state import IncompatibleKeys, load_state
 
 
 # ---------------------------------------------------------------- Module
-_IncompatibleKeys = namedtuple("IncompatibleKeys", ["missing_keys", "unexpected_keys"])
-
-
 def _addindent(text: str, spaces: int) -> str:
     lines = text.split("\n")
     if len(lines) == 1:
@@ -162,7 +74,7 @@ class Module:
                 return self._call_with_hooks(args, kwargs)
             return self.forward(*args, **kwargs)
         except Exception as exc:
-            _annotate(exc, self)
+            annotate(exc, self)
             raise
 
     def _call_with_hooks(self, args: tuple, kwargs: dict) -> Any:
@@ -512,7 +424,7 @@ class Module:
         return self.state_dict(keep_vars=True)
 
     def load_state_dict(self, state_dict: dict, strict: bool = True,
-                        assign: bool = False) -> _IncompatibleKeys:
+                        assign: bool = False) -> IncompatibleKeys:
         """Copy values from ``state_dict`` into this module's parameters and buffers.
 
         Args:
@@ -529,43 +441,7 @@ class Module:
             RuntimeError: naming all missing, unexpected and mis-shaped keys at once
                 (mis-shaped keys raise even with ``strict=False``, as PyTorch).
         """
-        own = self._state_tensors()
-        missing = [k for k in own if k not in state_dict]
-        unexpected = [k for k in state_dict if k not in own]
-        mismatched, pairs = [], []
-        for k, target in own.items():
-            if k not in state_dict:
-                continue
-            value = state_dict[k]
-            arr = value.data if isinstance(value, Tensor) else np.asarray(value)
-            if arr.shape != target.shape:
-                mismatched.append(
-                    f"size mismatch for {k}: copying a param with shape {tuple(arr.shape)} "
-                    f"from checkpoint, the shape in current model is {tuple(target.shape)}."
-                )
-            else:
-                pairs.append((target, arr))
-        errors = list(mismatched)
-        if strict:
-            if unexpected:
-                errors.insert(0, "Unexpected key(s) in state_dict: "
-                              + ", ".join(f'"{k}"' for k in unexpected) + ". ")
-            if missing:
-                errors.insert(0, "Missing key(s) in state_dict: "
-                              + ", ".join(f'"{k}"' for k in missing) + ". ")
-        if errors:
-            raise RuntimeError(
-                f"Error(s) in loading state_dict for {self._get_name()}:\n\t"
-                + "\n\t".join(errors)
-                + "\n(Was the checkpoint saved from the same architecture? Compare "
-                "model.state_dict().keys() and shapes with the file's; pass strict=False "
-                "to skip missing/unexpected keys.)"
-            )
-        with no_grad():
-            for target, arr in pairs:
-                np.copyto(target.data, arr, casting="unsafe")
-                target._version += 1
-        return _IncompatibleKeys(missing, unexpected)
+        return load_state(self, state_dict, strict)
 
     # ------------------------------------------------------------ repr
     def _get_name(self) -> str:

@@ -11,7 +11,8 @@ from ..creation import ones, zeros
 from ..tensor import Tensor
 from . import functional as F
 from . import init
-from .module import Module, Parameter
+from .module import Module
+from .parameter import Parameter
 
 
 class _BatchNorm(Module):

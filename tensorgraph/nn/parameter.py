@@ -1,0 +1,51 @@
+"""Parameter: a Tensor that a Module registers as a trainable weight."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ..tensor import Tensor
+
+
+class Parameter(Tensor):
+    """A Tensor that is a module's weight: it requires grad by default and is
+    registered in ``module.parameters()`` when assigned as a module attribute.
+
+    Args:
+        data: a Tensor (shared, not copied), a numpy array or nested lists.
+        requires_grad: whether the optimizer should train it (default True).
+
+    Example:
+        >>> class Scale(tg.nn.Module):
+        ...     def __init__(self):
+        ...         super().__init__()
+        ...         self.s = tg.nn.Parameter(tg.ones(1))
+        >>> [name for name, _ in Scale().named_parameters()]
+        ['s']
+    """
+
+    __slots__ = ()
+
+    def __init__(self, data: Any = None, requires_grad: bool = True) -> None:
+        from .._dtype import get_default_dtype
+
+        if data is None:
+            arr = np.empty(0, dtype=get_default_dtype())
+        elif isinstance(data, Tensor):
+            arr = data.data
+        elif isinstance(data, np.ndarray):
+            arr = data
+        else:
+            from ..tensor import tensor
+
+            arr = tensor(data).data
+        super().__init__(arr, requires_grad)
+
+    def __repr__(self) -> str:
+        return "Parameter containing:\n" + super().__repr__()
+
+    def __reduce_ex__(self, protocol: Any) -> Any:
+        # pickle/deepcopy: rebuild as a Parameter of a copy of the data (no grad_fn).
+        return (Parameter, (self.data, self.requires_grad))

@@ -1,0 +1,60 @@
+"""Loading a state dict into a module: check every key and shape, then copy in place."""
+
+from __future__ import annotations
+
+from collections import namedtuple
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from ..autograd import no_grad
+from ..tensor import Tensor
+
+if TYPE_CHECKING:
+    from .module import Module
+
+IncompatibleKeys = namedtuple("IncompatibleKeys", ["missing_keys", "unexpected_keys"])
+
+
+def load_state(module: Module, state_dict: Any, strict: bool) -> IncompatibleKeys:
+    """The body of ``Module.load_state_dict``: all problems are collected first and
+    reported in one error (PyTorch's wording), so nothing is half-loaded."""
+    own = module.state_dict(keep_vars=True)
+    missing = [k for k in own if k not in state_dict]
+    unexpected = [k for k in state_dict if k not in own]
+    mismatched, pairs = [], []
+    for k, target in own.items():
+        if k not in state_dict:
+            continue
+        value = state_dict[k]
+        arr = value.data if isinstance(value, Tensor) else np.asarray(value)
+        if arr.dtype.kind not in "biuf":
+            mismatched.append(f"value for {k} is a {type(value).__name__}, not a tensor.")
+        elif arr.shape != target.shape:
+            mismatched.append(
+                f"size mismatch for {k}: copying a param with shape {tuple(arr.shape)} "
+                f"from checkpoint, the shape in current model is {tuple(target.shape)}."
+            )
+        else:
+            pairs.append((target, arr))
+    errors = list(mismatched)
+    if strict:
+        if unexpected:
+            errors.insert(0, "Unexpected key(s) in state_dict: "
+                          + ", ".join(f'"{k}"' for k in unexpected) + ". ")
+        if missing:
+            errors.insert(0, "Missing key(s) in state_dict: "
+                          + ", ".join(f'"{k}"' for k in missing) + ". ")
+    if errors:
+        raise RuntimeError(
+            f"Error(s) in loading state_dict for {module._get_name()}:\n\t"
+            + "\n\t".join(errors)
+            + "\n(Was the checkpoint saved from the same architecture? Compare "
+            "model.state_dict().keys() and shapes with the file's; pass strict=False "
+            "to skip missing/unexpected keys.)"
+        )
+    with no_grad():
+        for target, arr in pairs:
+            np.copyto(target.data, arr, casting="unsafe")
+            target._version += 1
+    return IncompatibleKeys(missing, unexpected)
