@@ -40,13 +40,26 @@ def is_float(d: np.dtype) -> bool:
     return d.kind == "f"
 
 
-def promote(a: np.dtype, b: np.dtype) -> np.dtype:
-    """PyTorch's rule for two tensors: a float beats an integer; else the wider one."""
+_CATEGORY = {"b": 0, "u": 1, "i": 1, "f": 2}
+
+
+def promote(a: np.dtype, b: np.dtype, a_0d: bool = False, b_0d: bool = False) -> np.dtype:
+    """PyTorch's result dtype for two tensors of dtypes ``a`` and ``b``.
+
+    The higher category (bool < integer < float) wins, else the wider dtype. A 0-d
+    tensor (``a_0d``/``b_0d``) facing a tensor with dims only decides the dtype when
+    its category is higher: ``float32 (3,) + float64 ()`` stays float32, as in torch.
+    """
     if a == b:
         return a
-    fa, fb = a.kind == "f", b.kind == "f"
-    if fa != fb:
-        return a if fa else b
+    ca, cb = _CATEGORY[a.kind], _CATEGORY[b.kind]
+    if a_0d != b_0d:
+        if a_0d and ca <= cb:
+            return b
+        if b_0d and cb <= ca:
+            return a
+    if ca != cb:
+        return a if ca > cb else b
     return np.promote_types(a, b)
 
 

@@ -176,6 +176,9 @@ class Function:
     source: str | None = None
     out_modified = False  # the output was changed in place after forward
     inplace_mark = 0
+    # Set on the node an in-place op gives its tensor: (mark, the tensor's previous
+    # grad_fn). Nodes recorded before the in-place op must send gradient there.
+    rebased_from: tuple | None = None
 
     @staticmethod
     def forward(ctx: "Function", *args: Any, **kwargs: Any) -> np.ndarray:
@@ -191,6 +194,8 @@ class Function:
         """Run ``forward`` on the inputs' arrays and record the node if needed."""
         ctx = cls.__new__(cls)
         out = cls.forward(ctx, *[t.data for t in inputs], **kwargs)
+        if out.__class__ is not np.ndarray:
+            out = np.asarray(out)  # numpy turns 0-d results into scalars; keep arrays
         if _State.grad_enabled:
             for t in inputs:
                 if t.requires_grad:
@@ -203,10 +208,12 @@ class Function:
             ctx.needs_input_grad = tuple([t.requires_grad for t in inputs])
             if kwargs:
                 ctx.kwargs = kwargs
+            # When the node was made, counted in in-place ops: backward uses it to skip
+            # version checks and to find an input's grad_fn from before an in-place op.
+            ctx.inplace_mark = _State.inplace_ops
             if ctx.saved:
                 # Input versions at save time: backward compares them to catch a
                 # saved tensor that was modified in place afterwards.
-                ctx.inplace_mark = _State.inplace_ops
                 ctx.versions = tuple([t._version for t in inputs])
             if _State.record_source:
                 ctx.source = _user_frame()
@@ -256,11 +263,16 @@ class Function:
         for t in self.inputs:
             if t.data is a:
                 return t
-        if not isinstance(a, np.ndarray) or a.dtype.kind != "f":
+        if not isinstance(a, (np.ndarray, np.generic)) or a.dtype.kind != "f":
             return a  # a constant (mask, index): no gradient flows through it
         # A saved float that is not an input is the output: rebuild it as a recorded
         # function of the inputs so second derivatives see its dependence on them.
         return type(self).apply(*self.inputs, **self.kwargs)
+
+    @property
+    def next_functions(self) -> tuple:
+        """The node each input's gradient goes to (``None`` for a leaf), as in PyTorch."""
+        return tuple(_input_fn(t, self.inplace_mark) for t in self.inputs)
 
     def name(self) -> str:
         """Node name as PyTorch prints it, e.g. ``MulBackward``."""
@@ -288,6 +300,18 @@ class RemovableHandle:
 
 
 # ---------------------------------------------------------------- engine
+def _input_fn(t: Any, mark: int) -> Function | None:
+    """``t.grad_fn`` as it was when a node with ``inplace_mark == mark`` was recorded.
+
+    An in-place op gives its tensor a new grad_fn; nodes that used the tensor before
+    must still send their gradient to the old one (PyTorch's edges point at nodes).
+    """
+    fn = t.grad_fn
+    while fn is not None and fn.rebased_from is not None and mark < fn.rebased_from[0]:
+        fn = fn.rebased_from[1]
+    return fn
+
+
 def topological_order(roots: Iterable[Function]) -> list[Function]:
     """Nodes reachable from ``roots``, each before the nodes it depends on.
 
@@ -308,6 +332,8 @@ def topological_order(roots: Iterable[Function]) -> list[Function]:
         stack.append((node, True))
         for t in node.inputs:
             fn = t.grad_fn
+            if fn is not None and fn.rebased_from is not None:
+                fn = _input_fn(t, node.inplace_mark)
             if fn is not None and id(fn) not in seen:
                 stack.append((fn, False))
     order.reverse()
@@ -325,6 +351,12 @@ def _sum_to(g: Any, shape: tuple) -> Any:
     if lead or g.shape != shape:
         g = g.reshape(shape)
     return g
+
+
+def _add(a: Any, b: Any) -> Any:
+    """a + b for gradients; 0-d arrays stay arrays (numpy would return a scalar)."""
+    s = a + b
+    return np.asarray(s) if isinstance(s, np.generic) else s
 
 
 def _nonfinite_error(node: Function, i: int) -> RuntimeError:
@@ -357,21 +389,20 @@ def run_backward(
     captured: dict[int, Any] = {}
     capture_nodes = {id(t.grad_fn) for t in capture or () if t.grad_fn is not None}
 
-    def route(t: Any, g: Any) -> None:
-        fn = t.grad_fn
+    def route(t: Any, g: Any, fn: Function | None) -> None:
         if fn is not None:
             key = id(fn)
             prev = grads.get(key)
-            grads[key] = g if prev is None else prev + g
+            grads[key] = g if prev is None else _add(prev, g)
         elif t.requires_grad:
             entry = leaf_grads.get(id(t))
             if entry is None:
                 leaf_grads[id(t)] = [t, g]
             else:
-                entry[1] = entry[1] + g
+                entry[1] = _add(entry[1], g)
 
     for t, g in zip(roots, root_grads):
-        route(t, g)
+        route(t, g, t.grad_fn)
     order = topological_order([t.grad_fn for t in roots if t.grad_fn is not None])
 
     prev_state = (_State.grad_enabled, _State.create_graph)
@@ -400,9 +431,14 @@ def run_backward(
                     ig = _sum_to(ig, t.data.shape)
                 if ig.dtype != t.data.dtype:
                     ig = ig.astype(t.data.dtype)
+                if isinstance(ig, np.generic):
+                    ig = np.asarray(ig)  # a 0-d numpy result: backward code expects arrays
                 if anomaly and not np.isfinite(np.asarray(ig)).all():
                     raise _nonfinite_error(node, i)
-                route(t, ig)
+                fn = t.grad_fn
+                if fn is not None and fn.rebased_from is not None:
+                    fn = _input_fn(t, node.inplace_mark)
+                route(t, ig, fn)
             if not retain_graph:
                 node.saved = None
     finally:
@@ -499,7 +535,7 @@ def backward(
 ) -> None:
     """Accumulate gradients of ``tensors`` into the leaves (``torch.autograd.backward``)."""
     tensors = [tensors] if isinstance(tensors, _Tensor) else list(tensors)
-    if grad_tensors is None or isinstance(grad_tensors, _Tensor):
+    if not isinstance(grad_tensors, (list, tuple)):
         grad_tensors = [grad_tensors] * len(tensors)
     _check_roots(tensors, "backward")
     retain = create_graph if retain_graph is None else retain_graph
@@ -536,7 +572,7 @@ def grad(
     """
     outputs = [outputs] if isinstance(outputs, _Tensor) else list(outputs)
     inputs = [inputs] if isinstance(inputs, _Tensor) else list(inputs)
-    if grad_outputs is None or isinstance(grad_outputs, _Tensor):
+    if not isinstance(grad_outputs, (list, tuple)):
         grad_outputs = [grad_outputs] * len(outputs)
     _check_roots(outputs, "autograd.grad")
     for i, t in enumerate(inputs):

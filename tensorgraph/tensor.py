@@ -272,9 +272,23 @@ class Tensor:
         b = other if type(other) is Tensor else Tensor._lift(other, self)
         a = self
         if a.data.dtype != b.data.dtype:
-            target = _dtype.promote(a.data.dtype, b.data.dtype)
+            target = _dtype.promote(a.data.dtype, b.data.dtype, a.ndim == 0, b.ndim == 0)
             a, b = a.to(target), b.to(target)
-        return fn.apply(b, a) if reverse else fn.apply(a, b)
+        if reverse:
+            a, b = b, a
+        try:
+            return fn.apply(a, b)
+        except ValueError:
+            # Checked only on failure, so the hot path pays nothing for it.
+            try:
+                np.broadcast_shapes(a.shape, b.shape)
+            except ValueError:
+                raise RuntimeError(
+                    f"{fn.__name__.lower()}: shapes {a.shape} and {b.shape} cannot be "
+                    "broadcast: compared from the last dim, each pair of sizes must be "
+                    "equal or one of them 1."
+                ) from None
+            raise
 
     def __add__(self, o: Any) -> "Tensor":
         return self._binary(P.Add, o)
@@ -568,11 +582,12 @@ class Tensor:
 
     # ------------------------------------------------------------ in place
     def _inplace(self, op: str, compute: Callable[["Tensor"], "Tensor"], other: Any = None) -> "Tensor":
-        """Apply ``compute(old)`` and make ``self`` hold the result.
+        """Write ``compute(old)`` into ``self``'s buffer (aliases see it, as in PyTorch).
 
-        Outside grad recording this writes into the same buffer. When recording, the
-        result takes over ``self``'s place in the graph (``self`` points at the new
-        node, whose input is an alias holding the old value and history).
+        When recording, ``self`` also takes the new node as its ``grad_fn``; that node's
+        input is a copy holding the old value and history. Nodes recorded earlier keep
+        sending gradient to the old ``grad_fn`` (``Function.rebased_from``), and a node
+        that saved the old buffer raises in backward (the version counter).
         """
         other_grad = isinstance(other, Tensor) and other.requires_grad
         recording = _State.grad_enabled and (self.requires_grad or other_grad)
@@ -581,6 +596,18 @@ class Tensor:
                 f"{op}: a leaf tensor that requires grad (shape {self.shape}) is used in "
                 "an in-place operation. Wrap it in `with tg.no_grad():` (as optimizers "
                 "do) or use the out-of-place form (x = x + y)."
+            )
+        if not self.data.flags.writeable:
+            raise RuntimeError(
+                f"{op}: this tensor (shape {self.shape}) is a read-only view (from expand "
+                "or broadcasting), so it can't be written in place; clone() it first."
+            )
+        if recording and self.data.base is not None:
+            # Its buffer belongs to another tensor whose graph would not see the write.
+            raise RuntimeError(
+                f"{op}: in-place on a view (from reshape, indexing or transpose) of "
+                f"another tensor (shape {self.shape}) is not supported while recording "
+                "the graph; use the out-of-place form (x = x + y) or clone() it first."
             )
         _State.inplace_ops += 1
         if self.grad_fn is not None:
@@ -591,12 +618,15 @@ class Tensor:
             np.copyto(self.data, result.data, casting="unsafe")
             self._version += 1
             return self
-        old = Tensor._wrap(self.data, self.requires_grad)
+        # A copy: the new node may save the old value, and the buffer is overwritten.
+        old = Tensor._wrap(self.data.copy(), self.requires_grad)
         old.grad_fn, old._version = self.grad_fn, self._version
         result = compute(old)
         if result.dtype != self.dtype:
             result = result.to(self.dtype)
-        self.data, self.grad_fn, self.requires_grad = result.data, result.grad_fn, True
+        np.copyto(self.data, result.data)
+        result.grad_fn.rebased_from = (_State.inplace_ops, self.grad_fn)
+        self.grad_fn, self.requires_grad = result.grad_fn, True
         self._version += 1
         return self
 
@@ -620,11 +650,13 @@ class Tensor:
         return self.fill_(0)
 
     def fill_(self, value: Any) -> "Tensor":
-        return self._inplace("fill_", lambda t: t * 0 + value, value)
+        return self.copy_(value)
 
     def copy_(self, src: Any) -> "Tensor":
         src_t = Tensor._lift(src, self)
-        return self._inplace("copy_", lambda t: t * 0 + src_t, src_t)
+        # where(False, t, src), not t * 0 + src: inf * 0 would write NaN.
+        keep = np.zeros(self.shape, dtype=bool)
+        return self._inplace("copy_", lambda t: where(keep, t, src_t.to(t.dtype)), src_t)
 
     def __setitem__(self, index: Any, value: Any) -> None:
         idx = _index(index)
@@ -641,7 +673,8 @@ class Tensor:
             region[idx] = True
             target = np.asarray(t.data[idx]).shape
             vals = v.to(t.dtype).expand(target) if v.shape != target else v.to(t.dtype)
-            return where(region, P.IndexAdd.apply(vals, shape=t.shape, index=idx), t)
+            return where(region, P.IndexAdd.apply(vals, shape=t.shape, index=idx,
+                                                  accumulate=False), t)
 
         self._inplace("__setitem__", put, v)
 
@@ -739,9 +772,19 @@ def where(condition: Any, x: Any, y: Any) -> Tensor:
     ref = x if isinstance(x, Tensor) else y
     xt, yt = Tensor._lift(x, ref), Tensor._lift(y, ref)
     if xt.dtype != yt.dtype:
-        target = _dtype.promote(xt.dtype, yt.dtype)
+        target = _dtype.promote(xt.dtype, yt.dtype, xt.ndim == 0, yt.ndim == 0)
         xt, yt = xt.to(target), yt.to(target)
-    return P.Where.apply(Tensor._wrap(cond, False), xt, yt)
+    try:
+        return P.Where.apply(Tensor._wrap(cond, False), xt, yt)
+    except ValueError:
+        try:
+            np.broadcast_shapes(cond.shape, xt.shape, yt.shape)
+        except ValueError:
+            raise RuntimeError(
+                f"where: shapes {cond.shape} (condition), {xt.shape} and {yt.shape} "
+                "cannot be broadcast together."
+            ) from None
+        raise
 
 
 def cat(tensors: Any, dim: int = 0) -> Tensor:

@@ -29,7 +29,7 @@ def permute(g: Any, axes: tuple) -> Any:
 
 def where(mask: np.ndarray, a: Any, b: Any) -> Any:
     """``a`` where ``mask`` else ``b``; ``mask`` is a constant boolean array."""
-    if isinstance(a, np.ndarray) and not hasattr(b, "grad_fn"):
+    if not hasattr(a, "grad_fn") and not hasattr(b, "grad_fn"):
         return np.where(mask, a, b)
     from .elementwise import Where
 

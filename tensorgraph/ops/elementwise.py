@@ -48,7 +48,7 @@ class Neg(Function):
 
 
 class Pow(Function):
-    """y = a ** b;  da = g * b * a**(b-1),  db = g * y * log(a)"""
+    """y = a ** b;  da = g * b * a**(b-1)  (0 where b == 0),  db = g * y * log(a)"""
 
     @staticmethod
     def forward(ctx, a, b):
@@ -59,8 +59,13 @@ class Pow(Function):
     def backward(ctx, g):
         a, b = ctx.saved_tensors
         na, nb = ctx.needs_input_grad
-        da = g * b * a ** (b - 1) if na else None
-        db = None
+        da = db = None
+        if na:
+            # Where b == 0 the gradient is 0 (as PyTorch), even at a == 0 where
+            # b * a**(b-1) would be 0 * inf = NaN: use exponent 1 there instead.
+            zero_b = np.asarray(b) == 0
+            e = where(zero_b, 1, b) if zero_b.any() else b
+            da = g * b * a ** (e - 1)
         if nb:
             # d(a^b)/db = a^b log a, taken as 0 where a == 0 (as PyTorch does) so that
             # 0 ** b does not poison the exponent's gradient with NaN.

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from ..autograd import Function
@@ -46,9 +48,14 @@ class Expand(Function):
         return g
 
 
-def _is_basic(index: tuple) -> bool:
+_BASIC = (int, np.integer, slice, type(None), type(Ellipsis))
+
+
+def _is_basic(index: Any) -> bool:
     """True when the index has no arrays, so each element is picked at most once."""
-    return all(isinstance(i, (int, slice, type(None), type(Ellipsis))) for i in index)
+    if not isinstance(index, tuple):
+        return isinstance(index, _BASIC)
+    return all(isinstance(i, _BASIC) for i in index)
 
 
 class GetItem(Function):
@@ -66,9 +73,10 @@ class GetItem(Function):
         return IndexAdd.apply(g, shape=ctx.shape, index=ctx.index)
 
 
-def _index_add(g: np.ndarray, shape: tuple, index: tuple) -> np.ndarray:
+def _index_add(g: np.ndarray, shape: tuple, index: Any, accumulate: bool = True
+               ) -> np.ndarray:
     out = np.zeros(shape, dtype=g.dtype)
-    if _is_basic(index):
+    if not accumulate or _is_basic(index):
         out[index] = g
     else:
         np.add.at(out, index, g)
@@ -76,12 +84,16 @@ def _index_add(g: np.ndarray, shape: tuple, index: tuple) -> np.ndarray:
 
 
 class IndexAdd(Function):
-    """y = zeros(shape) with g added at index;  dg = dy[index]   (GetItem's backward)"""
+    """y = zeros(shape) with g added at index;  dg = dy[index]   (GetItem's backward)
+
+    With ``accumulate=False`` a repeated index keeps the last value (``y[index] = g``,
+    what ``__setitem__`` needs); the gradient formula is the same, as in PyTorch.
+    """
 
     @staticmethod
-    def forward(ctx, g, shape, index):
+    def forward(ctx, g, shape, index, accumulate=True):
         ctx.index = index
-        return _index_add(g, shape, index)
+        return _index_add(g, shape, index, accumulate)
 
     @staticmethod
     def backward(ctx, dy):
