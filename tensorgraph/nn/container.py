@@ -10,14 +10,68 @@ from typing import Any, Self
 from .module import Module, _addindent
 
 
-def _index(idx: Any, size: int, what: str) -> int:
-    i = operator.index(idx)
-    if not -size <= i < size:
-        raise IndexError(f"{what}: index {i} is out of range for {size} modules")
-    return i % size
+class _Container(Module):
+    """What Sequential and ModuleList share: a numbered, ordered run of submodules."""
+
+    def __len__(self) -> int:
+        return len(self._modules)
+
+    def __iter__(self) -> Iterator[Module]:
+        return iter(self._modules.values())
+
+    def _key(self, idx: Any) -> str:
+        i, n = operator.index(idx), len(self._modules)
+        if not -n <= i < n:
+            raise IndexError(f"{type(self).__name__}: index {i} is out of range for {n} modules")
+        return list(self._modules)[i % n]
+
+    def _renumber(self, modules: list) -> None:
+        # After a deletion or insertion the names are 0..n-1 again, as PyTorch does.
+        self._modules.clear()
+        for i, m in enumerate(modules):
+            self.add_module(str(i), m)
+
+    def __setitem__(self, idx: int, module: Module) -> None:
+        self.add_module(self._key(idx), module)
+
+    def __delitem__(self, idx: Any) -> None:
+        items = list(self._modules.values())
+        if isinstance(idx, slice):
+            del items[idx]
+        else:
+            del items[list(self._modules).index(self._key(idx))]
+        self._renumber(items)
+
+    def append(self, module: Module) -> Self:
+        """Add ``module`` at the end."""
+        self.add_module(str(len(self)), module)
+        return self
+
+    def extend(self, modules: Iterable[Module]) -> Self:
+        """Add every module of ``modules`` at the end."""
+        if isinstance(modules, Module) and not isinstance(modules, _Container):
+            raise TypeError(
+                f"{type(self).__name__}.extend should be called with an iterable of modules, "
+                f"but got a single {type(modules).__name__}; use append()."
+            )
+        for m in modules:
+            self.append(m)
+        return self
+
+    def insert(self, index: int, module: Module) -> Self:
+        """Put ``module`` before position ``index``."""
+        items = list(self._modules.values())
+        n = len(items)
+        if not -n <= index <= n:
+            raise IndexError(
+                f"{type(self).__name__}.insert: index {index} is out of range for {n} modules"
+            )
+        items.insert(index, module)
+        self._renumber(items)
+        return self
 
 
-class Sequential(Module):
+class Sequential(_Container):
     """Layers applied one after another: ``Sequential(a, b, c)(x) == c(b(a(x)))``.
 
     Args:
@@ -48,55 +102,13 @@ class Sequential(Module):
             input = module(input)
         return input
 
-    def __len__(self) -> int:
-        return len(self._modules)
-
-    def __iter__(self) -> Iterator[Module]:
-        return iter(self._modules.values())
-
     def __getitem__(self, idx: Any) -> Any:
-        if isinstance(idx, slice):
+        if isinstance(idx, slice):  # keeps the names, as PyTorch
             return type(self)(OrderedDict(list(self._modules.items())[idx]))
-        keys = list(self._modules)
-        return self._modules[keys[_index(idx, len(keys), "Sequential")]]
-
-    def __setitem__(self, idx: int, module: Module) -> None:
-        keys = list(self._modules)
-        self.add_module(keys[_index(idx, len(keys), "Sequential")], module)
-
-    def __delitem__(self, idx: Any) -> None:
-        keys = list(self._modules)
-        for key in (keys[idx] if isinstance(idx, slice)
-                    else [keys[_index(idx, len(keys), "Sequential")]]):
-            del self._modules[key]
-        # keep the numbering of the remaining modules contiguous, as PyTorch does
-        items = list(self._modules.items())
-        self._modules.clear()
-        for i, (_, m) in enumerate(items):
-            self._modules[str(i)] = m
-
-    def append(self, module: Module) -> Sequential:
-        self.add_module(str(len(self)), module)
-        return self
-
-    def extend(self, modules: Iterable[Module]) -> Sequential:
-        for m in modules:
-            self.append(m)
-        return self
-
-    def insert(self, index: int, module: Module) -> Sequential:
-        items = list(self._modules.values())
-        n = len(items)
-        if not -n <= index <= n:
-            raise IndexError(f"Sequential.insert: index {index} is out of range for {n} modules")
-        items.insert(index if index >= 0 else index + n, module)
-        self._modules.clear()
-        for i, m in enumerate(items):
-            self.add_module(str(i), m)
-        return self
+        return self._modules[self._key(idx)]
 
 
-class ModuleList(Module):
+class ModuleList(_Container):
     """A list of modules whose parameters the parent module sees.
 
     A plain Python list of layers would hide their parameters from ``parameters()``
@@ -113,50 +125,10 @@ class ModuleList(Module):
         if modules is not None:
             self.extend(modules)
 
-    def __len__(self) -> int:
-        return len(self._modules)
-
-    def __iter__(self) -> Iterator[Module]:
-        return iter(self._modules.values())
-
     def __getitem__(self, idx: Any) -> Any:
         if isinstance(idx, slice):
             return type(self)(list(self._modules.values())[idx])
-        return self._modules[str(_index(idx, len(self), "ModuleList"))]
-
-    def __setitem__(self, idx: int, module: Module) -> None:
-        self.add_module(str(_index(idx, len(self), "ModuleList")), module)
-
-    def __delitem__(self, idx: Any) -> None:
-        items = list(self._modules.values())
-        if isinstance(idx, slice):
-            del items[idx]
-        else:
-            del items[_index(idx, len(items), "ModuleList")]
-        self._modules.clear()
-        for i, m in enumerate(items):
-            self.add_module(str(i), m)
-
-    def append(self, module: Module) -> ModuleList:
-        self.add_module(str(len(self)), module)
-        return self
-
-    def extend(self, modules: Iterable[Module]) -> ModuleList:
-        if isinstance(modules, Module) and not isinstance(modules, (ModuleList, Sequential)):
-            raise TypeError(
-                "ModuleList.extend should be called with an iterable of modules, but got "
-                f"a single {type(modules).__name__}; use append()."
-            )
-        for m in modules:
-            self.append(m)
-        return self
-
-    def insert(self, index: int, module: Module) -> None:
-        items = list(self._modules.values())
-        items.insert(index, module)
-        self._modules.clear()
-        for i, m in enumerate(items):
-            self.add_module(str(i), m)
+        return self._modules[self._key(idx)]
 
     def __iadd__(self, modules: Iterable[Module]) -> Self:
         return self.extend(modules)

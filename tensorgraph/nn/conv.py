@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 from ..tensor import Tensor, cat
 from . import functional as F
-from . import init
-from .linear import _empty
+from .linear import _empty, default_init
 from .module import Module
 
 
@@ -78,13 +76,7 @@ class Conv2d(Module):
         self.reset_parameters()
 
     def reset_parameters(self) -> None:
-        # Same rule as Linear, with fan_in = in_channels/groups * kh * kw.
-        init.kaiming_uniform_(self.weight, a=math.sqrt(5))
-        if self.bias is not None:
-            fan_in, _ = init._calculate_fan_in_and_fan_out(self.weight)
-            if fan_in != 0:
-                bound = 1 / math.sqrt(fan_in)
-                init.uniform_(self.bias, -bound, bound)
+        default_init(self.weight, self.bias)  # as Linear, fan_in = C_in/groups * kh * kw
 
     def _numeric_padding(self) -> tuple:
         if self.padding == "valid":
