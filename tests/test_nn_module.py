@@ -164,6 +164,12 @@ def test_to_double_casts_in_place_and_keeps_parameter_objects():
     assert model[1].running_mean.dtype == tg.float64
     assert model[1].num_batches_tracked.dtype == tg.int64
     assert model(tg.randn(4, 3, dtype=tg.float64)).dtype == tg.float64
+    opt = tg.optim.SGD(model.parameters(), lr=0.1)  # made before the cast: still works
+    model(tg.randn(4, 3, dtype=tg.float64)).sum().backward()
+    before = model[0].weight.data.copy()
+    opt.step()
+    assert model[0].weight.dtype == tg.float64
+    assert not np.array_equal(model[0].weight.data, before)
     model.float()
     assert all(p.dtype == tg.float32 for p in params)
     with pytest.raises(TypeError, match="floating point"):
@@ -198,6 +204,12 @@ def test_sequential_indexing_and_editing():
     assert named.enc is a
     with pytest.raises(IndexError, match="out of range"):
         seq[5]
+    seq[0] = nn.Tanh()
+    assert isinstance(seq[0], nn.Tanh) and len(seq) == 3
+    seq.insert(1, nn.Identity())
+    assert [type(m).__name__ for m in seq] == ["Tanh", "Identity", "Linear", "Sigmoid"]
+    with pytest.raises(TypeError, match="use append"):
+        seq.extend(nn.ReLU())
 
 
 def test_modulelist():
