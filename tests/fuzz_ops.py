@@ -172,7 +172,8 @@ def _matmul(b: Any) -> None:
     m = b.draw(st.integers(1, 3))
     if b.draw(st.booleans()) or len(shape) == 1:
         k = shape[-1]
-        other = b.draw(st.sampled_from([(k,), (k, m), (2, k, m) if len(shape) <= 3 else (k, m)]))
+        batch = {1: 2, 2: 2, 3: b.draw(st.sampled_from([1, shape[0]]))}.get(len(shape))
+        other = b.draw(st.sampled_from([(k,), (k, m)] + ([(batch, k, m)] if batch else [])))
         j = b.leaf(other)
         b.add("{0} @ {1}", lambda L, x, y: x @ y, i, j)
     else:
