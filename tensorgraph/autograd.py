@@ -87,6 +87,10 @@ class set_grad_enabled(_GradMode):
         self._prev = _State.grad_enabled
         _State.grad_enabled = self._enabled  # torch also applies it when called as a function
 
+    def __enter__(self) -> None:
+        # The mode before the call was captured in __init__, which already switched it.
+        _State.grad_enabled = self._enabled
+
     def __call__(self, fn: Callable) -> Callable:
         _State.grad_enabled = self._prev
         mode = self._enabled
@@ -441,6 +445,7 @@ def run_backward(
                 route(t, ig, fn)
             if not retain_graph:
                 node.saved = None
+        input_grads = ig = g = None  # loop leftovers would stop _accumulate stealing
     finally:
         _State.grad_enabled, _State.create_graph = prev_state
 
@@ -453,7 +458,9 @@ def run_backward(
                 entry = leaf_grads.get(id(t))
                 out.append(None if entry is None else entry[1])
         return out
-    for t, g in leaf_grads.values():
+    while leaf_grads:
+        # popitem: drop the dict's reference first, so _accumulate may steal `g`.
+        t, g = leaf_grads.popitem()[1]
         _accumulate(t, g, create_graph)
     return None
 
@@ -469,17 +476,21 @@ def _run_hooks(hooks: list, g: Any) -> Any:
 
 def _accumulate(t: Any, g: Any, create_graph: bool) -> None:
     """Add ``g`` into leaf ``t.grad`` (in place when possible, like AccumulateGrad)."""
+    refs = 3  # run_backward's `g`, this frame's `g`, getrefcount's argument
     if t._hooks:
-        g = _run_hooks(t._hooks, g)
+        hooked = _run_hooks(t._hooks, g)
+        if hooked is not g:
+            g, refs = hooked, 2  # a hook's result: run_backward does not hold it
     if create_graph or not isinstance(g, np.ndarray):
         g = g if not isinstance(g, np.ndarray) else _Tensor._wrap(g, False)
-        t.grad = g if t.grad is None else t.grad + g
+        # clone(): the same Tensor may reach several leaves, or be the user's.
+        t.grad = g.clone() if t.grad is None else t.grad + g
         return
     if t.grad is None:
         # Steal the array when nothing else refers to it (PyTorch does the same),
-        # else copy: a gradient shared with another leaf must not be aliased.
-        # References here: `g` in this frame and getrefcount's own argument.
-        if not (g.flags.owndata and g.flags.writeable and sys.getrefcount(g) <= 3):
+        # else copy: a gradient shared with another leaf or held by the user (one
+        # more reference, e.g. from a Tensor) must not be aliased.
+        if not (g.flags.owndata and g.flags.writeable and sys.getrefcount(g) <= refs):
             g = np.array(g, copy=True)
         t.grad = _Tensor._wrap(g, False)
     else:
