@@ -9,8 +9,8 @@ gradients (Hessian-vector products).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import numpy as np
 
@@ -41,7 +41,7 @@ class Op:
         return (self.domain,) * n if isinstance(self.domain, str) else self.domain
 
 
-def T():  # noqa: N802  (short: used inside the torch lambdas, imported lazily)
+def T():
     import torch
 
     return torch

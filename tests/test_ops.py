@@ -10,9 +10,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import mutually_broadcastable_shapes
+from op_catalogue import DOMAINS, OPS, Op
 
 import tensorgraph as tg
-from op_catalogue import DOMAINS, OPS, Op
 
 CASES = [(op, shapes) for op in OPS for shapes in op.shapes]
 IDS = [f"{op.name}-{'-'.join(str(s) for s in shapes)}" for op, shapes in CASES]
