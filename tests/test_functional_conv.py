@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import assume, given
+from hypothesis import strategies as st
 from test_functional import leaf, randn, vs_torch
 
 import tensorgraph as tg
@@ -138,3 +140,16 @@ def test_pool_errors_teach():
         F.max_pool2d(tg.randn(1, 1, 2, 2), 3)
     with pytest.raises(NotImplementedError, match="ceil_mode=True"):
         F.max_pool2d(tg.randn(1, 1, 5, 5), 2, ceil_mode=True)
+
+
+@given(n=st.integers(1, 2), c=st.integers(1, 3), o=st.integers(1, 3), h=st.integers(3, 8),
+       w=st.integers(3, 8), k=st.integers(1, 3), stride=st.integers(1, 3),
+       pad=st.integers(0, 2), dil=st.integers(1, 2))
+def test_conv2d_any_geometry_matches_torch(n, c, o, h, w, k, stride, pad, dil):
+    import torch
+
+    assume((h + 2 * pad - dil * (k - 1) - 1) // stride >= 0)
+    assume((w + 2 * pad - dil * (k - 1) - 1) // stride >= 0)
+    arrays = [randn(n, c, h, w, seed=h), randn(o, c, k, k, seed=w), randn(o, seed=k)]
+    vs_torch(torch, lambda x, wt, b: F.conv2d(x, wt, b, stride, pad, dil),
+             lambda x, wt, b: torch.nn.functional.conv2d(x, wt, b, stride, pad, dil), arrays)
