@@ -268,7 +268,8 @@ class Tensor:
         self.grad_fn.register_prehook(keep)
 
     # ------------------------------------------------------------ arithmetic
-    def _binary(self, fn: type, other: Any, reverse: bool = False) -> "Tensor":
+    def _binary(self, fn: type, other: Any, reverse: bool = False,
+                op: str | None = None) -> "Tensor":
         b = other if type(other) is Tensor else Tensor._lift(other, self)
         a = self
         if a.data.dtype != b.data.dtype:
@@ -284,7 +285,7 @@ class Tensor:
                 np.broadcast_shapes(a.shape, b.shape)
             except ValueError:
                 raise RuntimeError(
-                    f"{fn.__name__.lower()}: shapes {a.shape} and {b.shape} cannot be "
+                    f"{op or fn.__name__.lower()}: shapes {a.shape} and {b.shape} cannot be "
                     "broadcast: compared from the last dim, each pair of sizes must be "
                     "equal or one of them 1."
                 ) from None
@@ -308,7 +309,7 @@ class Tensor:
     def __sub__(self, o: Any) -> "Tensor":
         if isinstance(o, _Number):
             return self._binary(P.Add, -o)
-        return self + (-Tensor._lift(o, self))
+        return self._binary(P.Add, -Tensor._lift(o, self), op="sub")
 
     def __rsub__(self, o: Any) -> "Tensor":
         return (-self)._binary(P.Add, o)
@@ -318,7 +319,7 @@ class Tensor:
         if isinstance(o, _Number):
             return a._binary(P.Mul, 1.0 / o)
         o = Tensor._lift(o, a)
-        return a * o.reciprocal()
+        return a._binary(P.Mul, o.reciprocal(), op="div")
 
     def __rtruediv__(self, o: Any) -> "Tensor":
         return self.reciprocal() * o
@@ -518,7 +519,10 @@ class Tensor:
         try:
             target = _infer_shape(self.shape, shape)
         except ValueError as e:
-            raise RuntimeError(f"reshape: {e}") from None
+            raise RuntimeError(
+                f"reshape: {e}. The new shape must hold the same number of elements; "
+                "write -1 for one dim to have it inferred."
+            ) from None
         if target == self.shape:
             return self
         return P.Reshape.apply(self, shape=target)
