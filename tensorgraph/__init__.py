@@ -22,6 +22,7 @@ from .creation import (
 from .random import manual_seed
 from .tensor import Tensor, cat, matmul, stack, tensor, where
 from .serialization import CheckpointError, load, save
+from ._checks import NonFiniteLossWarning
 from . import data, graph, nn, optim, utils  # noqa: E402  (they build on Tensor)
 
 bool = bool_  # noqa: A001  (torch.bool)

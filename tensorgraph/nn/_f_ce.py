@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .._checks import check_finite_loss
 from ..autograd import Function
 from ..tensor import Tensor
 from ._f_activation import LogSoftmax
@@ -229,7 +230,7 @@ def cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None,
     out = CrossEntropy.apply(x, t, weight=w, ignore_index=ignore_index,
                              label_smoothing=float(label_smoothing), reduction=how,
                              probs=probs)
-    return _unbatch(out, input, how)
+    return check_finite_loss(_unbatch(out, input, how), op)
 
 
 def nll_loss(input: Tensor, target: Tensor, weight: Tensor | None = None,
@@ -252,4 +253,5 @@ def nll_loss(input: Tensor, target: Tensor, weight: Tensor | None = None,
     if probs:
         raise TypeError(f"{op}: target must hold integer class indices of shape "
                         f"{x.shape[:1] + x.shape[2:]}, got floats of shape {t.shape}.")
-    return _unbatch(class_loss(x, t, w, ignore_index, 0.0, how, False), input, how)
+    out = _unbatch(class_loss(x, t, w, ignore_index, 0.0, how, False), input, how)
+    return check_finite_loss(out, op)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .._checks import check_finite_loss
 from ..autograd import Function
 from ..tensor import Tensor, where
 from ._f_check import as_tensor, floating, reduce, same_dtype, same_shape
@@ -54,7 +55,7 @@ def mse_loss(input: Tensor, target: Tensor, reduction: str = "mean") -> Tensor:
     how = reduction_arg(reduction, "mse_loss")
     x, y = _pair("mse_loss", input, target)
     d = x - y
-    return reduce(d * d, how)
+    return check_finite_loss(reduce(d * d, how), "mse_loss")
 
 
 def l1_loss(input: Tensor, target: Tensor, reduction: str = "mean") -> Tensor:
@@ -66,7 +67,7 @@ def l1_loss(input: Tensor, target: Tensor, reduction: str = "mean") -> Tensor:
     """
     how = reduction_arg(reduction, "l1_loss")
     x, y = _pair("l1_loss", input, target)
-    return reduce((x - y).abs(), how)
+    return check_finite_loss(reduce((x - y).abs(), how), "l1_loss")
 
 
 
@@ -156,7 +157,8 @@ def binary_cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = 
             "binary_cross_entropy_with_logits on the raw scores (more stable)."
         )
     w = _weight_array(weight, p, op)
-    return BinaryCrossEntropy.apply(p, y, weight=w, reduction=how)
+    return check_finite_loss(BinaryCrossEntropy.apply(p, y, weight=w, reduction=how),
+                             "binary_cross_entropy")
 
 
 # ---------------------------------------------------------------- BCE on logits
@@ -242,4 +244,5 @@ def binary_cross_entropy_with_logits(input: Tensor, target: Tensor,
     x, y = _pair(op, input, target)
     w = _weight_array(weight, x, op)
     pw = _weight_array(pos_weight, x, op, "pos_weight")
-    return BinaryCrossEntropyWithLogits.apply(x, y, weight=w, pos_weight=pw, reduction=how)
+    out = BinaryCrossEntropyWithLogits.apply(x, y, weight=w, pos_weight=pw, reduction=how)
+    return check_finite_loss(out, "binary_cross_entropy_with_logits")
