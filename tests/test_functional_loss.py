@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pytest
 from test_functional import leaf, randn, vs_torch
@@ -172,7 +174,9 @@ def test_cross_entropy_stable_for_huge_logits(torch):
 
 
 def test_cross_entropy_all_ignored_is_nan_as_torch():
-    out = F.cross_entropy(tg.randn(2, 3), tg.tensor([-100, -100]))
+    with warnings.catch_warnings():  # the NaN is intended here: silence the loss check
+        warnings.simplefilter("ignore", RuntimeWarning)
+        out = F.cross_entropy(tg.randn(2, 3), tg.tensor([-100, -100]))
     assert np.isnan(out.item())
 
 
