@@ -22,7 +22,8 @@ from __future__ import annotations
 import functools
 import os
 import sys
-from typing import Any, Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any, Self
 
 import numpy as np
 
@@ -124,7 +125,7 @@ class detect_anomaly:
     def __init__(self, check_nan: bool = True) -> None:
         self.check_nan = check_nan
 
-    def __enter__(self) -> "detect_anomaly":
+    def __enter__(self) -> Self:
         self._prev = (_State.anomaly, _State.record_source)
         _State.anomaly = self.check_nan
         _State.record_source = True
@@ -175,7 +176,7 @@ class Function:
     inputs: tuple = ()
     needs_input_grad: tuple = ()
     saved: tuple | None = ()  # None once freed by backward
-    kwargs: dict = {}
+    kwargs: dict = {}  # noqa: RUF012  (a shared, never-mutated default; apply sets its own)
     pre_hooks: list | None = None
     source: str | None = None
     out_modified = False  # the output was changed in place after forward
@@ -185,11 +186,11 @@ class Function:
     rebased_from: tuple | None = None
 
     @staticmethod
-    def forward(ctx: "Function", *args: Any, **kwargs: Any) -> np.ndarray:
+    def forward(ctx: Function, *args: Any, **kwargs: Any) -> np.ndarray:
         raise NotImplementedError
 
     @staticmethod
-    def backward(ctx: "Function", grad: Any) -> Any:
+    def backward(ctx: Function, grad: Any) -> Any:
         raise NotImplementedError
 
     # --- forward side
@@ -282,7 +283,7 @@ class Function:
         """Node name as PyTorch prints it, e.g. ``MulBackward``."""
         return type(self).__name__ + "Backward"
 
-    def register_prehook(self, fn: Callable) -> "RemovableHandle":
+    def register_prehook(self, fn: Callable) -> RemovableHandle:
         if self.pre_hooks is None:
             self.pre_hooks = []
         self.pre_hooks.append(fn)
@@ -422,7 +423,7 @@ def run_backward(
             if id(node) in capture_nodes:
                 captured[id(node)] = g
             if node.saved is None:
-                node.saved_tensors  # raises the "second time" error
+                _ = node.saved_tensors  # raises the "second time" error
             input_grads = node.backward(node, g)
             if type(input_grads) is not tuple:
                 input_grads = (input_grads,)

@@ -1,6 +1,19 @@
 """Primitive ops: each a Function with forward and backward side by side."""
 
-from .elementwise import Add, Copy, Exp, Log, Maximum, Mul, Neg, Pow, ReLU, Sigmoid, Tanh, Where
+from .elementwise import (
+    Add,
+    Copy,
+    Exp,
+    Log,
+    Maximum,
+    Mul,
+    Neg,
+    Pow,
+    ReLU,
+    Sigmoid,
+    Tanh,
+    Where,
+)
 from .linalg import MatMul
 from .reduce import Max, Sum
 from .shape import Cat, Expand, GetItem, IndexAdd, Permute, Reshape
