@@ -32,6 +32,17 @@ def _dims(dim: Any, ndim: int, op: str) -> tuple | None:
     return tuple(sorted(set(out)))
 
 
+def _new_dim(dim: int, shape: tuple, op: str) -> int:
+    """Position of a dim to insert (unsqueeze, stack): ``-ndim-1 <= dim <= ndim``."""
+    n = len(shape) + 1
+    if not -n <= dim < n:
+        raise IndexError(
+            f"{op}: dim {dim} is out of range for inserting a dim into a tensor of shape "
+            f"{shape} (expected a dim in [{-n}, {n - 1}])."
+        )
+    return dim % n
+
+
 def _shape_arg(shape: tuple) -> tuple:
     """Accept ``f(2, 3)`` and ``f((2, 3))`` alike."""
     if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
@@ -532,12 +543,17 @@ class Tensor:
     def flatten(self, start_dim: int = 0, end_dim: int = -1) -> "Tensor":
         if self.ndim == 0:
             return self.reshape(1)
-        s, e = start_dim % self.ndim, end_dim % self.ndim
+        (s,), (e,) = _dims(start_dim, self.ndim, "flatten"), _dims(end_dim, self.ndim, "flatten")
+        if s > e:
+            raise RuntimeError(
+                f"flatten: start_dim {start_dim} comes after end_dim {end_dim} for a tensor "
+                f"of shape {self.shape}; pass start_dim <= end_dim."
+            )
         return self.reshape(self.shape[:s] + (-1,) + self.shape[e + 1:])
 
     def permute(self, *dims: Any) -> "Tensor":
         dims = _shape_arg(dims)
-        axes = tuple(d % max(self.ndim, 1) for d in dims)
+        axes = tuple(_dims(d, self.ndim, "permute")[0] for d in dims)
         if sorted(axes) != list(range(self.ndim)):
             raise RuntimeError(
                 f"permute: dims {dims} are not a permutation of the {self.ndim} dims of a "
@@ -552,7 +568,7 @@ class Tensor:
         return P.Permute.apply(self, axes=tuple(axes))
 
     def unsqueeze(self, dim: int) -> "Tensor":
-        d = dim % (self.ndim + 1)
+        d = _new_dim(dim, self.shape, "unsqueeze")
         return self.reshape(self.shape[:d] + (1,) + self.shape[d:])
 
     def squeeze(self, dim: Any = None) -> "Tensor":
@@ -582,7 +598,10 @@ class Tensor:
         return self.expand(other.shape)
 
     def __getitem__(self, index: Any) -> "Tensor":
-        return P.GetItem.apply(self, index=_index(index))
+        try:
+            return P.GetItem.apply(self, index=_index(index))
+        except IndexError as e:  # numpy's message does not say which tensor
+            raise IndexError(f"index: {e} (indexing a tensor of shape {self.shape}).") from None
 
     # ------------------------------------------------------------ in place
     def _inplace(self, op: str, compute: Callable[["Tensor"], "Tensor"], other: Any = None) -> "Tensor":
@@ -823,7 +842,7 @@ def stack(tensors: Any, dim: int = 0) -> Tensor:
                 f"stack: tensor {i} has shape {t.shape} but tensor 0 has shape "
                 f"{tensors[0].shape}; stack needs equal shapes."
             )
-    d = dim % (tensors[0].ndim + 1)
+    d = _new_dim(dim, tensors[0].shape, "stack")
     return cat([t.unsqueeze(d) for t in tensors], d)
 
 
