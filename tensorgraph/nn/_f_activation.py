@@ -209,7 +209,10 @@ def softmax(input: Tensor, dim: int | None = None) -> Tensor:
     """
     if dim is None:
         raise TypeError("softmax: pass dim= (e.g. dim=-1 for the last axis).")
-    return log_softmax(input, dim).exp()
+    x = as_tensor(input, "softmax")
+    if x.ndim:
+        _dim(dim, x, "softmax")  # so a wrong dim is reported as softmax's, not log_softmax's
+    return log_softmax(x, dim).exp()
 
 
 # ---------------------------------------------------------------- dropout
