@@ -286,8 +286,13 @@ class Function:
     def register_prehook(self, fn: Callable) -> RemovableHandle:
         if self.pre_hooks is None:
             self.pre_hooks = []
-        self.pre_hooks.append(fn)
-        return RemovableHandle(self.pre_hooks, fn)
+        hooks = self.pre_hooks
+        # retain_grad's hook stays last, so .grad shows what the other hooks made (torch).
+        if hooks and getattr(hooks[-1], "retains_grad", False):
+            hooks.insert(len(hooks) - 1, fn)
+        else:
+            hooks.append(fn)
+        return RemovableHandle(hooks, fn)
 
     def __repr__(self) -> str:
         return f"<{self.name()}>"

@@ -263,12 +263,12 @@ class Tensor:
         return RemovableHandle(self._hooks, hook)
 
     def retain_grad(self) -> None:
-        """Keep ``.grad`` for this non-leaf tensor after backward."""
-        if self.grad_fn is None:
+        """Keep ``.grad`` for this non-leaf tensor after backward (after its hooks ran)."""
+        if self.grad_fn is None or self.retains_grad:
             return
         import weakref
 
-        ref = weakref.ref(self)
+        ref = weakref.ref(self)  # weak: the graph must not keep the tensor alive
 
         def keep(g: "Tensor") -> None:
             t = ref()
@@ -276,7 +276,14 @@ class Tensor:
                 g = g if _State.create_graph else Tensor._wrap(g.data.copy(), False)
                 t.grad = g if t.grad is None else t.grad + g
 
+        keep.retains_grad = True  # register_prehook keeps it after the other hooks
         self.grad_fn.register_prehook(keep)
+
+    @property
+    def retains_grad(self) -> bool:
+        """True for a non-leaf whose ``.grad`` is kept (``retain_grad()`` was called)."""
+        hooks = self.grad_fn.pre_hooks if self.grad_fn is not None else None
+        return builtins.bool(hooks) and getattr(hooks[-1], "retains_grad", False)
 
     # ------------------------------------------------------------ arithmetic
     def _binary(self, fn: type, other: Any, reverse: bool = False,

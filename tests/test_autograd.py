@@ -217,6 +217,23 @@ def test_hook_on_a_non_leaf_and_retain_grad_match_torch(torch) -> None:
         np.testing.assert_allclose(o, t)
 
 
+def test_retain_grad_sees_hooks_registered_after_it_like_torch(torch) -> None:
+    def run(lib, x):
+        h = x * 3
+        h.retain_grad()
+        h.retain_grad()  # twice is the same as once
+        h.register_hook(lambda g: g * 10)
+        (h * h).sum().backward()
+        return h.retains_grad, h.grad.numpy(), x.grad.numpy()
+
+    a = np.array([1.0, 2.0])
+    ours, theirs = run(tg, tg.tensor(a, requires_grad=True)), run(torch, torch.tensor(
+        a, requires_grad=True))
+    assert ours[0] is theirs[0] is True
+    for o, t in zip(ours[1:], theirs[1:]):
+        np.testing.assert_allclose(o, t)
+
+
 def test_register_hook_needs_requires_grad() -> None:
     with pytest.raises(RuntimeError, match="doesn't require"):
         tg.ones(2).register_hook(lambda g: g)
