@@ -26,13 +26,48 @@ def _is_tiling(k: tuple, s: tuple, p: tuple, d: tuple) -> bool:
     return k == s and p == (0, 0) and d == (1, 1)
 
 
+def _tile_slices(kernel: tuple, out_hw: tuple) -> list[tuple]:
+    """Index of each kernel offset's strided view, in window (row-major) order."""
+    (kh, kw), (ho, wo) = kernel, out_hw
+    return [(slice(None), slice(None), slice(i, ho * kh, kh), slice(j, wo * kw, kw))
+            for i in range(kh) for j in range(kw)]
+
+
+def _tiled_max(ctx: MaxPool2d, x: np.ndarray, kernel: tuple) -> np.ndarray | None:
+    """Max-pool when windows tile the image: an elementwise max of the k*k strided views
+    (no copy of the input, no argmax over a short axis, 5-10x faster). Keeps one mask
+    per offset marking where that offset is the window's FIRST maximum (torch's
+    choice). Returns None (use the argmax path) when a NaN must propagate."""
+    views = [x[sl] for sl in _tile_slices(kernel, ctx.out_hw)]
+    y = views[0].copy()
+    for v in views[1:]:
+        np.maximum(y, v, out=y)
+    if np.isnan(y).any():
+        return None
+    taken, masks = None, []
+    for v in views:
+        m = v == y
+        if taken is None:
+            taken = m.copy()
+        else:
+            m &= ~taken
+            taken |= m
+        masks.append(m)
+    ctx.masks = masks
+    return y
+
+
 class MaxPool2d(Function):
     """y = max over each window;  dx = g routed to the window's (first) argmax, as torch
 
-    Fused for speed: the windows are gathered once (a reshape when stride == kernel,
-    else a strided view), argmax is taken once, and backward scatters g with one
-    ``put_along_axis`` plus (general path) the k*k strided adds of col2im.
+    Fused for speed. When windows tile the image (stride == kernel) it is an
+    elementwise max of the k*k strided views plus first-max masks (``_tiled_max``);
+    otherwise the windows are gathered once (a strided view), argmax is taken once,
+    and backward scatters g with one ``put_along_axis`` and the k*k strided adds of
+    col2im.
     """
+
+    masks = None  # per-offset first-max masks of the tiled fast path (_tiled_max)
 
     @staticmethod
     def forward(ctx, x, kernel, stride, padding, dilation):
@@ -40,7 +75,11 @@ class MaxPool2d(Function):
         (kh, kw), (ph, pw) = kernel, padding
         ho = out_size(h, kh, stride[0], ph, dilation[0])
         wo = out_size(w, kw, stride[1], pw, dilation[1])
+        ctx.in_shape, ctx.out_hw = x.shape, (ho, wo)
         if _is_tiling(kernel, stride, padding, dilation):
+            y = _tiled_max(ctx, x, kernel)
+            if y is not None:
+                return y
             tiles = x[:, :, :ho * kh, :wo * kw].reshape(n, c, ho, kh, wo, kw)
             win = tiles.transpose(0, 1, 2, 4, 3, 5).reshape(n, c, ho, wo, kh * kw)
         else:
@@ -50,7 +89,6 @@ class MaxPool2d(Function):
             win = view.transpose(0, 1, 4, 5, 2, 3).reshape(n, c, ho, wo, kh * kw)
         # argmax picks the first maximum (and a NaN, which then propagates), as torch.
         ctx.arg = win.argmax(axis=-1)[..., None]
-        ctx.in_shape, ctx.out_hw = x.shape, (ho, wo)
         return np.take_along_axis(win, ctx.arg, axis=-1)[..., 0]
 
     @staticmethod
@@ -58,6 +96,11 @@ class MaxPool2d(Function):
         if not is_array(g):
             idx = flat_indices(ctx)
             return composite_grad(ctx, g, lambda x: gather_windows(x, idx))
+        if ctx.masks is not None:
+            dx = np.zeros(ctx.in_shape, dtype=g.dtype)
+            for sl, m in zip(_tile_slices(ctx.kwargs["kernel"], ctx.out_hw), ctx.masks):
+                np.multiply(g, m, out=dx[sl])
+            return dx
         n, c, h, w = ctx.in_shape
         (kh, kw), (ho, wo) = ctx.kwargs["kernel"], ctx.out_hw
         dwin = np.zeros((n, c, ho, wo, kh * kw), dtype=g.dtype)
@@ -80,6 +123,8 @@ def flat_indices(ctx: MaxPool2d) -> np.ndarray:
     """Index into each (H*W) plane of the input of every output's argmax (torch's indices)."""
     k = ctx.kwargs
     kw, (ho, wo), w = k["kernel"][1], ctx.out_hw, ctx.in_shape[3]
+    if ctx.masks is not None:  # the tiled fast path keeps masks, not argmax
+        ctx.arg = sum(i * m for i, m in enumerate(ctx.masks))[..., None]
     arg = ctx.arg[..., 0]
     oy = np.arange(ho).reshape(-1, 1)
     ox = np.arange(wo)
