@@ -97,8 +97,12 @@ def impls(torch: Any, extra: tuple = ()) -> list[str]:
 
 
 def has_nn() -> bool:
-    return hasattr(tg, "nn") and hasattr(tg.nn, "Sequential") and hasattr(tg, "optim") \
-        and hasattr(tg.optim, "SGD")
+    try:
+        import tensorgraph.nn
+        import tensorgraph.optim  # noqa: F401
+    except ImportError:
+        return False
+    return hasattr(tg.nn, "Sequential") and hasattr(tg.optim, "SGD")
 
 
 # ------------------------------------------------------------------ workloads
@@ -277,6 +281,11 @@ def main(argv: list[str] | None = None) -> None:
     if info["OPENBLAS_CORETYPE"] or info["OPENBLAS_L2_SIZE"]:
         print(f"note: OPENBLAS_CORETYPE={info['OPENBLAS_CORETYPE']} "
               f"OPENBLAS_L2_SIZE={info['OPENBLAS_L2_SIZE']} are set (they slow numpy's BLAS)")
+    load = os.getloadavg()[0]
+    if load > 0.5 * (info["cores"] or 1):
+        print(f"warning: load average {load:.1f} on {info['cores']} cores: other processes "
+              "compete for the CPU, so times are noisy (the per-round ratios less so)")
+    info["loadavg_at_start"] = load
     if torch is None:
         print("torch is not installed: tensorgraph and numpy only (pip install torch)")
 

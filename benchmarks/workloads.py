@@ -18,6 +18,12 @@ import numpy_ref
 
 import tensorgraph as tg
 
+try:  # not every tensorgraph version exports these from the package root
+    import tensorgraph.nn
+    import tensorgraph.optim
+except ImportError:  # the harness reports the nn workloads as skipped
+    pass
+
 MLP_SIZES = (784, 512, 256, 10)
 LR, MOMENTUM = 0.01, 0.9
 FASHION_DIR = "/usr/share/datasets/fashion-mnist"
