@@ -87,8 +87,12 @@ def _unary(text: str, fn: Callable, domain: Callable | None = None) -> Callable:
 def _clamp(b: Any) -> None:
     i = b.pick()
     x = b.value(i)
-    qs = np.quantile(x, [0.25, 0.75]) if x.size else [-0.5, 0.5]
-    lo, hi = float(qs[0]), float(qs[1]) + 1e-3
+    # Bounds halfway between values, never equal to one: torch may compute a value
+    # one ulp away from ours, and at a bound that would flip the gradient.
+    v = np.unique(x)
+    mids = (v[1:] + v[:-1]) / 2 if v.size > 1 else np.array([v.min(initial=0) - 0.5])
+    lo = float(mids[len(mids) // 4])
+    hi = float(mids[(3 * len(mids)) // 4]) if v.size > 1 else lo + 1.0
     kind = b.draw(st.sampled_from(["both", "min", "max"]))
     if kind == "both":
         b.add(f"{{0}}.clamp({lo!r}, {hi!r})", lambda L, x: x.clamp(lo, hi), i)
@@ -401,6 +405,17 @@ def _where(b: Any) -> None:
           lambda L, x, y: L.m.where(L.index(cond), x, y), i, j)
 
 
+def _ties(b: Any) -> None:
+    """maximum/minimum against a constant equal to x at about half the positions:
+    at a tie torch gives each side half the gradient."""
+    i = b.draw(st.sampled_from(sorted(b.prog.leaves)))  # exact ties need exact values
+    x = b.value(i)
+    c = np.where(b.rng.random(x.shape) < 0.5, x, b.rng.uniform(-2, 2, x.shape))
+    name = b.draw(st.sampled_from(["maximum", "minimum"]))
+    b.add(f"{name}({{0}}, const equal to {{0}} in places)",
+          lambda L, x: getattr(L.m, name)(x, L.const(c)), i)
+
+
 def _fan_out(b: Any) -> None:
     i = b.pick()
     b.add("{0} * {0}.sigmoid()", lambda L, x: x * x.sigmoid(), i)
@@ -448,4 +463,5 @@ OPS: dict[str, Callable] = {
     "stack": _stack,
     "where": _where,
     "fan_out": _fan_out,
+    "ties": _ties,
 }
