@@ -161,7 +161,7 @@ def render_step_graph(model: nn.Module, images: tg.Tensor, labels: tg.Tensor,
 def plot_history(epochs: list[dict], title: str, path: Path) -> Path:
     plt = pyplot()
     x = [e["epoch"] for e in epochs]
-    fig, (ax_loss, ax_acc) = plt.subplots(1, 2, figsize=(9, 3.4))
+    fig, (ax_loss, ax_acc) = plt.subplots(1, 2, figsize=(9, 3.6), layout="constrained")
     ax_loss.plot(x, [e["train_loss"] for e in epochs], "o-", label="train")
     ax_loss.plot(x, [e["test_loss"] for e in epochs], "s-", label="test")
     ax_loss.set(xlabel="epoch", ylabel="cross-entropy loss", title="loss")
@@ -268,7 +268,8 @@ def run(args: argparse.Namespace) -> dict:
               f"{seconds:5.1f}s", flush=True)
 
     (out / "history.json").write_text(json.dumps(history, indent=2) + "\n")
-    title = f"{args.dataset} {args.model}: test accuracy {100 * test_acc:.2f}%"
+    title = (f"{args.dataset}, {args.model.upper()} on {len(train_set):,} training images: "
+             f"test accuracy {100 * test_acc:.2f}%")
     plot_history(history["epochs"], title, out / "history.png")
     tg.save({"model": model.state_dict(), "optimizer": opt.state_dict(),
              "config": config, "epoch": args.epochs}, out / "model.tg")
