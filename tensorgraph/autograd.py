@@ -20,6 +20,7 @@ numpy arrays and Tensors share (``*``, ``@``, ``.mT``, ``.sum(axis=, keepdims=)`
 from __future__ import annotations
 
 import functools
+import gc
 import os
 import sys
 from collections.abc import Callable, Iterable, Sequence
@@ -413,12 +414,16 @@ def run_backward(
 
     for t, g in zip(roots, root_grads):
         route(t, g, t.grad_fn)
-    order = topological_order([t.grad_fn for t in roots if t.grad_fn is not None])
-
     prev_state = (_State.grad_enabled, _State.create_graph)
     _State.grad_enabled = _State.create_graph = bool(create_graph)
+    # The sort and the pass make no reference cycles, but their many short-lived
+    # tuples trigger the cyclic GC, whose full sweeps walk the whole graph: ~20% extra
+    # time per op at 1e6 ops. Refcounting still frees everything as usual.
+    gc_was_enabled = gc.isenabled()
+    gc.disable()
     anomaly = _State.anomaly
     try:
+        order = topological_order([t.grad_fn for t in roots if t.grad_fn is not None])
         for node in order:
             g = grads.pop(id(node), None)
             if g is None:
@@ -454,6 +459,8 @@ def run_backward(
         input_grads = ig = g = None  # loop leftovers would stop _accumulate stealing
     finally:
         _State.grad_enabled, _State.create_graph = prev_state
+        if gc_was_enabled:
+            gc.enable()
 
     if capture is not None:
         out = []
