@@ -101,7 +101,9 @@ class CrossEntropy(Function):
             t = ctx.t
             total_w = t.wt * (1 - eps)  # sum_c a_c per row
             if eps:
-                total_w = total_w + (eps * (c if w is None else w.sum()) / c) * t.valid
+                # valid as p's dtype: a Python float times a bool array is float64
+                total_w = total_w + (eps * (c if w is None else w.sum()) / c) * t.valid.astype(
+                    p.dtype)
             dx = p * (total_w * gs)[:, None]
             if eps:
                 dx -= (eps / c) * (1 if w is None else w) * (t.valid * gs)[:, None]
