@@ -9,23 +9,49 @@ Script it like PyTorch::
     x.grad          # d loss / d x
 """
 
-from . import autograd, ops, testing
+# Submodules import what they need themselves, so this order is only isort's.
+from . import autograd, data, graph, nn, ops, optim, testing, utils
+from ._checks import NonFiniteLossWarning
 from ._dtype import (
-    bool_, double, float, float16, float32, float64, get_default_dtype, half, int, int8,
-    int16, int32, int64, long, set_default_dtype, uint8,
+    bool_,
+    double,
+    float,
+    float16,
+    float32,
+    float64,
+    get_default_dtype,
+    half,
+    int,
+    int8,
+    int16,
+    int32,
+    int64,
+    long,
+    set_default_dtype,
+    uint8,
 )
 from .autograd import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from .creation import (
-    arange, eye, from_numpy, full, full_like, linspace, ones, ones_like, rand, randint,
-    randn, randperm, zeros, zeros_like,
+    arange,
+    eye,
+    from_numpy,
+    full,
+    full_like,
+    linspace,
+    ones,
+    ones_like,
+    rand,
+    randint,
+    randn,
+    randperm,
+    zeros,
+    zeros_like,
 )
 from .random import manual_seed
-from .tensor import Tensor, cat, matmul, stack, tensor, where
 from .serialization import CheckpointError, load, save
-from ._checks import NonFiniteLossWarning
-from . import data, graph, nn, optim, utils  # noqa: E402  (they build on Tensor)
+from .tensor import Tensor, cat, matmul, stack, tensor, where
 
-bool = bool_  # noqa: A001  (torch.bool)
+bool = bool_  # torch.bool
 
 
 def exp(x: Tensor) -> Tensor:
@@ -40,7 +66,7 @@ def sqrt(x: Tensor) -> Tensor:
     return x.sqrt()
 
 
-def abs(x: Tensor) -> Tensor:  # noqa: A001
+def abs(x: Tensor) -> Tensor:
     return x.abs()
 
 
@@ -64,14 +90,14 @@ def minimum(a: Tensor, b: Tensor) -> Tensor:
     return a.minimum(b)
 
 
-def clamp(x: Tensor, min=None, max=None) -> Tensor:  # noqa: A002
+def clamp(x: Tensor, min=None, max=None) -> Tensor:
     return x.clamp(min, max)
 
 
 clip = clamp
 
 
-def sum(x: Tensor, dim=None, keepdim: bool = False) -> Tensor:  # noqa: A001
+def sum(x: Tensor, dim=None, keepdim: bool = False) -> Tensor:
     return x.sum(dim, keepdim)
 
 
@@ -79,11 +105,11 @@ def mean(x: Tensor, dim=None, keepdim: bool = False) -> Tensor:
     return x.mean(dim, keepdim)
 
 
-def max(x: Tensor, dim=None, keepdim: bool = False):  # noqa: A001
+def max(x: Tensor, dim=None, keepdim: bool = False):
     return x.max(dim, keepdim)
 
 
-def min(x: Tensor, dim=None, keepdim: bool = False):  # noqa: A001
+def min(x: Tensor, dim=None, keepdim: bool = False):
     return x.min(dim, keepdim)
 
 
@@ -126,5 +152,19 @@ def std(x: Tensor, dim=None, keepdim: bool = False, unbiased: bool = True) -> Te
 def is_tensor(x: object) -> bool:
     return isinstance(x, Tensor)
 
+
+__all__ = [
+    "CheckpointError", "NonFiniteLossWarning", "Tensor", "abs", "arange", "argmax",
+    "autograd", "bool", "bool_", "cat", "clamp", "clip", "data", "double",
+    "enable_grad", "exp", "eye", "flatten", "float", "float16", "float32", "float64",
+    "from_numpy", "full", "full_like", "get_default_dtype", "graph", "half", "int",
+    "int8", "int16", "int32", "int64", "is_grad_enabled", "is_tensor", "linspace",
+    "load", "log", "long", "manual_seed", "matmul", "max", "maximum", "mean", "min",
+    "minimum", "nn", "no_grad", "ones", "ones_like", "ops", "optim", "permute", "rand",
+    "randint", "randn", "randperm", "relu", "reshape", "save", "set_default_dtype",
+    "set_grad_enabled", "sigmoid", "sqrt", "squeeze", "stack", "std", "sum", "tanh",
+    "tensor", "testing", "transpose", "uint8", "unsqueeze", "utils", "var", "where",
+    "zeros", "zeros_like"
+]
 
 __version__ = "0.1.0"

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import builtins
 from collections import namedtuple
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 
@@ -64,8 +65,16 @@ class Tensor:
         tensor([2., 4.])
     """
 
-    __slots__ = ("data", "requires_grad", "grad", "grad_fn", "_version", "_hooks",
-                 "name", "__weakref__")
+    __slots__ = (
+        "__weakref__",
+        "_hooks",
+        "_version",
+        "data",
+        "grad",
+        "grad_fn",
+        "name",
+        "requires_grad",
+    )
     __array_ufunc__ = None  # make `ndarray * Tensor` call Tensor.__rmul__
 
     def __init__(self, data: Any, requires_grad: bool = False) -> None:
@@ -79,7 +88,7 @@ class Tensor:
             self.requires_grad_(True)
 
     @classmethod
-    def _wrap(cls, data: np.ndarray, requires_grad: bool) -> "Tensor":
+    def _wrap(cls, data: np.ndarray, requires_grad: bool) -> Tensor:
         """Fast constructor used by ops: no checks, no copy."""
         t = object.__new__(cls)
         t.data = data
@@ -89,7 +98,7 @@ class Tensor:
         return t
 
     @classmethod
-    def _lift(cls, value: Any, like: Any) -> "Tensor":
+    def _lift(cls, value: Any, like: Any) -> Tensor:
         """A constant (number, array, list) as a Tensor, typed to combine with ``like``."""
         if isinstance(value, Tensor):
             return value
@@ -123,11 +132,11 @@ class Tensor:
         return self.grad_fn is None
 
     @property
-    def T(self) -> "Tensor":
+    def T(self) -> Tensor:
         return self.permute(*reversed(range(self.ndim)))
 
     @property
-    def mT(self) -> "Tensor":
+    def mT(self) -> Tensor:
         return self.transpose(-2, -1)
 
     def size(self, dim: int | None = None) -> Any:
@@ -187,7 +196,7 @@ class Tensor:
 
     __hash__ = object.__hash__
 
-    def to(self, *args: Any, **kwargs: Any) -> "Tensor":
+    def to(self, *args: Any, **kwargs: Any) -> Tensor:
         """``to(dtype)`` casts (differentiably); device strings like 'cpu' are accepted."""
         dtype = kwargs.get("dtype")
         for a in args:
@@ -197,19 +206,19 @@ class Tensor:
             return self
         return P.Copy.apply(self, dtype=np.dtype(dtype))
 
-    def float(self) -> "Tensor":
+    def float(self) -> Tensor:
         return self.to(_dtype.float32)
 
-    def double(self) -> "Tensor":
+    def double(self) -> Tensor:
         return self.to(_dtype.float64)
 
-    def long(self) -> "Tensor":
+    def long(self) -> Tensor:
         return self.to(_dtype.int64)
 
-    def clone(self) -> "Tensor":
+    def clone(self) -> Tensor:
         return P.Copy.apply(self, dtype=self.dtype)
 
-    def contiguous(self) -> "Tensor":
+    def contiguous(self) -> Tensor:
         return self
 
     # ------------------------------------------------------------ autograd
@@ -224,15 +233,15 @@ class Tensor:
         """
         autograd.backward(self, gradient, retain_graph, create_graph)
 
-    def detach(self) -> "Tensor":
+    def detach(self) -> Tensor:
         """The same data, cut from the graph (shares memory)."""
         return Tensor._wrap(self.data, False)
 
-    def detach_(self) -> "Tensor":
+    def detach_(self) -> Tensor:
         self.grad_fn, self.requires_grad = None, False
         return self
 
-    def requires_grad_(self, requires_grad: bool = True) -> "Tensor":
+    def requires_grad_(self, requires_grad: bool = True) -> Tensor:
         if requires_grad and self.data.dtype.kind not in "fc":
             raise RuntimeError(
                 f"requires_grad_: only floating point tensors can require gradients, "
@@ -247,7 +256,7 @@ class Tensor:
         self.requires_grad = builtins.bool(requires_grad)
         return self
 
-    def register_hook(self, hook: Callable[["Tensor"], "Tensor | None"]) -> RemovableHandle:
+    def register_hook(self, hook: Callable[[Tensor], Tensor | None]) -> RemovableHandle:
         """Call ``hook(grad)`` when this tensor's gradient is computed; it may return a
         replacement gradient. Returns a handle whose ``remove()`` unregisters it."""
         if not self.requires_grad:
@@ -270,7 +279,7 @@ class Tensor:
 
         ref = weakref.ref(self)  # weak: the graph must not keep the tensor alive
 
-        def keep(g: "Tensor") -> None:
+        def keep(g: Tensor) -> None:
             t = ref()
             if t is not None:
                 g = g if _State.create_graph else Tensor._wrap(g.data.copy(), False)
@@ -287,7 +296,7 @@ class Tensor:
 
     # ------------------------------------------------------------ arithmetic
     def _binary(self, fn: type, other: Any, reverse: bool = False,
-                op: str | None = None) -> "Tensor":
+                op: str | None = None) -> Tensor:
         b = other if type(other) is Tensor else Tensor._lift(other, self)
         a = self
         if a.data.dtype != b.data.dtype:
@@ -309,136 +318,136 @@ class Tensor:
                 ) from None
             raise
 
-    def __add__(self, o: Any) -> "Tensor":
+    def __add__(self, o: Any) -> Tensor:
         return self._binary(P.Add, o)
 
-    def __radd__(self, o: Any) -> "Tensor":
+    def __radd__(self, o: Any) -> Tensor:
         return self._binary(P.Add, o, reverse=True)
 
-    def __mul__(self, o: Any) -> "Tensor":
+    def __mul__(self, o: Any) -> Tensor:
         return self._binary(P.Mul, o)
 
-    def __rmul__(self, o: Any) -> "Tensor":
+    def __rmul__(self, o: Any) -> Tensor:
         return self._binary(P.Mul, o, reverse=True)
 
-    def __neg__(self) -> "Tensor":
+    def __neg__(self) -> Tensor:
         return P.Neg.apply(self)
 
-    def __sub__(self, o: Any) -> "Tensor":
+    def __sub__(self, o: Any) -> Tensor:
         if isinstance(o, _Number):
             return self._binary(P.Add, -o)
         return self._binary(P.Add, -Tensor._lift(o, self), op="sub")
 
-    def __rsub__(self, o: Any) -> "Tensor":
+    def __rsub__(self, o: Any) -> Tensor:
         return (-self)._binary(P.Add, o)
 
-    def __truediv__(self, o: Any) -> "Tensor":
+    def __truediv__(self, o: Any) -> Tensor:
         a = self if self.dtype.kind == "f" else self.to(_dtype.get_default_dtype())
         if isinstance(o, _Number):
             return a._binary(P.Mul, 1.0 / o)
         o = Tensor._lift(o, a)
         return a._binary(P.Mul, o.reciprocal(), op="div")
 
-    def __rtruediv__(self, o: Any) -> "Tensor":
+    def __rtruediv__(self, o: Any) -> Tensor:
         return self.reciprocal() * o
 
-    def __pow__(self, o: Any) -> "Tensor":
+    def __pow__(self, o: Any) -> Tensor:
         a = self
         if isinstance(o, builtins.float) and a.dtype.kind != "f":
             a = a.to(_dtype.get_default_dtype())
         return a._binary(P.Pow, o)
 
-    def __rpow__(self, o: Any) -> "Tensor":
+    def __rpow__(self, o: Any) -> Tensor:
         return self._binary(P.Pow, o, reverse=True)
 
-    def __matmul__(self, o: Any) -> "Tensor":
+    def __matmul__(self, o: Any) -> Tensor:
         return matmul(self, o)
 
-    def __rmatmul__(self, o: Any) -> "Tensor":
+    def __rmatmul__(self, o: Any) -> Tensor:
         return matmul(Tensor._lift(o, self), self)
 
-    def _compare(self, o: Any, fn: Callable) -> "Tensor":
+    def _compare(self, o: Any, fn: Callable) -> Tensor:
         other = o.data if isinstance(o, Tensor) else o
         return Tensor._wrap(np.asarray(fn(self.data, other)), False)
 
-    def __eq__(self, o: Any) -> "Tensor":  # type: ignore[override]
+    def __eq__(self, o: object) -> Tensor:  # type: ignore[override]
         return self._compare(o, np.equal)
 
-    def __ne__(self, o: Any) -> "Tensor":  # type: ignore[override]
+    def __ne__(self, o: object) -> Tensor:  # type: ignore[override]
         return self._compare(o, np.not_equal)
 
-    def __lt__(self, o: Any) -> "Tensor":
+    def __lt__(self, o: Any) -> Tensor:
         return self._compare(o, np.less)
 
-    def __le__(self, o: Any) -> "Tensor":
+    def __le__(self, o: Any) -> Tensor:
         return self._compare(o, np.less_equal)
 
-    def __gt__(self, o: Any) -> "Tensor":
+    def __gt__(self, o: Any) -> Tensor:
         return self._compare(o, np.greater)
 
-    def __ge__(self, o: Any) -> "Tensor":
+    def __ge__(self, o: Any) -> Tensor:
         return self._compare(o, np.greater_equal)
 
-    def __invert__(self) -> "Tensor":
+    def __invert__(self) -> Tensor:
         return Tensor._wrap(~self.data, False)
 
-    def __and__(self, o: Any) -> "Tensor":
+    def __and__(self, o: Any) -> Tensor:
         return self._compare(o, np.logical_and if self.dtype.kind == "b" else np.bitwise_and)
 
-    def __or__(self, o: Any) -> "Tensor":
+    def __or__(self, o: Any) -> Tensor:
         return self._compare(o, np.logical_or if self.dtype.kind == "b" else np.bitwise_or)
 
     # ------------------------------------------------------------ elementwise math
-    def exp(self) -> "Tensor":
+    def exp(self) -> Tensor:
         return P.Exp.apply(self._floating("exp"))
 
-    def log(self) -> "Tensor":
+    def log(self) -> Tensor:
         return P.Log.apply(self._floating("log"))
 
-    def sqrt(self) -> "Tensor":
+    def sqrt(self) -> Tensor:
         return self._floating("sqrt") ** 0.5
 
-    def rsqrt(self) -> "Tensor":
+    def rsqrt(self) -> Tensor:
         return self._floating("rsqrt") ** -0.5
 
-    def reciprocal(self) -> "Tensor":
+    def reciprocal(self) -> Tensor:
         return self._floating("reciprocal") ** -1.0
 
-    def square(self) -> "Tensor":
+    def square(self) -> Tensor:
         return self * self
 
-    def abs(self) -> "Tensor":
+    def abs(self) -> Tensor:
         return self * np.sign(self.data)
 
-    def sign(self) -> "Tensor":
+    def sign(self) -> Tensor:
         return Tensor._wrap(np.sign(self.data), False)
 
-    def sigmoid(self) -> "Tensor":
+    def sigmoid(self) -> Tensor:
         return P.Sigmoid.apply(self._floating("sigmoid"))
 
-    def tanh(self) -> "Tensor":
+    def tanh(self) -> Tensor:
         return P.Tanh.apply(self._floating("tanh"))
 
-    def relu(self) -> "Tensor":
+    def relu(self) -> Tensor:
         return P.ReLU.apply(self)
 
-    def softmax(self, dim: int) -> "Tensor":
+    def softmax(self, dim: int) -> Tensor:
         from .nn import functional as F
 
         return F.softmax(self, dim)
 
-    def log_softmax(self, dim: int) -> "Tensor":
+    def log_softmax(self, dim: int) -> Tensor:
         from .nn import functional as F
 
         return F.log_softmax(self, dim)
 
-    def maximum(self, other: Any) -> "Tensor":
+    def maximum(self, other: Any) -> Tensor:
         return self._binary(P.Maximum, other)
 
-    def minimum(self, other: Any) -> "Tensor":
+    def minimum(self, other: Any) -> Tensor:
         return -((-self).maximum(-Tensor._lift(other, self)))
 
-    def clamp(self, min: Any = None, max: Any = None) -> "Tensor":
+    def clamp(self, min: Any = None, max: Any = None) -> Tensor:
         """Limit values to [min, max]; the gradient passes where min <= x <= max."""
         if min is None and max is None:
             raise ValueError("clamp: at least one of min and max must be given.")
@@ -450,12 +459,12 @@ class Tensor:
 
     clip = clamp
 
-    def _floating(self, op: str) -> "Tensor":
+    def _floating(self, op: str) -> Tensor:
         return self if self.dtype.kind == "f" else self.to(_dtype.get_default_dtype())
 
     # ------------------------------------------------------------ reductions
     def sum(self, dim: Any = None, keepdim: bool = False, *, axis: Any = None,
-            keepdims: Any = None, dtype: Any = None) -> "Tensor":
+            keepdims: Any = None, dtype: Any = None) -> Tensor:
         dim, keepdim = (axis if dim is None else dim), (keepdims or keepdim)
         x = self if self.dtype.kind in "fc" or dtype else self.to(_dtype.int64)
         if dtype is not None:
@@ -463,7 +472,7 @@ class Tensor:
         return P.Sum.apply(x, axes=_dims(dim, self.ndim, "sum"), keepdim=keepdim)
 
     def mean(self, dim: Any = None, keepdim: bool = False, *, axis: Any = None,
-             keepdims: Any = None) -> "Tensor":
+             keepdims: Any = None) -> Tensor:
         dim, keepdim = (axis if dim is None else dim), (keepdims or keepdim)
         if self.dtype.kind != "f":
             raise TypeError(
@@ -475,7 +484,7 @@ class Tensor:
         return self.sum(axes, keepdim) * (1.0 / max(builtins.int(n), 1))
 
     def var(self, dim: Any = None, keepdim: bool = False, *, unbiased: bool = True,
-            correction: int | None = None) -> "Tensor":
+            correction: int | None = None) -> Tensor:
         """Variance; ``correction=1`` (unbiased, the default) as torch.var."""
         axes = _dims(dim, self.ndim, "var")
         n = self.data.size if axes is None else np.prod([self.shape[a] for a in axes])
@@ -485,7 +494,7 @@ class Tensor:
                                             else np.nan)
 
     def std(self, dim: Any = None, keepdim: bool = False, *, unbiased: bool = True,
-            correction: int | None = None) -> "Tensor":
+            correction: int | None = None) -> Tensor:
         return self.var(dim, keepdim, unbiased=unbiased, correction=correction).sqrt()
 
     def _reduce_extreme(self, dim: Any, keepdim: bool, sign: int, op: str) -> Any:
@@ -516,23 +525,23 @@ class Tensor:
     def min(self, dim: Any = None, keepdim: bool = False) -> Any:
         return self._reduce_extreme(dim, keepdim, -1, "min")
 
-    def amax(self, dim: Any = None, keepdim: bool = False) -> "Tensor":
+    def amax(self, dim: Any = None, keepdim: bool = False) -> Tensor:
         return P.Max.apply(self, axes=_dims(dim, self.ndim, "amax"), keepdim=keepdim)
 
-    def amin(self, dim: Any = None, keepdim: bool = False) -> "Tensor":
+    def amin(self, dim: Any = None, keepdim: bool = False) -> Tensor:
         return -(-self).amax(dim, keepdim)
 
-    def argmax(self, dim: int | None = None, keepdim: bool = False) -> "Tensor":
+    def argmax(self, dim: int | None = None, keepdim: bool = False) -> Tensor:
         if dim is None:
             return Tensor._wrap(np.asarray(np.argmax(self.data), dtype=np.int64), False)
         (axis,) = _dims(dim, self.ndim, "argmax")
         return Tensor._wrap(np.argmax(self.data, axis=axis, keepdims=keepdim), False)
 
-    def argmin(self, dim: int | None = None, keepdim: bool = False) -> "Tensor":
+    def argmin(self, dim: int | None = None, keepdim: bool = False) -> Tensor:
         return Tensor._wrap(-self.data, False).argmax(dim, keepdim)
 
     # ------------------------------------------------------------ shape
-    def reshape(self, *shape: Any) -> "Tensor":
+    def reshape(self, *shape: Any) -> Tensor:
         shape = _shape_arg(shape)
         try:
             target = _infer_shape(self.shape, shape)
@@ -547,7 +556,7 @@ class Tensor:
 
     view = reshape
 
-    def flatten(self, start_dim: int = 0, end_dim: int = -1) -> "Tensor":
+    def flatten(self, start_dim: int = 0, end_dim: int = -1) -> Tensor:
         if self.ndim == 0:
             return self.reshape(1)
         (s,), (e,) = _dims(start_dim, self.ndim, "flatten"), _dims(end_dim, self.ndim, "flatten")
@@ -558,7 +567,7 @@ class Tensor:
             )
         return self.reshape(self.shape[:s] + (-1,) + self.shape[e + 1:])
 
-    def permute(self, *dims: Any) -> "Tensor":
+    def permute(self, *dims: Any) -> Tensor:
         dims = _shape_arg(dims)
         axes = tuple(_dims(d, self.ndim, "permute")[0] for d in dims)
         if sorted(axes) != list(range(self.ndim)):
@@ -568,23 +577,23 @@ class Tensor:
             )
         return P.Permute.apply(self, axes=axes)
 
-    def transpose(self, dim0: int, dim1: int) -> "Tensor":
+    def transpose(self, dim0: int, dim1: int) -> Tensor:
         axes = list(range(self.ndim))
         (d0,), (d1,) = _dims(dim0, self.ndim, "transpose"), _dims(dim1, self.ndim, "transpose")
         axes[d0], axes[d1] = axes[d1], axes[d0]
         return P.Permute.apply(self, axes=tuple(axes))
 
-    def unsqueeze(self, dim: int) -> "Tensor":
+    def unsqueeze(self, dim: int) -> Tensor:
         d = _new_dim(dim, self.shape, "unsqueeze")
         return self.reshape(self.shape[:d] + (1,) + self.shape[d:])
 
-    def squeeze(self, dim: Any = None) -> "Tensor":
+    def squeeze(self, dim: Any = None) -> Tensor:
         axes = _dims(dim, self.ndim, "squeeze")
         shape = tuple(n for i, n in enumerate(self.shape)
                       if not (n == 1 and (axes is None or i in axes)))
         return self.reshape(shape)
 
-    def expand(self, *sizes: Any) -> "Tensor":
+    def expand(self, *sizes: Any) -> Tensor:
         sizes = _shape_arg(sizes)
         lead = len(sizes) - self.ndim
         if lead < 0:
@@ -601,17 +610,17 @@ class Tensor:
             ) from None
         return self if target == self.shape else P.Expand.apply(self, shape=target)
 
-    def expand_as(self, other: "Tensor") -> "Tensor":
+    def expand_as(self, other: Tensor) -> Tensor:
         return self.expand(other.shape)
 
-    def __getitem__(self, index: Any) -> "Tensor":
+    def __getitem__(self, index: Any) -> Tensor:
         try:
             return P.GetItem.apply(self, index=_index(index))
         except IndexError as e:  # numpy's message does not say which tensor
             raise IndexError(f"index: {e} (indexing a tensor of shape {self.shape}).") from None
 
     # ------------------------------------------------------------ in place
-    def _inplace(self, op: str, compute: Callable[["Tensor"], "Tensor"], other: Any = None) -> "Tensor":
+    def _inplace(self, op: str, compute: Callable[[Tensor], Tensor], other: Any = None) -> Tensor:
         """Write ``compute(old)`` into ``self``'s buffer (aliases see it, as in PyTorch).
 
         When recording, ``self`` also takes the new node as its ``grad_fn``; that node's
@@ -660,29 +669,29 @@ class Tensor:
         self._version += 1
         return self
 
-    def add_(self, other: Any, alpha: float = 1) -> "Tensor":
+    def add_(self, other: Any, alpha: float = 1) -> Tensor:
         return self._inplace("add_", lambda t: t + other * alpha if alpha != 1 else t + other,
                              other)
 
-    def sub_(self, other: Any, alpha: float = 1) -> "Tensor":
+    def sub_(self, other: Any, alpha: float = 1) -> Tensor:
         return self._inplace("sub_", lambda t: t - other * alpha, other)
 
-    def mul_(self, other: Any) -> "Tensor":
+    def mul_(self, other: Any) -> Tensor:
         return self._inplace("mul_", lambda t: t * other, other)
 
-    def div_(self, other: Any) -> "Tensor":
+    def div_(self, other: Any) -> Tensor:
         return self._inplace("div_", lambda t: t / other, other)
 
-    def clamp_(self, min: Any = None, max: Any = None) -> "Tensor":
+    def clamp_(self, min: Any = None, max: Any = None) -> Tensor:
         return self._inplace("clamp_", lambda t: t.clamp(min, max))
 
-    def zero_(self) -> "Tensor":
+    def zero_(self) -> Tensor:
         return self.fill_(0)
 
-    def fill_(self, value: Any) -> "Tensor":
+    def fill_(self, value: Any) -> Tensor:
         return self.copy_(value)
 
-    def copy_(self, src: Any) -> "Tensor":
+    def copy_(self, src: Any) -> Tensor:
         src_t = Tensor._lift(src, self)
         # where(False, t, src), not t * 0 + src: inf * 0 would write NaN.
         keep = np.zeros(self.shape, dtype=bool)
