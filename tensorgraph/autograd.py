@@ -1,4 +1,8 @@
-"""Autograd: grad mode, the Function/Context node, and the backward engine.
+"""Autograd: the backward engine, and the public autograd API in one import.
+
+The node class ``Function`` lives in ``_function.py`` and grad mode / anomaly detection
+in ``_grad_mode.py``; both are re-exported here (``tg.autograd.Function``,
+``tg.autograd.no_grad``, ``tg.autograd.detect_anomaly``).
 
 Every primitive is a subclass of :class:`Function`. Calling ``Mul.apply(a, b)`` runs
 ``Mul.forward(ctx, a.data, b.data)`` on numpy arrays and, when a gradient is needed,
@@ -19,310 +23,41 @@ numpy arrays and Tensors share (``*``, ``@``, ``.mT``, ``.sum(axis=, keepdims=)`
 
 from __future__ import annotations
 
-import functools
 import gc
-import os
 import sys
-from collections.abc import Callable, Iterable, Sequence
-from typing import Any, Self
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 import numpy as np
 
+from ._function import Function, RemovableHandle, _input_fn
+from ._grad_mode import (
+    _State,
+    detect_anomaly,
+    enable_grad,
+    is_grad_enabled,
+    no_grad,
+    set_grad_enabled,
+)
+
 _Tensor: Any = None  # set by tensorgraph.tensor (imports flow autograd -> ops -> tensor)
-_PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
 
-
-class _State:
-    """Process-wide autograd switches, read on every op (class attributes: fast)."""
-
-    grad_enabled = True
-    create_graph = False  # True while a create_graph backward runs: grads are Tensors
-    anomaly = False
-    record_source = False  # remember the user's line that created each node
-    inplace_ops = 0  # bumped by in-place ops: lets backward skip version checks
-
-
-# ---------------------------------------------------------------- grad mode
-class _GradMode:
-    """Base of ``no_grad``/``enable_grad``: a context manager and a decorator."""
-
-    _enabled = True
-
-    def __enter__(self) -> None:
-        self._prev = _State.grad_enabled
-        _State.grad_enabled = self._enabled
-
-    def __exit__(self, *exc: object) -> None:
-        _State.grad_enabled = self._prev
-
-    def __call__(self, fn: Callable) -> Callable:
-        @functools.wraps(fn)
-        def wrapper(*args: Any, **kwargs: Any) -> Any:
-            with type(self)():
-                return fn(*args, **kwargs)
-
-        return wrapper
-
-
-class no_grad(_GradMode):
-    """Context manager / decorator: ops inside record nothing (as ``torch.no_grad``).
-
-    Example:
-        >>> with tg.no_grad():
-        ...     y = model(x)          # y.requires_grad is False
-    """
-
-    _enabled = False
-
-
-class enable_grad(_GradMode):
-    """Context manager / decorator that turns recording back on inside ``no_grad``."""
-
-    _enabled = True
-
-
-class set_grad_enabled(_GradMode):
-    """``set_grad_enabled(False)`` works like ``no_grad``; ``True`` like ``enable_grad``."""
-
-    def __init__(self, mode: bool) -> None:
-        self._enabled = bool(mode)
-        self._prev = _State.grad_enabled
-        _State.grad_enabled = self._enabled  # torch also applies it when called as a function
-
-    def __enter__(self) -> None:
-        # The mode before the call was captured in __init__, which already switched it.
-        _State.grad_enabled = self._enabled
-
-    def __call__(self, fn: Callable) -> Callable:
-        _State.grad_enabled = self._prev
-        mode = self._enabled
-
-        @functools.wraps(fn)
-        def wrapper(*args: Any, **kwargs: Any) -> Any:
-            with set_grad_enabled(mode):
-                return fn(*args, **kwargs)
-
-        return wrapper
-
-
-def is_grad_enabled() -> bool:
-    """True when ops record the graph (outside ``no_grad``)."""
-    return _State.grad_enabled
-
-
-class detect_anomaly:
-    """Context manager: find the op that first produced NaN/inf in backward.
-
-    Inside it every node remembers the line of user code that created it, and
-    backward raises ``RuntimeError`` naming the op and that line as soon as a
-    gradient contains NaN or inf.
-
-    Example:
-        >>> with tg.autograd.detect_anomaly():
-        ...     loss = (x.log() * 0).sum()
-        ...     loss.backward()     # RuntimeError: ... LogBackward ... at train.py:12
-    """
-
-    def __init__(self, check_nan: bool = True) -> None:
-        self.check_nan = check_nan
-
-    def __enter__(self) -> Self:
-        self._prev = (_State.anomaly, _State.record_source)
-        _State.anomaly = self.check_nan
-        _State.record_source = True
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        _State.anomaly, _State.record_source = self._prev
-
-
-def _user_frame() -> str:
-    """'file:line: code' of the innermost caller outside the tensorgraph package."""
-    frame = sys._getframe(2)
-    while frame is not None and frame.f_code.co_filename.startswith(_PACKAGE_DIR):
-        frame = frame.f_back
-    if frame is None:
-        return "<unknown>"
-    import linecache
-
-    code = linecache.getline(frame.f_code.co_filename, frame.f_lineno).strip()
-    return f"{frame.f_code.co_filename}:{frame.f_lineno}: {code}"
-
-
-# ---------------------------------------------------------------- Function
-class Function:
-    """Base class of a primitive op; an instance is both its ``ctx`` and graph node.
-
-    Subclasses define ``forward(ctx, *arrays, **kwargs) -> array`` and
-    ``backward(ctx, grad) -> grad or tuple of grads`` (one per array input, ``None``
-    where no gradient flows) as static methods, side by side, with a one-line
-    docstring of the math. ``forward`` may save its inputs, its output and
-    non-float constants (masks, indices) with ``ctx.save_for_backward``.
-
-    Example:
-        >>> class Square(Function):
-        ...     '''y = x**2;  dx = 2 * g * x'''
-        ...     @staticmethod
-        ...     def forward(ctx, x):
-        ...         ctx.save_for_backward(x)
-        ...         return x * x
-        ...     @staticmethod
-        ...     def backward(ctx, g):
-        ...         (x,) = ctx.saved_tensors
-        ...         return 2 * g * x
-        >>> y = Square.apply(tg.tensor([3.0], requires_grad=True))
-    """
-
-    # Class-level defaults keep node creation cheap; instances override as needed.
-    inputs: tuple = ()
-    needs_input_grad: tuple = ()
-    saved: tuple | None = ()  # None once freed by backward
-    kwargs: dict = {}  # noqa: RUF012  (a shared, never-mutated default; apply sets its own)
-    pre_hooks: list | None = None
-    source: str | None = None
-    out_modified = False  # the output was changed in place after forward
-    inplace_mark = 0
-    # Set on the node an in-place op gives its tensor: (mark, the tensor's previous
-    # grad_fn). Nodes recorded before the in-place op must send gradient there.
-    rebased_from: tuple | None = None
-
-    @staticmethod
-    def forward(ctx: Function, *args: Any, **kwargs: Any) -> np.ndarray:
-        raise NotImplementedError
-
-    @staticmethod
-    def backward(ctx: Function, grad: Any) -> Any:
-        raise NotImplementedError
-
-    # --- forward side
-    @classmethod
-    def apply(cls, *inputs: Any, **kwargs: Any) -> Any:
-        """Run ``forward`` on the inputs' arrays and record the node if needed."""
-        ctx = cls.__new__(cls)
-        out = cls.forward(ctx, *[t.data for t in inputs], **kwargs)
-        if out.__class__ is not np.ndarray:
-            out = np.asarray(out)  # numpy turns 0-d results into scalars; keep arrays
-        if _State.grad_enabled:
-            for t in inputs:
-                if t.requires_grad:
-                    break
-            else:
-                return _Tensor._wrap(out, False)
-            result = _Tensor._wrap(out, True)
-            result.grad_fn = ctx
-            ctx.inputs = inputs
-            ctx.needs_input_grad = tuple([t.requires_grad for t in inputs])
-            if kwargs:
-                ctx.kwargs = kwargs
-            # When the node was made, counted in in-place ops: backward uses it to skip
-            # version checks and to find an input's grad_fn from before an in-place op.
-            ctx.inplace_mark = _State.inplace_ops
-            if ctx.saved:
-                # Input versions at save time: backward compares them to catch a
-                # saved tensor that was modified in place afterwards.
-                ctx.versions = tuple([t._version for t in inputs])
-            if _State.record_source:
-                ctx.source = _user_frame()
-            return result
-        return _Tensor._wrap(out, False)
-
-    def save_for_backward(self, *arrays: Any) -> None:
-        """Keep arrays for ``backward`` (inputs, output, or non-float constants)."""
-        self.saved = arrays
-
-    # --- backward side
-    @property
-    def saved_tensors(self) -> tuple:
-        """What ``forward`` saved: arrays, or Tensors during a create_graph backward."""
-        saved = self.saved
-        if saved is None:
-            raise RuntimeError(
-                f"{self.name()}: trying to backward through the graph a second time "
-                "(its saved arrays were freed by the first backward). Pass "
-                "retain_graph=True to the first backward() if you need to call it twice."
-            )
-        if self.inplace_mark != _State.inplace_ops:
-            self._check_versions()
-        if not _State.create_graph:
-            return saved
-        return tuple(self._as_tensor(a) for a in saved)
-
-    def _check_versions(self) -> None:
-        versions = getattr(self, "versions", ())
-        for i, (t, v) in enumerate(zip(self.inputs, versions)):
-            if t._version != v and any(a is t.data for a in self.saved):
-                raise RuntimeError(
-                        f"{self.name()}: input {i} (shape {t.shape}, dtype {t.dtype}) was "
-                        f"modified by an in-place operation after it was saved for "
-                        f"backward (its version is {t._version}). Use an out-of-place "
-                        "op (x = x + 1 instead of x += 1) or clone() it before."
-                    )
-        if self.out_modified and any(
-            a is not None and not any(a is t.data for t in self.inputs) for a in self.saved
-        ):
-            raise RuntimeError(
-                f"{self.name()}: its output was modified by an in-place operation after "
-                "it was saved for backward. Use an out-of-place op or clone() it first."
-            )
-
-    def _as_tensor(self, a: Any) -> Any:
-        for t in self.inputs:
-            if t.data is a:
-                return t
-        if not isinstance(a, (np.ndarray, np.generic)) or a.dtype.kind != "f":
-            return a  # a constant (mask, index): no gradient flows through it
-        # A saved float that is not an input is the output: rebuild it as a recorded
-        # function of the inputs so second derivatives see its dependence on them.
-        return type(self).apply(*self.inputs, **self.kwargs)
-
-    @property
-    def next_functions(self) -> tuple:
-        """The node each input's gradient goes to (``None`` for a leaf), as in PyTorch."""
-        return tuple(_input_fn(t, self.inplace_mark) for t in self.inputs)
-
-    def name(self) -> str:
-        """Node name as PyTorch prints it, e.g. ``MulBackward``."""
-        return type(self).__name__ + "Backward"
-
-    def register_prehook(self, fn: Callable) -> RemovableHandle:
-        if self.pre_hooks is None:
-            self.pre_hooks = []
-        hooks = self.pre_hooks
-        # retain_grad's hook stays last, so .grad shows what the other hooks made (torch).
-        if hooks and getattr(hooks[-1], "retains_grad", False):
-            hooks.insert(len(hooks) - 1, fn)
-        else:
-            hooks.append(fn)
-        return RemovableHandle(hooks, fn)
-
-    def __repr__(self) -> str:
-        return f"<{self.name()}>"
-
-
-class RemovableHandle:
-    """Returned by ``register_hook``; ``handle.remove()`` unregisters the hook."""
-
-    def __init__(self, hooks: list, fn: Callable) -> None:
-        self._hooks, self._fn = hooks, fn
-
-    def remove(self) -> None:
-        if self._fn in self._hooks:
-            self._hooks.remove(self._fn)
+__all__ = [
+    "Function",
+    "RemovableHandle",
+    "backward",
+    "detect_anomaly",
+    "enable_grad",
+    "grad",
+    "is_grad_enabled",
+    "no_grad",
+    "run_backward",
+    "set_grad_enabled",
+    "topological_order",
+]
 
 
 # ---------------------------------------------------------------- engine
-def _input_fn(t: Any, mark: int) -> Function | None:
-    """``t.grad_fn`` as it was when a node with ``inplace_mark == mark`` was recorded.
-
-    An in-place op gives its tensor a new grad_fn; nodes that used the tensor before
-    must still send their gradient to the old one (PyTorch's edges point at nodes).
-    """
-    fn = t.grad_fn
-    while fn is not None and fn.rebased_from is not None and mark < fn.rebased_from[0]:
-        fn = fn.rebased_from[1]
-    return fn
-
-
 def topological_order(roots: Iterable[Function]) -> list[Function]:
     """Nodes reachable from ``roots``, each before the nodes it depends on.
 

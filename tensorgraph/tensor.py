@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 
-from . import _dtype, autograd
+from . import _dtype, _function, autograd
 from . import ops as P
 from .autograd import RemovableHandle, _State
 
@@ -888,4 +888,4 @@ def tensor(data: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
     return t
 
 
-autograd._Tensor = Tensor
+autograd._Tensor = _function._Tensor = Tensor
