@@ -4,6 +4,13 @@ PIP ?= $(PYTHON) -m pip
 
 .PHONY: demo test bench fuzz install-test install-demo
 
+# Use the offline MNIST copy next to the checkout (what CI uses) when the user set no data folder.
+ifeq ($(origin TENSORGRAPH_DATA),undefined)
+ifneq ($(wildcard ../shared/data/mnist),)
+export TENSORGRAPH_DATA := $(abspath ../shared/data)
+endif
+endif
+
 install-test:
 	$(PIP) install -q -e ".[test]"
 
