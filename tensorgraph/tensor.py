@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import builtins
-from collections import namedtuple
 from collections.abc import Callable
 from typing import Any
 
@@ -11,44 +10,10 @@ import numpy as np
 
 from . import _dtype, _function, autograd
 from . import ops as P
+from ._shapes import _dims, _infer_shape, _new_dim, _shape_arg
 from .autograd import RemovableHandle, _State
 
 _Number = (builtins.int, builtins.float, builtins.bool, np.number, np.bool_)
-MinMax = namedtuple("MinMax", ["values", "indices"])
-
-
-def _dims(dim: Any, ndim: int, op: str) -> tuple | None:
-    """Normalise ``dim`` (int, tuple or None) to a tuple of non-negative axes."""
-    if dim is None:
-        return None
-    dims = (dim,) if isinstance(dim, (builtins.int, np.integer)) else tuple(dim)
-    out = []
-    for d in dims:
-        if not -max(ndim, 1) <= d < max(ndim, 1):
-            raise IndexError(
-                f"{op}: dim {d} is out of range for a tensor with {ndim} dimensions "
-                f"(expected a dim in [{-max(ndim, 1)}, {max(ndim, 1) - 1}])."
-            )
-        out.append(d % ndim if ndim else 0)
-    return tuple(sorted(set(out)))
-
-
-def _new_dim(dim: int, shape: tuple, op: str) -> int:
-    """Position of a dim to insert (unsqueeze, stack): ``-ndim-1 <= dim <= ndim``."""
-    n = len(shape) + 1
-    if not -n <= dim < n:
-        raise IndexError(
-            f"{op}: dim {dim} is out of range for inserting a dim into a tensor of shape "
-            f"{shape} (expected a dim in [{-n}, {n - 1}])."
-        )
-    return dim % n
-
-
-def _shape_arg(shape: tuple) -> tuple:
-    """Accept ``f(2, 3)`` and ``f((2, 3))`` alike."""
-    if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
-        return tuple(shape[0])
-    return tuple(shape)
 
 
 class Tensor:
@@ -497,33 +462,13 @@ class Tensor:
             correction: int | None = None) -> Tensor:
         return self.var(dim, keepdim, unbiased=unbiased, correction=correction).sqrt()
 
-    def _reduce_extreme(self, dim: Any, keepdim: bool, sign: int, op: str) -> Any:
-        x = self if sign > 0 else -self
-        if isinstance(dim, Tensor):
-            return self.maximum(dim) if sign > 0 else self.minimum(dim)
-        if self.data.size == 0:
-            raise RuntimeError(f"{op}: cannot reduce an empty tensor (shape {self.shape}).")
-        if dim is None:
-            out = P.Max.apply(x, axes=None, keepdim=False)
-            return out if sign > 0 else -out
-        (axis,) = _dims(dim, self.ndim, op)
-        idx = np.expand_dims(np.argmax(x.data, axis=axis), axis)
-        index = tuple(
-            idx if i == axis else np.arange(n).reshape([-1 if j == i else 1
-                                                        for j in range(self.ndim)])
-            for i, n in enumerate(self.shape)
-        )
-        values = self[index]
-        if not keepdim:
-            values, idx = values.squeeze(axis), idx.squeeze(axis)
-        return MinMax(values, Tensor._wrap(idx.astype(np.int64), False))
 
     def max(self, dim: Any = None, keepdim: bool = False) -> Any:
         """Max of all elements, or ``(values, indices)`` along ``dim``, as torch.max."""
-        return self._reduce_extreme(dim, keepdim, 1, "max")
+        return max_min(self, dim, keepdim, 1, "max")
 
     def min(self, dim: Any = None, keepdim: bool = False) -> Any:
-        return self._reduce_extreme(dim, keepdim, -1, "min")
+        return max_min(self, dim, keepdim, -1, "min")
 
     def amax(self, dim: Any = None, keepdim: bool = False) -> Tensor:
         return P.Max.apply(self, axes=_dims(dim, self.ndim, "amax"), keepdim=keepdim)
@@ -620,70 +565,24 @@ class Tensor:
             raise IndexError(f"index: {e} (indexing a tensor of shape {self.shape}).") from None
 
     # ------------------------------------------------------------ in place
-    def _inplace(self, op: str, compute: Callable[[Tensor], Tensor], other: Any = None) -> Tensor:
-        """Write ``compute(old)`` into ``self``'s buffer (aliases see it, as in PyTorch).
-
-        When recording, ``self`` also takes the new node as its ``grad_fn``; that node's
-        input is a copy holding the old value and history. Nodes recorded earlier keep
-        sending gradient to the old ``grad_fn`` (``Function.rebased_from``), and a node
-        that saved the old buffer raises in backward (the version counter).
-        """
-        other_grad = isinstance(other, Tensor) and other.requires_grad
-        recording = _State.grad_enabled and (self.requires_grad or other_grad)
-        if recording and self.grad_fn is None and self.requires_grad:
-            raise RuntimeError(
-                f"{op}: a leaf tensor that requires grad (shape {self.shape}) is used in "
-                "an in-place operation. Wrap it in `with tg.no_grad():` (as optimizers "
-                "do) or use the out-of-place form (x = x + y)."
-            )
-        if not self.data.flags.writeable:
-            raise RuntimeError(
-                f"{op}: this tensor (shape {self.shape}) is a read-only view (from expand "
-                "or broadcasting), so it can't be written in place; clone() it first."
-            )
-        if recording and self.data.base is not None:
-            # Its buffer belongs to another tensor whose graph would not see the write.
-            raise RuntimeError(
-                f"{op}: in-place on a view (from reshape, indexing or transpose) of "
-                f"another tensor (shape {self.shape}) is not supported while recording "
-                "the graph; use the out-of-place form (x = x + y) or clone() it first."
-            )
-        _State.inplace_ops += 1
-        if self.grad_fn is not None:
-            self.grad_fn.out_modified = True
-        if not recording:
-            with autograd.no_grad():
-                result = compute(self.detach())
-            np.copyto(self.data, result.data, casting="unsafe")
-            self._version += 1
-            return self
-        # A copy: the new node may save the old value, and the buffer is overwritten.
-        old = Tensor._wrap(self.data.copy(), self.requires_grad)
-        old.grad_fn, old._version = self.grad_fn, self._version
-        result = compute(old)
-        if result.dtype != self.dtype:
-            result = result.to(self.dtype)
-        np.copyto(self.data, result.data)
-        result.grad_fn.rebased_from = (_State.inplace_ops, self.grad_fn)
-        self.grad_fn, self.requires_grad = result.grad_fn, True
-        self._version += 1
-        return self
-
+    # Each one hands the out-of-place computation to _inplace.write, which writes it into
+    # the buffer and, when recording, rewires the graph.
     def add_(self, other: Any, alpha: float = 1) -> Tensor:
-        return self._inplace("add_", lambda t: t + other * alpha if alpha != 1 else t + other,
-                             other)
+        return _write_inplace(
+            self, "add_", lambda t: t + other * alpha if alpha != 1 else t + other, other
+        )
 
     def sub_(self, other: Any, alpha: float = 1) -> Tensor:
-        return self._inplace("sub_", lambda t: t - other * alpha, other)
+        return _write_inplace(self, "sub_", lambda t: t - other * alpha, other)
 
     def mul_(self, other: Any) -> Tensor:
-        return self._inplace("mul_", lambda t: t * other, other)
+        return _write_inplace(self, "mul_", lambda t: t * other, other)
 
     def div_(self, other: Any) -> Tensor:
-        return self._inplace("div_", lambda t: t / other, other)
+        return _write_inplace(self, "div_", lambda t: t / other, other)
 
     def clamp_(self, min: Any = None, max: Any = None) -> Tensor:
-        return self._inplace("clamp_", lambda t: t.clamp(min, max))
+        return _write_inplace(self, "clamp_", lambda t: t.clamp(min, max))
 
     def zero_(self) -> Tensor:
         return self.fill_(0)
@@ -695,7 +594,9 @@ class Tensor:
         src_t = Tensor._lift(src, self)
         # where(False, t, src), not t * 0 + src: inf * 0 would write NaN.
         keep = np.zeros(self.shape, dtype=bool)
-        return self._inplace("copy_", lambda t: where(keep, t, src_t.to(t.dtype)), src_t)
+        return _write_inplace(
+            self, "copy_", lambda t: where(keep, t, src_t.to(t.dtype)), src_t
+        )
 
     def __setitem__(self, index: Any, value: Any) -> None:
         idx = _index(index)
@@ -706,16 +607,7 @@ class Tensor:
             self.data[idx] = v.data  # the common case: a plain write into the buffer
             self._version += 1
             return
-
-        def put(t: Tensor) -> Tensor:
-            region = np.zeros(t.shape, dtype=bool)
-            region[idx] = True
-            target = np.asarray(t.data[idx]).shape
-            vals = v.to(t.dtype).expand(target) if v.shape != target else v.to(t.dtype)
-            return where(region, P.IndexAdd.apply(vals, shape=t.shape, index=idx,
-                                                  accumulate=False), t)
-
-        self._inplace("__setitem__", put, v)
+        _write_item(self, idx, v)
 
     __iadd__ = add_
     __isub__ = sub_
@@ -736,156 +628,13 @@ class Tensor:
         return "tensor(" + ", ".join([body] + extras) + ")"
 
 
-def _infer_shape(old: tuple, new: tuple) -> tuple:
-    size = builtins.int(np.prod(old))
-    new = tuple(builtins.int(n) for n in new)
-    if new.count(-1) > 1:
-        raise ValueError(f"only one dimension can be -1, got {new}")
-    known = builtins.int(np.prod([n for n in new if n != -1]))
-    if -1 in new:
-        if known == 0 or size % known:
-            raise ValueError(
-                f"shape {new} is invalid for a tensor of shape {old} ({size} elements)"
-            )
-        new = tuple(size // known if n == -1 else n for n in new)
-    if builtins.int(np.prod(new)) != size:
-        raise ValueError(
-            f"cannot reshape a tensor of shape {old} ({size} elements) into shape "
-            f"{new} ({builtins.int(np.prod(new))} elements)"
-        )
-    return new
+# The functions on tensors and the in-place machinery build on Tensor, and its methods
+# call them, so they are imported once the class exists. (Import them through this
+# module or the package, not first on their own: they need Tensor defined.)
+from ._inplace import write as _write_inplace
+from ._inplace import write_item as _write_item
+from .functions import MinMax, _index, cat, matmul, max_min, stack, tensor, where
 
-
-def _index(index: Any) -> Any:
-    """Turn Tensors and lists inside an index into numpy arrays."""
-    if isinstance(index, tuple):
-        return tuple(_index(i) for i in index)
-    if isinstance(index, Tensor):
-        return index.data
-    if isinstance(index, list):
-        return np.asarray(index)
-    return index
-
-
-# ------------------------------------------------------------ functions on tensors
-def _as_tensor(x: Any) -> Tensor:
-    return x if isinstance(x, Tensor) else Tensor(tensor(x).data)
-
-
-def matmul(a: Any, b: Any) -> Tensor:
-    """Matrix product with numpy/torch rules for 1-D and batched operands."""
-    a, b = _as_tensor(a), _as_tensor(b)
-    if a.ndim == 0 or b.ndim == 0:
-        raise RuntimeError(
-            f"matmul: both arguments need at least 1 dimension, got shapes {a.shape} "
-            f"and {b.shape}; use * for scalars."
-        )
-    ka, kb = a.shape[-1], b.shape[-2] if b.ndim > 1 else b.shape[0]
-    if ka != kb:
-        raise RuntimeError(
-            f"matmul: shapes {a.shape} and {b.shape} are not aligned ({ka} != {kb}). "
-            "The last dim of the first must equal the second-to-last of the second."
-        )
-    try:
-        np.broadcast_shapes(a.shape[:-2], b.shape[:-2])
-    except ValueError:
-        raise RuntimeError(
-            f"matmul: batch dims of {a.shape} and {b.shape} do not broadcast."
-        ) from None
-    if a.dtype != b.dtype:
-        target = _dtype.promote(a.dtype, b.dtype)
-        a, b = a.to(target), b.to(target)
-    a2 = a.unsqueeze(0) if a.ndim == 1 else a
-    b2 = b.unsqueeze(-1) if b.ndim == 1 else b
-    out = P.MatMul.apply(a2, b2)
-    if b.ndim == 1:
-        out = out.squeeze(-1)
-    if a.ndim == 1:
-        out = out.squeeze(-2 if b.ndim > 1 else -1)
-    return out
-
-
-def where(condition: Any, x: Any, y: Any) -> Tensor:
-    """Elementwise ``x if condition else y``; gradients flow to x and y."""
-    cond = condition.data if isinstance(condition, Tensor) else np.asarray(condition)
-    ref = x if isinstance(x, Tensor) else y
-    xt, yt = Tensor._lift(x, ref), Tensor._lift(y, ref)
-    if xt.dtype != yt.dtype:
-        target = _dtype.promote(xt.dtype, yt.dtype, xt.ndim == 0, yt.ndim == 0)
-        xt, yt = xt.to(target), yt.to(target)
-    try:
-        return P.Where.apply(Tensor._wrap(cond, False), xt, yt)
-    except ValueError:
-        try:
-            np.broadcast_shapes(cond.shape, xt.shape, yt.shape)
-        except ValueError:
-            raise RuntimeError(
-                f"where: shapes {cond.shape} (condition), {xt.shape} and {yt.shape} "
-                "cannot be broadcast together."
-            ) from None
-        raise
-
-
-def cat(tensors: Any, dim: int = 0) -> Tensor:
-    """Concatenate tensors along an existing dim."""
-    tensors = [_as_tensor(t) for t in tensors]
-    if not tensors:
-        raise ValueError("cat: expected a non-empty list of tensors.")
-    ref = tensors[0]
-    (axis,) = _dims(dim, ref.ndim, "cat")
-    for i, t in enumerate(tensors):
-        if t.ndim != ref.ndim or any(
-            a != b for j, (a, b) in enumerate(zip(t.shape, ref.shape)) if j != axis
-        ):
-            raise RuntimeError(
-                f"cat: tensor {i} has shape {t.shape} but tensor 0 has shape {ref.shape}; "
-                f"all dims except dim {dim} must match."
-            )
-    dtype = ref.dtype
-    for t in tensors[1:]:
-        dtype = _dtype.promote(dtype, t.dtype)
-    return P.Cat.apply(*[t.to(dtype) for t in tensors], axis=axis)
-
-
-def stack(tensors: Any, dim: int = 0) -> Tensor:
-    """Stack same-shaped tensors along a new dim."""
-    tensors = [_as_tensor(t) for t in tensors]
-    if not tensors:
-        raise ValueError("stack: expected a non-empty list of tensors.")
-    for i, t in enumerate(tensors):
-        if t.shape != tensors[0].shape:
-            raise RuntimeError(
-                f"stack: tensor {i} has shape {t.shape} but tensor 0 has shape "
-                f"{tensors[0].shape}; stack needs equal shapes."
-            )
-    d = _new_dim(dim, tensors[0].shape, "stack")
-    return cat([t.unsqueeze(d) for t in tensors], d)
-
-
-def tensor(data: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
-    """A new tensor holding a copy of ``data`` (numbers, nested lists, arrays, Tensors).
-
-    Python floats become the default dtype (float32), ints int64, bools bool; numpy
-    arrays keep their dtype.
-
-    Example:
-        >>> tg.tensor([[1, 2], [3, 4]], dtype=tg.float32, requires_grad=True)
-    """
-    if isinstance(data, Tensor):
-        data = data.data
-    is_array = isinstance(data, np.ndarray)
-    arr = np.array(data, dtype=None if dtype is None else np.dtype(dtype), copy=True)
-    if dtype is None and not is_array:
-        if arr.dtype.kind == "f":
-            arr = arr.astype(_dtype.get_default_dtype())
-        elif arr.dtype.kind in "iu":
-            arr = arr.astype(_dtype.int64)
-    if arr.dtype.kind not in "biuf":
-        raise TypeError(f"tensor: can't make a tensor from data of type {arr.dtype}.")
-    t = Tensor._wrap(arr, False)
-    if requires_grad:
-        t.requires_grad_(True)
-    return t
-
+__all__ = ["MinMax", "Tensor", "cat", "matmul", "stack", "tensor", "where"]
 
 autograd._Tensor = _function._Tensor = Tensor

@@ -1,0 +1,67 @@
+"""Dim and shape arguments, checked and normalised the way PyTorch reads them.
+
+Pure functions of tuples and ints (no Tensor): ``Tensor`` methods and ``creation``
+call them to turn what the user wrote into numpy axes and shapes, with errors that
+name the op.
+"""
+
+from __future__ import annotations
+
+import builtins
+from typing import Any
+
+import numpy as np
+
+
+def _dims(dim: Any, ndim: int, op: str) -> tuple | None:
+    """Normalise ``dim`` (int, tuple or None) to a tuple of non-negative axes."""
+    if dim is None:
+        return None
+    dims = (dim,) if isinstance(dim, (builtins.int, np.integer)) else tuple(dim)
+    out = []
+    for d in dims:
+        if not -max(ndim, 1) <= d < max(ndim, 1):
+            raise IndexError(
+                f"{op}: dim {d} is out of range for a tensor with {ndim} dimensions "
+                f"(expected a dim in [{-max(ndim, 1)}, {max(ndim, 1) - 1}])."
+            )
+        out.append(d % ndim if ndim else 0)
+    return tuple(sorted(set(out)))
+
+
+def _new_dim(dim: int, shape: tuple, op: str) -> int:
+    """Position of a dim to insert (unsqueeze, stack): ``-ndim-1 <= dim <= ndim``."""
+    n = len(shape) + 1
+    if not -n <= dim < n:
+        raise IndexError(
+            f"{op}: dim {dim} is out of range for inserting a dim into a tensor of shape "
+            f"{shape} (expected a dim in [{-n}, {n - 1}])."
+        )
+    return dim % n
+
+
+def _shape_arg(shape: tuple) -> tuple:
+    """Accept ``f(2, 3)`` and ``f((2, 3))`` alike."""
+    if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
+        return tuple(shape[0])
+    return tuple(shape)
+
+
+def _infer_shape(old: tuple, new: tuple) -> tuple:
+    size = builtins.int(np.prod(old))
+    new = tuple(builtins.int(n) for n in new)
+    if new.count(-1) > 1:
+        raise ValueError(f"only one dimension can be -1, got {new}")
+    known = builtins.int(np.prod([n for n in new if n != -1]))
+    if -1 in new:
+        if known == 0 or size % known:
+            raise ValueError(
+                f"shape {new} is invalid for a tensor of shape {old} ({size} elements)"
+            )
+        new = tuple(size // known if n == -1 else n for n in new)
+    if builtins.int(np.prod(new)) != size:
+        raise ValueError(
+            f"cannot reshape a tensor of shape {old} ({size} elements) into shape "
+            f"{new} ({builtins.int(np.prod(new))} elements)"
+        )
+    return new

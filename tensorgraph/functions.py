@@ -1,0 +1,176 @@
+"""Functions on tensors: ``tg.tensor``, ``tg.matmul``, ``tg.where``, ``tg.cat``,
+``tg.stack``, and the longer front-ends behind some ``Tensor`` methods.
+
+They check their arguments (errors that name the op and the shapes) and call the
+primitives in ``ops``. ``Tensor``'s methods call them, so ``tensor.py`` imports this
+module once the class is defined.
+"""
+
+from __future__ import annotations
+
+from collections import namedtuple
+from typing import Any
+
+import numpy as np
+
+from . import _dtype
+from . import ops as P
+from ._shapes import _dims, _new_dim
+from .tensor import Tensor
+
+MinMax = namedtuple("MinMax", ["values", "indices"])
+
+
+def _index(index: Any) -> Any:
+    """Turn Tensors and lists inside an index into numpy arrays."""
+    if isinstance(index, tuple):
+        return tuple(_index(i) for i in index)
+    if isinstance(index, Tensor):
+        return index.data
+    if isinstance(index, list):
+        return np.asarray(index)
+    return index
+
+
+def _as_tensor(x: Any) -> Tensor:
+    return x if isinstance(x, Tensor) else Tensor(tensor(x).data)
+
+
+def matmul(a: Any, b: Any) -> Tensor:
+    """Matrix product with numpy/torch rules for 1-D and batched operands."""
+    a, b = _as_tensor(a), _as_tensor(b)
+    if a.ndim == 0 or b.ndim == 0:
+        raise RuntimeError(
+            f"matmul: both arguments need at least 1 dimension, got shapes {a.shape} "
+            f"and {b.shape}; use * for scalars."
+        )
+    ka, kb = a.shape[-1], b.shape[-2] if b.ndim > 1 else b.shape[0]
+    if ka != kb:
+        raise RuntimeError(
+            f"matmul: shapes {a.shape} and {b.shape} are not aligned ({ka} != {kb}). "
+            "The last dim of the first must equal the second-to-last of the second."
+        )
+    try:
+        np.broadcast_shapes(a.shape[:-2], b.shape[:-2])
+    except ValueError:
+        raise RuntimeError(
+            f"matmul: batch dims of {a.shape} and {b.shape} do not broadcast."
+        ) from None
+    if a.dtype != b.dtype:
+        target = _dtype.promote(a.dtype, b.dtype)
+        a, b = a.to(target), b.to(target)
+    a2 = a.unsqueeze(0) if a.ndim == 1 else a
+    b2 = b.unsqueeze(-1) if b.ndim == 1 else b
+    out = P.MatMul.apply(a2, b2)
+    if b.ndim == 1:
+        out = out.squeeze(-1)
+    if a.ndim == 1:
+        out = out.squeeze(-2 if b.ndim > 1 else -1)
+    return out
+
+
+def where(condition: Any, x: Any, y: Any) -> Tensor:
+    """Elementwise ``x if condition else y``; gradients flow to x and y."""
+    cond = condition.data if isinstance(condition, Tensor) else np.asarray(condition)
+    ref = x if isinstance(x, Tensor) else y
+    xt, yt = Tensor._lift(x, ref), Tensor._lift(y, ref)
+    if xt.dtype != yt.dtype:
+        target = _dtype.promote(xt.dtype, yt.dtype, xt.ndim == 0, yt.ndim == 0)
+        xt, yt = xt.to(target), yt.to(target)
+    try:
+        return P.Where.apply(Tensor._wrap(cond, False), xt, yt)
+    except ValueError:
+        try:
+            np.broadcast_shapes(cond.shape, xt.shape, yt.shape)
+        except ValueError:
+            raise RuntimeError(
+                f"where: shapes {cond.shape} (condition), {xt.shape} and {yt.shape} "
+                "cannot be broadcast together."
+            ) from None
+        raise
+
+
+def cat(tensors: Any, dim: int = 0) -> Tensor:
+    """Concatenate tensors along an existing dim."""
+    tensors = [_as_tensor(t) for t in tensors]
+    if not tensors:
+        raise ValueError("cat: expected a non-empty list of tensors.")
+    ref = tensors[0]
+    (axis,) = _dims(dim, ref.ndim, "cat")
+    for i, t in enumerate(tensors):
+        if t.ndim != ref.ndim or any(
+            a != b for j, (a, b) in enumerate(zip(t.shape, ref.shape)) if j != axis
+        ):
+            raise RuntimeError(
+                f"cat: tensor {i} has shape {t.shape} but tensor 0 has shape {ref.shape}; "
+                f"all dims except dim {dim} must match."
+            )
+    dtype = ref.dtype
+    for t in tensors[1:]:
+        dtype = _dtype.promote(dtype, t.dtype)
+    return P.Cat.apply(*[t.to(dtype) for t in tensors], axis=axis)
+
+
+def stack(tensors: Any, dim: int = 0) -> Tensor:
+    """Stack same-shaped tensors along a new dim."""
+    tensors = [_as_tensor(t) for t in tensors]
+    if not tensors:
+        raise ValueError("stack: expected a non-empty list of tensors.")
+    for i, t in enumerate(tensors):
+        if t.shape != tensors[0].shape:
+            raise RuntimeError(
+                f"stack: tensor {i} has shape {t.shape} but tensor 0 has shape "
+                f"{tensors[0].shape}; stack needs equal shapes."
+            )
+    d = _new_dim(dim, tensors[0].shape, "stack")
+    return cat([t.unsqueeze(d) for t in tensors], d)
+
+
+def tensor(data: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+    """A new tensor holding a copy of ``data`` (numbers, nested lists, arrays, Tensors).
+
+    Python floats become the default dtype (float32), ints int64, bools bool; numpy
+    arrays keep their dtype.
+
+    Example:
+        >>> tg.tensor([[1, 2], [3, 4]], dtype=tg.float32, requires_grad=True)
+    """
+    if isinstance(data, Tensor):
+        data = data.data
+    is_array = isinstance(data, np.ndarray)
+    arr = np.array(data, dtype=None if dtype is None else np.dtype(dtype), copy=True)
+    if dtype is None and not is_array:
+        if arr.dtype.kind == "f":
+            arr = arr.astype(_dtype.get_default_dtype())
+        elif arr.dtype.kind in "iu":
+            arr = arr.astype(_dtype.int64)
+    if arr.dtype.kind not in "biuf":
+        raise TypeError(f"tensor: can't make a tensor from data of type {arr.dtype}.")
+    t = Tensor._wrap(arr, False)
+    if requires_grad:
+        t.requires_grad_(True)
+    return t
+
+
+def max_min(x: Tensor, dim: Any, keepdim: bool, sign: int, op: str) -> Any:
+    """``x.max(dim)`` (sign 1) or ``x.min(dim)`` (sign -1): all elements, ``(values,
+    indices)`` along ``dim``, or the elementwise max/min when ``dim`` is a Tensor."""
+    s = x if sign > 0 else -x
+    if isinstance(dim, Tensor):
+        return x.maximum(dim) if sign > 0 else x.minimum(dim)
+    if x.data.size == 0:
+        raise RuntimeError(f"{op}: cannot reduce an empty tensor (shape {x.shape}).")
+    if dim is None:
+        out = P.Max.apply(s, axes=None, keepdim=False)
+        return out if sign > 0 else -out
+    (axis,) = _dims(dim, x.ndim, op)
+    idx = np.expand_dims(np.argmax(s.data, axis=axis), axis)
+    index = tuple(
+        idx if i == axis else np.arange(n).reshape([-1 if j == i else 1
+                                                    for j in range(x.ndim)])
+        for i, n in enumerate(x.shape)
+    )
+    values = x[index]
+    if not keepdim:
+        values, idx = values.squeeze(axis), idx.squeeze(axis)
+    return MinMax(values, Tensor._wrap(idx.astype(np.int64), False))
