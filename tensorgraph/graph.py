@@ -11,6 +11,9 @@ Intermediate tensors do not keep gradients in the engine (only leaves get ``.gra
 ``trace(root, grads=True)`` runs a backward pass of its own over the still-recorded
 graph to get every tensor's gradient, without touching any ``.grad``.
 
+``Summary`` and the formulas are computed in ``_graph_summary.py``; ``record_sources``
+and ``record_modules`` live in ``_graph_record.py``. All are public from here.
+
 Example:
     >>> with tg.graph.record_sources():          # optional: remember code lines
     ...     loss = ((x @ w).relu() ** 2).mean()
@@ -21,12 +24,7 @@ Example:
 
 from __future__ import annotations
 
-import contextlib
 import functools
-import inspect
-import math
-import re
-import weakref
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -34,93 +32,27 @@ from typing import Any
 import numpy as np
 
 from . import autograd
-from .autograd import _State
+from ._graph_record import _OWNER, record_modules, record_sources
+from ._graph_summary import (
+    SMALL,
+    Summary,
+    _formula,
+    _input_names,
+    _short_repr,
+    backward_formula,
+)
 
-__all__ = ["Edge", "Graph", "Node", "Summary", "backward_formula", "record_sources", "trace"]
-
-#: Tensors with at most this many elements show their values, not just statistics.
-SMALL = 12
-
-
-# ---------------------------------------------------------------- summaries
-@dataclass(frozen=True)
-class Summary:
-    """Statistics of one array (a value or a gradient), computed once at trace time.
-
-    ``values`` holds the elements (row-major) when there are at most ``SMALL`` of them.
-    Statistics ignore NaN/inf, which are counted separately.
-    """
-
-    shape: tuple
-    numel: int
-    mean: float
-    std: float
-    min: float
-    max: float
-    norm: float
-    nan: int = 0
-    inf: int = 0
-    values: tuple | None = None
-
-    @classmethod
-    def of(cls, array: Any) -> Summary:
-        a = np.asarray(array)
-        shape = tuple(a.shape)
-        if a.dtype.kind not in "fiub" or a.size == 0:
-            return cls(shape, int(a.size), *(float("nan"),) * 5)
-        if a.size <= SMALL:  # plain Python is far faster than numpy for a few numbers
-            return cls._of_values(shape, [float(v) for v in a.ravel().tolist()])
-        a = a.astype(np.float64, copy=False)  # display only: never fed back to the engine
-        finite = np.isfinite(a)
-        n_nan = int(np.isnan(a).sum())
-        n_inf = int(a.size - finite.sum() - n_nan)
-        f = a if n_nan + n_inf == 0 else a[finite]
-        values = tuple(a.ravel().tolist()) if a.size <= SMALL else None
-        if f.size == 0:
-            return cls(shape, int(a.size), *(float("nan"),) * 5, n_nan, n_inf, values)
-        return cls(shape, int(a.size), float(f.mean()), float(f.std()), float(f.min()),
-                   float(f.max()), float(np.sqrt(np.dot(f.ravel(), f.ravel()))),
-                   n_nan, n_inf, values)
-
-    @classmethod
-    def _of_values(cls, shape: tuple, values: list) -> Summary:
-        f = [v for v in values if math.isfinite(v)]
-        n_nan = sum(1 for v in values if math.isnan(v))
-        n_inf = len(values) - len(f) - n_nan
-        if not f:
-            return cls(shape, len(values), *(float("nan"),) * 5, n_nan, n_inf, tuple(values))
-        mean = math.fsum(f) / len(f)
-        std = math.sqrt(math.fsum((v - mean) ** 2 for v in f) / len(f))
-        norm = math.sqrt(math.fsum(v * v for v in f))
-        return cls(shape, len(values), mean, std, min(f), max(f), norm, n_nan, n_inf,
-                   tuple(values))
-
-    @property
-    def finite(self) -> bool:
-        return self.nan == 0 and self.inf == 0
-
-    def text(self, digits: int = 3) -> str:
-        """Short human text: the values of a small tensor, else mean/std/min/max/norm."""
-        if self.values is not None:
-            nums = [_num(v, digits) for v in self.values]
-            if len(self.shape) >= 2 and self.numel:  # one line per row, like numpy
-                w = self.shape[-1]
-                rows = [", ".join(nums[i:i + w]) for i in range(0, len(nums), w)]
-                text = "[" + "\n ".join(f"[{r}]" for r in rows) + "]"
-            else:
-                body = ", ".join(nums)
-                text = body if self.shape == () else f"[{body}]"
-        else:
-            text = (f"mean {_num(self.mean, digits)}  std {_num(self.std, digits)}\n"
-                    f"min {_num(self.min, digits)}  max {_num(self.max, digits)}  "
-                    f"norm {_num(self.norm, digits)}")
-        if self.values is None and not self.finite:
-            text += f"\n{self.nan} NaN, {self.inf} inf"
-        return text
-
-
-def _num(v: float, digits: int) -> str:
-    return f"{v + 0.0:.{digits}g}"  # + 0.0 turns -0.0 into 0.0
+__all__ = [
+    "SMALL",
+    "Edge",
+    "Graph",
+    "Node",
+    "Summary",
+    "backward_formula",
+    "record_modules",
+    "record_sources",
+    "trace",
+]
 
 
 # ---------------------------------------------------------------- nodes, edges
@@ -225,134 +157,6 @@ class Graph:
 
     def module_type(self, path: str) -> str | None:
         return dict(self.modules).get(path)
-
-
-# ---------------------------------------------------------------- formulas
-def backward_formula(op: type) -> tuple[str | None, str | None]:
-    """``(forward, local derivative)`` of a primitive, read from its docstring.
-
-    A primitive's docstring starts ``"y = <math>;  dx = <math>,  dw = <math>"`` with
-    ``g`` the incoming gradient. This rewrites the backward half in chain-rule
-    notation: ``dL/dx = <math with dL/dy>``. Returns ``(None, None)`` for an op
-    whose docstring does not follow the convention.
-
-    Example:
-        >>> backward_formula(tg.ops.MatMul)
-        ('y = a @ b', 'dL/da = dL/dy @ b^T,  dL/db = a^T @ dL/dy   (batch dims ...)')
-    """
-    return _formula(op)
-
-
-@functools.cache
-def _formula(op: type) -> tuple[str | None, str | None]:
-    doc = inspect.getdoc(op) or ""
-    first = doc.strip().splitlines()[0] if doc.strip() else ""
-    if ";" not in first or not first.lstrip().startswith("y ="):
-        return None, None
-    fwd, bwd = (s.strip() for s in first.split(";", 1))
-    # The incoming gradient is called g, except in ops whose input is itself
-    # called g (IndexAdd), where the docstring says dy.
-    upstream = r"\bdy\b" if re.search(r"\bdy\b", bwd) else r"\bg\b"
-    bwd = re.sub(upstream, "dL/dy", bwd)
-    bwd = re.sub(r"(^|,\s*)d(\w+)(\s*=)", r"\1dL/d\2\3", bwd)
-    return fwd, bwd
-
-
-@functools.cache
-def _arg_names(op: type) -> tuple[tuple, str | None]:
-    """Tensor-input names of ``op.forward`` (fixed ones, then the ``*varargs`` name)."""
-    try:
-        params = list(inspect.signature(op.forward).parameters.values())[1:]
-    except (TypeError, ValueError):
-        return (), None
-    fixed = tuple(p.name for p in params if p.kind in (p.POSITIONAL_ONLY,
-                                                       p.POSITIONAL_OR_KEYWORD)
-                  and p.default is p.empty)
-    var = next((p.name for p in params if p.kind == p.VAR_POSITIONAL), None)
-    return fixed, var
-
-
-def _input_names(op: type, n: int) -> tuple:
-    fixed, var = _arg_names(op)
-    names = list(fixed[:n])
-    for i in range(n - len(names)):
-        names.append(f"{var}_{i}" if var else f"input{len(names)}")
-    return tuple(names)
-
-
-def _short_repr(v: Any, limit: int = 40) -> str:
-    text = f"array{v.shape}" if isinstance(v, np.ndarray) and v.size > 8 else repr(v)
-    return text if len(text) <= limit else text[: limit - 3] + "..."
-
-
-# ---------------------------------------------------------------- sources
-@contextlib.contextmanager
-def record_sources() -> Iterator[None]:
-    """Inside it, every recorded op remembers the line of your code that created it.
-
-    The line appears in ``Node.source`` (and as a tooltip in ``viz`` drawings).
-
-    Example:
-        >>> with tg.graph.record_sources():
-        ...     y = (x * 2).sum()
-        >>> tg.graph.trace(y).nodes[-1].source     # '.../script.py:2: y = (x * 2).sum()'
-    """
-    prev = _State.record_source
-    _State.record_source = True
-    try:
-        yield
-    finally:
-        _State.record_source = prev
-
-
-# ---------------------------------------------------------------- modules
-# op node -> (module path, module type), filled by record_modules' forward hooks.
-_OWNER: weakref.WeakKeyDictionary[Any, tuple[str, str]] = weakref.WeakKeyDictionary()
-
-
-@contextlib.contextmanager
-def record_modules(model: Any) -> Iterator[None]:
-    """Inside it, every op remembers the (innermost) submodule whose forward made it.
-
-    :func:`trace` then groups ops by module exactly, including modules without
-    parameters (``nn.ReLU``). Without it, ``trace(..., model=)`` guesses membership
-    from the parameters each op consumes.
-
-    Args:
-        model: an ``nn.Module`` (anything with ``named_modules`` and
-            ``register_forward_hook``).
-
-    Example:
-        >>> with tg.graph.record_modules(model):
-        ...     loss = F.cross_entropy(model(x), y)
-        >>> viz.draw(loss, model=model, collapse="module")
-    """
-    handles = []
-    for path, module in model.named_modules():
-        if path:  # the model itself is the whole picture, not a cluster
-            hook = functools.partial(_claim_ops, path, type(module).__name__)
-            handles.append(module.register_forward_hook(hook))
-    try:
-        yield
-    finally:
-        for h in handles:
-            h.remove()
-
-
-def _claim_ops(path: str, type_name: str, module: Any, args: tuple, out: Any) -> None:
-    """Forward hook: the ops between a module's inputs and its output are its own."""
-    outs = [o for o in (out if isinstance(out, (tuple, list)) else (out,))
-            if getattr(o, "grad_fn", None) is not None]
-    stop = {id(a.grad_fn) for a in args if getattr(a, "grad_fn", None) is not None}
-    stack = [o.grad_fn for o in outs]
-    seen: set[int] = set()
-    while stack:
-        fn = stack.pop()
-        if id(fn) in seen or id(fn) in stop:
-            continue
-        seen.add(id(fn))
-        _OWNER.setdefault(fn, (path, type_name))  # inner modules finish first: they win
-        stack.extend(t.grad_fn for t in fn.inputs if t.grad_fn is not None)
 
 
 def _module_info(params: Mapping[str, Any] | None, model: Any) -> tuple[dict, dict]:

@@ -1,0 +1,84 @@
+"""Context managers that make the engine remember more while you run the forward pass:
+the line of your code behind each op (``record_sources``) and the module whose forward
+made it (``record_modules``). ``tensorgraph.graph.trace`` reads what they recorded.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import weakref
+from collections.abc import Iterator
+from typing import Any
+
+from ._grad_mode import _State
+
+
+# ---------------------------------------------------------------- sources
+@contextlib.contextmanager
+def record_sources() -> Iterator[None]:
+    """Inside it, every recorded op remembers the line of your code that created it.
+
+    The line appears in ``Node.source`` (and as a tooltip in ``viz`` drawings).
+
+    Example:
+        >>> with tg.graph.record_sources():
+        ...     y = (x * 2).sum()
+        >>> tg.graph.trace(y).nodes[-1].source     # '.../script.py:2: y = (x * 2).sum()'
+    """
+    prev = _State.record_source
+    _State.record_source = True
+    try:
+        yield
+    finally:
+        _State.record_source = prev
+
+
+# ---------------------------------------------------------------- modules
+# op node -> (module path, module type), filled by record_modules' forward hooks.
+_OWNER: weakref.WeakKeyDictionary[Any, tuple[str, str]] = weakref.WeakKeyDictionary()
+
+
+@contextlib.contextmanager
+def record_modules(model: Any) -> Iterator[None]:
+    """Inside it, every op remembers the (innermost) submodule whose forward made it.
+
+    :func:`trace` then groups ops by module exactly, including modules without
+    parameters (``nn.ReLU``). Without it, ``trace(..., model=)`` guesses membership
+    from the parameters each op consumes.
+
+    Args:
+        model: an ``nn.Module`` (anything with ``named_modules`` and
+            ``register_forward_hook``).
+
+    Example:
+        >>> with tg.graph.record_modules(model):
+        ...     loss = F.cross_entropy(model(x), y)
+        >>> viz.draw(loss, model=model, collapse="module")
+    """
+    handles = []
+    for path, module in model.named_modules():
+        if path:  # the model itself is the whole picture, not a cluster
+            hook = functools.partial(_claim_ops, path, type(module).__name__)
+            handles.append(module.register_forward_hook(hook))
+    try:
+        yield
+    finally:
+        for h in handles:
+            h.remove()
+
+
+def _claim_ops(path: str, type_name: str, module: Any, args: tuple, out: Any) -> None:
+    """Forward hook: the ops between a module's inputs and its output are its own."""
+    outs = [o for o in (out if isinstance(out, (tuple, list)) else (out,))
+            if getattr(o, "grad_fn", None) is not None]
+    stop = {id(a.grad_fn) for a in args if getattr(a, "grad_fn", None) is not None}
+    stack = [o.grad_fn for o in outs]
+    seen: set[int] = set()
+    while stack:
+        fn = stack.pop()
+        if id(fn) in seen or id(fn) in stop:
+            continue
+        seen.add(id(fn))
+        _OWNER.setdefault(fn, (path, type_name))  # inner modules finish first: they win
+        stack.extend(t.grad_fn for t in fn.inputs if t.grad_fn is not None)
