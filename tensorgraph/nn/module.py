@@ -20,6 +20,7 @@ from ..tensor import Tensor
 from .errors import annotate
 from .parameter import Parameter
 from .state import IncompatibleKeys, load_state
+from .utils import _zero_grad
 
 
 # ---------------------------------------------------------------- Module
@@ -345,14 +346,7 @@ class Module:
 
     def zero_grad(self, set_to_none: bool = True) -> None:
         """Clear every parameter's ``.grad`` (to None by default, as PyTorch 2)."""
-        for p in self.parameters():
-            if p.grad is None:
-                continue
-            if set_to_none:
-                p.grad = None
-            else:
-                p.grad = p.grad.detach()
-                p.grad.data[...] = 0
+        _zero_grad(self.parameters(), set_to_none)
 
     # ------------------------------------------------------------ dtype
     def to(self, *args: Any, **kwargs: Any) -> Module:

@@ -15,6 +15,24 @@ def _grads(parameters: Tensor | Iterable[Tensor]) -> list[Tensor]:
     return [p.grad for p in params if p.grad is not None]
 
 
+def _zero_grad(parameters: Iterable[Tensor], set_to_none: bool) -> None:
+    """``Module.zero_grad`` and ``Optimizer.zero_grad``: drop each ``.grad``, or zero it.
+
+    Zeroing writes in place, except into a gradient that is part of a graph
+    (``create_graph``) or a read-only array: those get a fresh zero array instead.
+    """
+    for p in parameters:
+        if p.grad is None:
+            continue
+        if set_to_none:
+            p.grad = None
+        elif p.grad.grad_fn is not None or not p.grad.data.flags.writeable:
+            p.grad = Tensor._wrap(np.zeros_like(p.grad.data), False)
+        else:
+            p.grad.requires_grad = False
+            p.grad.data.fill(0)
+
+
 def clip_grad_norm_(parameters: Tensor | Iterable[Tensor], max_norm: float,
                     norm_type: float = 2.0, error_if_nonfinite: bool = False) -> Tensor:
     """Scale all gradients together, in place, so their joint norm is at most ``max_norm``.

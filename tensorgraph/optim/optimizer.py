@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 
 from ..autograd import _State, enable_grad
+from ..nn.utils import _zero_grad
 from ..tensor import Tensor
 
 __all__ = ["Optimizer"]
@@ -158,17 +159,7 @@ class Optimizer:
                 backward stores its gradient without an add); with False, fill the
                 existing gradients with zeros in place.
         """
-        for group in self.param_groups:
-            for p in group["params"]:
-                if p.grad is None:
-                    continue
-                if set_to_none:
-                    p.grad = None
-                elif p.grad.grad_fn is not None or not p.grad.data.flags.writeable:
-                    p.grad = Tensor._wrap(np.zeros_like(p.grad.data), False)
-                else:
-                    p.grad.requires_grad = False
-                    p.grad.data.fill(0)
+        _zero_grad((p for group in self.param_groups for p in group["params"]), set_to_none)
 
     def step(self, closure: Callable[[], Any] | None = None) -> Any:
         """Update every parameter that has a gradient (those with ``.grad is None`` are
