@@ -17,16 +17,14 @@ its loss and stops on its own should keep working. The warning class
 
 from __future__ import annotations
 
-import os
 import sys
 import warnings
 from typing import Any
 
 import numpy as np
 
+from ._grad_mode import _outside_package
 from .autograd import Function, topological_order
-
-_PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
 
 # Why an op usually makes NaN/inf from finite inputs, and what to do about it.
 _HINTS = {
@@ -124,7 +122,5 @@ def _finite(a: Any) -> bool:
 
 def _user_stacklevel() -> int:
     """stacklevel that points the warning at the first frame outside tensorgraph."""
-    level, frame = 1, sys._getframe(1)
-    while frame is not None and frame.f_code.co_filename.startswith(_PACKAGE_DIR):
-        frame, level = frame.f_back, level + 1
-    return level
+    _, up = _outside_package(sys._getframe(1))
+    return 1 + up

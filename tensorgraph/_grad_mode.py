@@ -13,6 +13,7 @@ import functools
 import os
 import sys
 from collections.abc import Callable
+from types import FrameType
 from typing import Any, Self
 
 _PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
@@ -122,11 +123,18 @@ class detect_anomaly:
         _State.anomaly, _State.record_source = self._prev
 
 
+def _outside_package(frame: FrameType | None) -> tuple[FrameType | None, int]:
+    """The first frame from ``frame`` outwards whose code is not in the tensorgraph
+    package (None if there is none), and how many frames out it is."""
+    up = 0
+    while frame is not None and frame.f_code.co_filename.startswith(_PACKAGE_DIR):
+        frame, up = frame.f_back, up + 1
+    return frame, up
+
+
 def _user_frame() -> str:
     """'file:line: code' of the innermost caller outside the tensorgraph package."""
-    frame = sys._getframe(2)
-    while frame is not None and frame.f_code.co_filename.startswith(_PACKAGE_DIR):
-        frame = frame.f_back
+    frame, _ = _outside_package(sys._getframe(2))
     if frame is None:
         return "<unknown>"
     import linecache
