@@ -1,10 +1,11 @@
-"""Module and Parameter: the containers that hold a model's weights, buffers and layers.
+"""Module: the container that holds a model's weights, buffers and layers.
 
 A :class:`Module` keeps three ordered dicts filled by plain attribute assignment
 (``self.fc = Linear(...)``, ``self.w = Parameter(...)``) and by ``register_buffer``:
 ``_parameters``, ``_buffers`` and ``_modules``. Everything else (``parameters()``,
 ``state_dict()``, ``train()``, ``to()``, ``print(model)``) walks those dicts, exactly
 as in PyTorch, so the dotted names (``0.weight``, ``encoder.fc.bias``) are the same.
+``Parameter`` lives in ``parameter.py``, loading a state dict in ``state.py``.
 """
 
 from __future__ import annotations
