@@ -8,6 +8,8 @@ interleaves runners of one workload in rounds.
 
 from __future__ import annotations
 
+import functools
+import itertools
 import os
 import time
 from collections.abc import Callable
@@ -43,12 +45,32 @@ def timed(step: Callable[[], Any]) -> Runner:
     return run
 
 
-def batch(kind: str, n: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
-    """A fixed synthetic batch: (x float32, y int64) for 'mlp' (N, 784) or 'cnn' (N, 1, 28, 28)."""
-    rng = np.random.default_rng(seed)
-    shape = (n, 784) if kind == "mlp" else (n, 1, 28, 28)
-    x = rng.random(shape, dtype=np.float32)
-    return x, rng.integers(0, 10, size=n).astype(np.int64)
+POOL_BATCHES = 64
+
+
+@functools.cache
+def batches(kind: str, n: int) -> tuple:
+    """POOL_BATCHES batches (x float32, y int64) that the step workloads cycle through.
+
+    Not one fixed batch: a model that memorises a single batch drives its loss to ~0
+    and its gradients into float32 subnormals, which are 5-10x slower in every
+    library. Real images (the first samples of Fashion-MNIST) when present, else
+    synthetic uint8-like pixels with random labels. MLP: x (n, 784); CNN: (n, 1, 28, 28).
+    """
+    x, y, _ = epoch_data(POOL_BATCHES * n)
+    if kind == "cnn":
+        x = x.reshape(-1, 1, 28, 28)
+    return tuple((x[i:i + n], y[i:i + n]) for i in range(0, len(x) - n + 1, n))
+
+
+def cycle(step: Callable[[Any, Any], Any], data: list) -> Callable[[], None]:
+    """A step closure that feeds the next batch of ``data`` each call."""
+    it = itertools.cycle(data)
+
+    def run() -> None:
+        step(*next(it))
+
+    return run
 
 
 # ------------------------------------------------------------------ models
@@ -72,12 +94,12 @@ def _cnn(nn: Any) -> Any:
     )
 
 
-def _train_step(lib: Any, model: Any, x: Any, y: Any) -> Callable[[], None]:
+def _train_step(lib: Any, model: Any) -> Callable[[Any, Any], None]:
     """The training step, spelled identically for tensorgraph and torch."""
     opt = lib.optim.SGD(model.parameters(), lr=LR, momentum=MOMENTUM)
     F = lib.nn.functional
 
-    def step() -> None:
+    def step(x: Any, y: Any) -> None:
         opt.zero_grad()
         loss = F.cross_entropy(model(x), y)
         loss.backward()
@@ -88,35 +110,38 @@ def _train_step(lib: Any, model: Any, x: Any, y: Any) -> Callable[[], None]:
 
 # ------------------------------------------------------------------ MLP / CNN steps
 def make_train_step(kind: str, impl: str, torch: Any, n: int) -> Runner:
-    """One training step of the MLP or CNN on a fixed batch of ``n``."""
-    x, y = batch(kind, n)
+    """One training step of the MLP or CNN, on the next batch of a fixed pool."""
+    data = batches(kind, n)
     if impl == "tensorgraph":
         tg.manual_seed(0)
         model = tg_mlp() if kind == "mlp" else _cnn(tg.nn)
-        return timed(_train_step(tg, model, tg.from_numpy(x), tg.from_numpy(y)))
+        feed = [(tg.from_numpy(x), tg.from_numpy(y)) for x, y in data]
+        return timed(cycle(_train_step(tg, model), feed))
     if impl == "torch":
         torch.manual_seed(0)
         model = torch_mlp(torch) if kind == "mlp" else _cnn(torch.nn)
-        return timed(_train_step(torch, model, torch.from_numpy(x), torch.from_numpy(y)))
+        feed = [(torch.from_numpy(x), torch.from_numpy(y)) for x, y in data]
+        return timed(cycle(_train_step(torch, model), feed))
     if impl == "numpy":
         ref = numpy_ref.NumpyMLP(MLP_SIZES) if kind == "mlp" else numpy_ref.NumpyCNN()
     elif impl == "numpy-prealloc":
         ref = numpy_ref.NumpyMLPPrealloc(MLP_SIZES, n)
     else:
         raise ValueError(impl)
-    return timed(lambda: ref.step(x, y))
+    return timed(cycle(ref.step, list(data)))
 
 
 # ------------------------------------------------------------------ MLP epoch
-def epoch_data() -> tuple[np.ndarray, np.ndarray, str]:
-    """60,000 training images (N, 784) float32 in [0, 1] and labels, plus where from."""
+def epoch_data(count: int = 60000) -> tuple[np.ndarray, np.ndarray, str]:
+    """``count`` training images (N, 784) float32 in [0, 1], labels, and where from."""
     if all(os.path.exists(os.path.join(FASHION_DIR, f)) for f in
            ("train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz")):
-        x, y = tg.data.FashionMNIST(root=FASHION_DIR, train=True, download=False).arrays()
-        return x.reshape(len(x), -1), y, f"Fashion-MNIST train ({FASHION_DIR})"
+        ds = tg.data.FashionMNIST(root=FASHION_DIR, train=True, download=False)
+        x = ds.data[:count].reshape(count, -1).astype(np.float32) / np.float32(255)
+        return x, ds.targets[:count].astype(np.int64), f"Fashion-MNIST train ({FASHION_DIR})"
     rng = np.random.default_rng(0)
-    x = (rng.integers(0, 256, size=(60000, 784), dtype=np.uint8) / np.float32(255))
-    return x.astype(np.float32), rng.integers(0, 10, 60000).astype(np.int64), "synthetic"
+    x = rng.integers(0, 256, size=(count, 784), dtype=np.uint8) / np.float32(255)
+    return x.astype(np.float32), rng.integers(0, 10, count).astype(np.int64), "synthetic"
 
 
 def make_epoch(impl: str, torch: Any, data: tuple) -> Runner:
