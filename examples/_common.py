@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -57,3 +58,16 @@ def save_figure(fig: Any, path: Path) -> Path:
     fig.savefig(path, dpi=100, bbox_inches="tight")
     plt.close(fig)
     return path
+
+
+def run_cli(run: Callable[[Any], Any], parse_args: Callable[[Any], Any],
+            argv: list[str] | None) -> int:
+    """An example's ``main``: parse ``argv``, run, and report a missing optional package
+    as one line on stderr with exit status 1 instead of a traceback."""
+    try:
+        run(parse_args(argv))
+    except MissingExtraError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 1
+    return 0
+

@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 
 import numpy as np
-from _common import MissingExtraError, out_dir, pyplot, save_figure
+from _common import out_dir, pyplot, run_cli, save_figure
 
 # found through the sys.path entry _common adds when run from a checkout
 import tensorgraph as tg
@@ -108,12 +108,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 
 def main(argv: list[str] | None = None) -> int:
-    try:
-        run(parse_args(argv))
-    except MissingExtraError as e:
-        print(f"error: {e}", file=sys.stderr)
-        return 1
-    return 0
+    return run_cli(run, parse_args, argv)
 
 
 if __name__ == "__main__":
