@@ -30,6 +30,14 @@ def import_torch():
     return torch
 
 
+def torch_or_skip():
+    """torch for tests that cannot take a fixture (hypothesis); skips like the fixture."""
+    t = import_torch()
+    if t is None:
+        pytest.skip("torch is not installed (oracle test); pip install torch==2.13.0")
+    return t
+
+
 @pytest.fixture(scope="session")
 def torch():
     """The PyTorch oracle; oracle tests skip when it is absent (fail in CI)."""

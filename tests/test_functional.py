@@ -11,6 +11,7 @@ import math
 
 import numpy as np
 import pytest
+from conftest import torch_or_skip
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -147,7 +148,7 @@ def test_softmax_needs_dim():
 
 @given(st.lists(st.integers(1, 4), min_size=1, max_size=3), st.data())
 def test_log_softmax_any_shape_and_dim(shape, data):
-    import torch
+    torch = torch_or_skip()
 
     dim = data.draw(st.integers(-len(shape), len(shape) - 1))
     x = randn(*shape, seed=len(shape))
