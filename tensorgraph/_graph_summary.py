@@ -139,9 +139,10 @@ def _arg_names(op: type) -> tuple[tuple, str | None]:
         params = list(inspect.signature(op.forward).parameters.values())[1:]
     except (TypeError, ValueError):
         return (), None
+    # Parameters with defaults count too (Linear's optional bias ``b=None``): callers
+    # take only as many names as the node has tensor inputs, and options come as kwargs.
     fixed = tuple(p.name for p in params if p.kind in (p.POSITIONAL_ONLY,
-                                                       p.POSITIONAL_OR_KEYWORD)
-                  and p.default is p.empty)
+                                                       p.POSITIONAL_OR_KEYWORD))
     var = next((p.name for p in params if p.kind == p.VAR_POSITIONAL), None)
     return fixed, var
 
