@@ -62,7 +62,7 @@ def check_finite_loss(loss: Any, op: str) -> Any:
         NonFiniteLossWarning: mse_loss: the loss is inf. The first op to produce a
         non-finite value was Log ...
     """
-    if np.isfinite(loss.data).all():
+    if np.isfinite(loss.array).all():
         return loss
     warnings.warn(explain_nonfinite(loss, op), NonFiniteLossWarning,
                   stacklevel=_user_stacklevel())
@@ -71,7 +71,7 @@ def check_finite_loss(loss: Any, op: str) -> Any:
 
 def explain_nonfinite(loss: Any, op: str) -> str:
     """The message of :func:`check_finite_loss`: where the NaN/inf first appeared."""
-    kind = "nan" if np.isnan(loss.data).any() else "inf"
+    kind = "nan" if np.isnan(loss.array).any() else "inf"
     head = f"{op}: the loss is {kind} (shape {loss.shape}, dtype {loss.dtype})."
     if loss.grad_fn is None:
         return (f"{head} No graph was recorded (no_grad, or no input requires grad), so "
@@ -101,14 +101,14 @@ def first_nonfinite_op(loss: Any) -> tuple[Function, Any] | None:
     leaf input that explains it (None when the node made it from finite inputs)."""
     nodes = topological_order([loss.grad_fn])
     # A node keeps its inputs, not its output: an output is the input of a later node.
-    outputs = {id(loss.grad_fn): loss.data}
+    outputs = {id(loss.grad_fn): loss.array}
     for node in nodes:
         for t in node.inputs:
             if t.grad_fn is not None:
-                outputs[id(t.grad_fn)] = t.data
+                outputs[id(t.grad_fn)] = t.array
     for node in reversed(nodes):  # inputs before the ops that read them
         for t in node.inputs:
-            if t.grad_fn is None and not _finite(t.data):
+            if t.grad_fn is None and not _finite(t.array):
                 return node, t
         if not _finite(outputs.get(id(node), 0.0)):
             return node, None

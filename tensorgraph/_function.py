@@ -66,7 +66,7 @@ class Function:
     def apply(cls, *inputs: Any, **kwargs: Any) -> Any:
         """Run ``forward`` on the inputs' arrays and record the node if needed."""
         ctx = cls.__new__(cls)
-        out = cls.forward(ctx, *[t.data for t in inputs], **kwargs)
+        out = cls.forward(ctx, *[t.array for t in inputs], **kwargs)
         if out.__class__ is not np.ndarray:
             out = np.asarray(out)  # numpy turns 0-d results into scalars; keep arrays
         if _State.grad_enabled:
@@ -117,7 +117,7 @@ class Function:
     def _check_versions(self) -> None:
         versions = getattr(self, "versions", ())
         for i, (t, v) in enumerate(zip(self.inputs, versions)):
-            if t._version != v and any(a is t.data for a in self.saved):
+            if t._version != v and any(a is t.array for a in self.saved):
                 raise RuntimeError(
                         f"{self.name()}: input {i} (shape {t.shape}, dtype {t.dtype}) was "
                         f"modified by an in-place operation after it was saved for "
@@ -125,7 +125,7 @@ class Function:
                         "op (x = x + 1 instead of x += 1) or clone() it before."
                     )
         if self.out_modified and any(
-            a is not None and not any(a is t.data for t in self.inputs) for a in self.saved
+            a is not None and not any(a is t.array for t in self.inputs) for a in self.saved
         ):
             raise RuntimeError(
                 f"{self.name()}: its output was modified by an in-place operation after "
@@ -134,7 +134,7 @@ class Function:
 
     def _as_tensor(self, a: Any) -> Any:
         for t in self.inputs:
-            if t.data is a:
+            if t.array is a:
                 return t
         if not isinstance(a, (np.ndarray, np.generic)) or a.dtype.kind != "f":
             return a  # a constant (mask, index): no gradient flows through it

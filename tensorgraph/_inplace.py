@@ -36,12 +36,12 @@ def write(
             "an in-place operation. Wrap it in `with tg.no_grad():` (as optimizers "
             "do) or use the out-of-place form (x = x + y)."
         )
-    if not x.data.flags.writeable:
+    if not x.array.flags.writeable:
         raise RuntimeError(
             f"{op}: this tensor (shape {x.shape}) is a read-only view (from expand "
             "or broadcasting), so it can't be written in place; clone() it first."
         )
-    if recording and x.data.base is not None:
+    if recording and x.array.base is not None:
         # Its buffer belongs to another tensor whose graph would not see the write.
         raise RuntimeError(
             f"{op}: in-place on a view (from reshape, indexing or transpose) of "
@@ -54,16 +54,16 @@ def write(
     if not recording:
         with no_grad():
             result = compute(x.detach())
-        np.copyto(x.data, result.data, casting="unsafe")
+        np.copyto(x.array, result.array, casting="unsafe")
         x._version += 1
         return x
     # A copy: the new node may save the old value, and the buffer is overwritten.
-    old = Tensor._wrap(x.data.copy(), x.requires_grad)
+    old = Tensor._wrap(x.array.copy(), x.requires_grad)
     old.grad_fn, old._version = x.grad_fn, x._version
     result = compute(old)
     if result.dtype != x.dtype:
         result = result.to(x.dtype)
-    np.copyto(x.data, result.data)
+    np.copyto(x.array, result.array)
     result.grad_fn.rebased_from = (_State.inplace_ops, x.grad_fn)
     x.grad_fn, x.requires_grad = result.grad_fn, True
     x._version += 1
@@ -76,7 +76,7 @@ def write_item(x: Tensor, idx: Any, v: Tensor) -> None:
     def put(t: Tensor) -> Tensor:
         region = np.zeros(t.shape, dtype=bool)
         region[idx] = True
-        target = np.asarray(t.data[idx]).shape
+        target = np.asarray(t.array[idx]).shape
         vals = v.to(t.dtype).expand(target) if v.shape != target else v.to(t.dtype)
         return where(region, P.IndexAdd.apply(vals, shape=t.shape, index=idx,
                                               accumulate=False), t)

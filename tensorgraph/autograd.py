@@ -5,7 +5,7 @@ in ``_grad_mode.py``; both are re-exported here (``tg.autograd.Function``,
 ``tg.autograd.no_grad``, ``tg.autograd.detect_anomaly``).
 
 Every primitive is a subclass of :class:`Function`. Calling ``Mul.apply(a, b)`` runs
-``Mul.forward(ctx, a.data, b.data)`` on numpy arrays and, when a gradient is needed,
+``Mul.forward(ctx, a.array, b.array)`` on numpy arrays and, when a gradient is needed,
 keeps the ``ctx`` instance as the output's ``grad_fn``: the node of the recorded graph.
 The node holds its input tensors (its parents) and whatever ``forward`` saved.
 
@@ -177,10 +177,10 @@ def run_backward(
             ):
                 if not need or ig is None:
                     continue
-                if ig.shape != t.data.shape:
-                    ig = _sum_to(ig, t.data.shape)
-                if ig.dtype != t.data.dtype:
-                    ig = ig.astype(t.data.dtype)
+                if ig.shape != t.array.shape:
+                    ig = _sum_to(ig, t.array.shape)
+                if ig.dtype != t.array.dtype:
+                    ig = ig.astype(t.array.dtype)
                 if isinstance(ig, np.generic):
                     ig = np.asarray(ig)  # a 0-d numpy result: backward code expects arrays
                 if anomaly and not np.isfinite(np.asarray(ig)).all():
@@ -218,7 +218,7 @@ def _run_hooks(hooks: list, g: Any) -> Any:
         arg = g if not isinstance(g, np.ndarray) else _Tensor._wrap(g, False)
         result = hook(arg)
         if result is not None:
-            g = result if not isinstance(g, np.ndarray) else np.asarray(result.data)
+            g = result if not isinstance(g, np.ndarray) else np.asarray(result.array)
     return g
 
 
@@ -242,7 +242,7 @@ def _accumulate(t: Any, g: Any, create_graph: bool) -> None:
             g = np.array(g, copy=True)
         t.grad = _Tensor._wrap(g, False)
     else:
-        buf = t.grad.data
+        buf = t.grad.array
         if buf.flags.writeable and buf.shape == g.shape:
             np.add(buf, g, out=buf)
         else:
@@ -252,13 +252,13 @@ def _accumulate(t: Any, g: Any, create_graph: bool) -> None:
 def _as_grad(x: Any, like: Any, create_graph: bool) -> Any:
     """A user-given gradient as the engine wants it (array, or Tensor with create_graph)."""
     if x is None:
-        if like.data.size != 1:
+        if like.array.size != 1:
             raise RuntimeError(
                 f"backward: grad can be implicitly created only for scalar outputs, but "
                 f"this output has shape {like.shape}. Reduce it first (loss.sum() or "
                 "loss.mean()) or pass gradient= with the same shape."
             )
-        arr = np.ones_like(like.data)
+        arr = np.ones_like(like.array)
         return _Tensor._wrap(arr, False) if create_graph else arr
     if isinstance(x, _Tensor):
         if tuple(x.shape) != tuple(like.shape):
@@ -266,9 +266,9 @@ def _as_grad(x: Any, like: Any, create_graph: bool) -> Any:
                 f"backward: gradient has shape {x.shape} but the output has shape "
                 f"{like.shape}; they must match."
             )
-        return x if create_graph else x.data.astype(like.data.dtype, copy=False)
-    arr = np.asarray(x, dtype=like.data.dtype)
-    if arr.shape != like.data.shape:
+        return x if create_graph else x.array.astype(like.array.dtype, copy=False)
+    arr = np.asarray(x, dtype=like.array.dtype)
+    if arr.shape != like.array.shape:
         raise RuntimeError(
             f"backward: gradient has shape {arr.shape} but the output has shape "
             f"{like.shape}; they must match."

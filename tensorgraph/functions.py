@@ -26,14 +26,14 @@ def _index(index: Any) -> Any:
     if isinstance(index, tuple):
         return tuple(_index(i) for i in index)
     if isinstance(index, Tensor):
-        return index.data
+        return index.array
     if isinstance(index, list):
         return np.asarray(index)
     return index
 
 
 def _as_tensor(x: Any) -> Tensor:
-    return x if isinstance(x, Tensor) else Tensor(tensor(x).data)
+    return x if isinstance(x, Tensor) else Tensor(tensor(x).array)
 
 
 def matmul(a: Any, b: Any) -> Tensor:
@@ -71,7 +71,7 @@ def matmul(a: Any, b: Any) -> Tensor:
 
 def where(condition: Any, x: Any, y: Any) -> Tensor:
     """Elementwise ``x if condition else y``; gradients flow to x and y."""
-    cond = condition.data if isinstance(condition, Tensor) else np.asarray(condition)
+    cond = condition.array if isinstance(condition, Tensor) else np.asarray(condition)
     ref = x if isinstance(x, Tensor) else y
     xt, yt = Tensor._lift(x, ref), Tensor._lift(y, ref)
     if xt.dtype != yt.dtype:
@@ -136,7 +136,7 @@ def tensor(data: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
         >>> tg.tensor([[1, 2], [3, 4]], dtype=tg.float32, requires_grad=True)
     """
     if isinstance(data, Tensor):
-        data = data.data
+        data = data.array
     is_array = isinstance(data, np.ndarray)
     arr = np.array(data, dtype=None if dtype is None else np.dtype(dtype), copy=True)
     if dtype is None and not is_array:
@@ -158,13 +158,13 @@ def max_min(x: Tensor, dim: Any, keepdim: bool, sign: int, op: str) -> Any:
     s = x if sign > 0 else -x
     if isinstance(dim, Tensor):
         return x.maximum(dim) if sign > 0 else x.minimum(dim)
-    if x.data.size == 0:
+    if x.array.size == 0:
         raise RuntimeError(f"{op}: cannot reduce an empty tensor (shape {x.shape}).")
     if dim is None:
         out = P.Max.apply(s, axes=None, keepdim=False)
         return out if sign > 0 else -out
     (axis,) = _dims(dim, x.ndim, op)
-    idx = np.expand_dims(np.argmax(s.data, axis=axis), axis)
+    idx = np.expand_dims(np.argmax(s.array, axis=axis), axis)
     index = tuple(
         idx if i == axis else np.arange(n).reshape([-1 if j == i else 1
                                                     for j in range(x.ndim)])

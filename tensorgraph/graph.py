@@ -250,9 +250,9 @@ def _gradients(root: Any, order: list, want: bool) -> tuple[dict, str | None, bo
     for fn in order:
         for t in fn.inputs:
             if t.grad is not None:  # leaves after backward(), or retain_grad()
-                existing[id(t.grad_fn) if t.grad_fn is not None else id(t)] = t.grad.data
+                existing[id(t.grad_fn) if t.grad_fn is not None else id(t)] = t.grad.array
     if root.grad is not None:
-        existing[id(root.grad_fn) if root.grad_fn is not None else id(root)] = root.grad.data
+        existing[id(root.grad_fn) if root.grad_fn is not None else id(root)] = root.grad.array
     if not want:
         return existing, None, False
     if not root.requires_grad:
@@ -269,7 +269,7 @@ def _gradients(root: Any, order: list, want: bool) -> tuple[dict, str | None, bo
             if t.requires_grad:
                 targets.setdefault(id(t.grad_fn) if t.grad_fn is not None else id(t), t)
     targets.setdefault(id(root.grad_fn) if root.grad_fn is not None else id(root), root)
-    seed = None if root.data.size == 1 else _ones(root)
+    seed = None if root.array.size == 1 else _ones(root)
     # Our own pass must not fire user hooks (a retain_grad hook would add to .grad).
     hooks = [(fn, fn.pre_hooks) for fn in order if fn.pre_hooks]
     for fn, _ in hooks:
@@ -283,12 +283,12 @@ def _gradients(root: Any, order: list, want: bool) -> tuple[dict, str | None, bo
         for fn, h in hooks:
             fn.pre_hooks = h
     note = None if seed is None else "the root is not a scalar: its gradient is all ones"
-    grads = {k: g.data for k, g in zip(targets, found) if g is not None}
+    grads = {k: g.array for k, g in zip(targets, found) if g is not None}
     return grads, note, True
 
 
 def _ones(like: Any) -> Any:
-    return autograd._Tensor._wrap(np.ones_like(like.data), False)
+    return autograd._Tensor._wrap(np.ones_like(like.array), False)
 
 
 class _Builder:
@@ -326,7 +326,7 @@ class _Builder:
             name=self._tensor_name(t, op_id, pname, is_root),
             shape=tuple(t.shape), dtype=_dtype_name(t.dtype),
             requires_grad=bool(t.requires_grad), is_leaf=op_id is None,
-            value=Summary.of(t.data), grad=None if g is None else Summary.of(g),
+            value=Summary.of(t.array), grad=None if g is None else Summary.of(g),
             source=None if op_id is None else self.rows[op_id]["source"],
             module=_module_of(pname) if pname else None)
         self.tensor_ids[key] = node_id
@@ -342,10 +342,10 @@ class _Builder:
         if getattr(t, "name", None):
             return str(t.name)
         if is_root:
-            return "loss" if t.data.size == 1 else "output"
+            return "loss" if t.array.size == 1 else "output"
         if op_id is not None:
             return f"{self.rows[op_id]['op']} out"
-        if not t.requires_grad and t.data.size == 1:
+        if not t.requires_grad and t.array.size == 1:
             return "const"
         return "leaf" if t.requires_grad else "input"
 

@@ -146,7 +146,7 @@ def _encode(obj: Any, arrays: list, memo: dict, active: set, where: str) -> Any:
     """Turn ``obj`` into JSON, moving arrays into ``arrays``; ``where`` names it in errors."""
     if isinstance(obj, (Tensor, np.ndarray, np.generic)):
         if id(obj) not in memo:  # the same Tensor twice (tied weights) is stored once
-            array = np.asarray(obj.data if isinstance(obj, Tensor) else obj)
+            array = np.asarray(obj.array if isinstance(obj, Tensor) else obj)
             little = array.dtype.newbyteorder("<")  # one byte order: files move between machines
             if little.str not in _ALLOWED_DTYPES:
                 raise TypeError(f"save: {where} has dtype {array.dtype}; checkpoints hold bool, "

@@ -34,7 +34,7 @@ class Tensor:
         "__weakref__",
         "_hooks",
         "_version",
-        "data",
+        "array",
         "grad",
         "grad_fn",
         "name",
@@ -44,8 +44,8 @@ class Tensor:
 
     def __init__(self, data: Any, requires_grad: bool = False) -> None:
         if not isinstance(data, np.ndarray):
-            data = tensor(data).data
-        self.data = data
+            data = tensor(data).array
+        self.array = data
         self.requires_grad = False
         self.grad = self.grad_fn = self._hooks = self.name = None
         self._version = 0
@@ -56,7 +56,7 @@ class Tensor:
     def _wrap(cls, data: np.ndarray, requires_grad: bool) -> Tensor:
         """Fast constructor used by ops: no checks, no copy."""
         t = object.__new__(cls)
-        t.data = data
+        t.array = data
         t.requires_grad = requires_grad
         t.grad = t.grad_fn = t._hooks = t.name = None
         t._version = 0
@@ -67,7 +67,7 @@ class Tensor:
         """A constant (number, array, list) as a Tensor, typed to combine with ``like``."""
         if isinstance(value, Tensor):
             return value
-        ref = like.data.dtype if isinstance(like, Tensor) else np.asarray(like).dtype
+        ref = like.array.dtype if isinstance(like, Tensor) else np.asarray(like).dtype
         if isinstance(value, _Number):
             return cls._wrap(np.asarray(value, dtype=_dtype.scalar_dtype(value, ref)), False)
         arr = np.asarray(value)
@@ -77,16 +77,35 @@ class Tensor:
 
     # ------------------------------------------------------------ properties
     @property
+    def data(self) -> Tensor:
+        """This tensor's values as a new Tensor cut from the graph, sharing memory (torch).
+
+        In-place ops on it change this tensor, unseen by autograd's version counter
+        (use ``detach()`` for a view that is checked); ``t.data = other`` swaps the
+        storage for ``other``'s (any shape).
+        """
+        return Tensor._wrap(self.array, False)
+
+    @data.setter
+    def data(self, value: Tensor) -> None:
+        if not isinstance(value, Tensor):
+            raise TypeError(
+                f"data: assigned value must be a Tensor, got {type(value).__name__}; "
+                "wrap it with tg.tensor(...) first."
+            )
+        self.array = value.array
+
+    @property
     def shape(self) -> tuple:
-        return self.data.shape
+        return self.array.shape
 
     @property
     def ndim(self) -> int:
-        return self.data.ndim
+        return self.array.ndim
 
     @property
     def dtype(self) -> np.dtype:
-        return self.data.dtype
+        return self.array.dtype
 
     @property
     def device(self) -> str:
@@ -105,13 +124,13 @@ class Tensor:
         return self.transpose(-2, -1)
 
     def size(self, dim: int | None = None) -> Any:
-        return self.data.shape if dim is None else self.data.shape[dim]
+        return self.array.shape if dim is None else self.array.shape[dim]
 
     def dim(self) -> int:
-        return self.data.ndim
+        return self.array.ndim
 
     def numel(self) -> int:
-        return self.data.size
+        return self.array.size
 
     # ------------------------------------------------------------ conversion
     def numpy(self) -> np.ndarray:
@@ -121,26 +140,26 @@ class Tensor:
                 "numpy: can't call numpy() on a tensor that requires grad; use "
                 "tensor.detach().numpy()."
             )
-        return self.data
+        return self.array
 
     def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
-        return self.data if dtype is None else self.data.astype(dtype)
+        return self.array if dtype is None else self.array.astype(dtype)
 
     def item(self) -> Any:
-        if self.data.size != 1:
+        if self.array.size != 1:
             raise ValueError(
                 f"item: only a tensor with one element can be converted to a Python "
-                f"number, this one has shape {self.shape} ({self.data.size} elements)."
+                f"number, this one has shape {self.shape} ({self.array.size} elements)."
             )
-        return self.data.reshape(()).item()
+        return self.array.reshape(()).item()
 
     def tolist(self) -> Any:
-        return self.data.tolist()
+        return self.array.tolist()
 
     def __len__(self) -> int:
         if self.ndim == 0:
             raise TypeError("len() of a 0-d tensor")
-        return self.data.shape[0]
+        return self.array.shape[0]
 
     def __iter__(self):
         return (self[i] for i in range(len(self)))
@@ -155,7 +174,7 @@ class Tensor:
         return builtins.int(self.item())
 
     def __index__(self) -> int:
-        if self.dtype.kind not in "iub" or self.data.size != 1:
+        if self.dtype.kind not in "iub" or self.array.size != 1:
             raise TypeError("only integer tensors of a single element can be an index")
         return builtins.int(self.item())
 
@@ -200,14 +219,14 @@ class Tensor:
 
     def detach(self) -> Tensor:
         """The same data, cut from the graph (shares memory)."""
-        return Tensor._wrap(self.data, False)
+        return Tensor._wrap(self.array, False)
 
     def detach_(self) -> Tensor:
         self.grad_fn, self.requires_grad = None, False
         return self
 
     def requires_grad_(self, requires_grad: bool = True) -> Tensor:
-        if requires_grad and self.data.dtype.kind not in "fc":
+        if requires_grad and self.array.dtype.kind not in "fc":
             raise RuntimeError(
                 f"requires_grad_: only floating point tensors can require gradients, "
                 f"this one is {self.dtype} (shape {self.shape}). Convert it first: "
@@ -247,7 +266,7 @@ class Tensor:
         def keep(g: Tensor) -> None:
             t = ref()
             if t is not None:
-                g = g if _State.create_graph else Tensor._wrap(g.data.copy(), False)
+                g = g if _State.create_graph else Tensor._wrap(g.array.copy(), False)
                 t.grad = g if t.grad is None else t.grad + g
 
         keep.retains_grad = True  # register_prehook keeps it after the other hooks
@@ -264,8 +283,8 @@ class Tensor:
                 op: str | None = None) -> Tensor:
         b = other if type(other) is Tensor else Tensor._lift(other, self)
         a = self
-        if a.data.dtype != b.data.dtype:
-            target = _dtype.promote(a.data.dtype, b.data.dtype, a.ndim == 0, b.ndim == 0)
+        if a.array.dtype != b.array.dtype:
+            target = _dtype.promote(a.array.dtype, b.array.dtype, a.ndim == 0, b.ndim == 0)
             a, b = a.to(target), b.to(target)
         if reverse:
             a, b = b, a
@@ -332,8 +351,8 @@ class Tensor:
         return matmul(Tensor._lift(o, self), self)
 
     def _compare(self, o: Any, fn: Callable) -> Tensor:
-        other = o.data if isinstance(o, Tensor) else o
-        return Tensor._wrap(np.asarray(fn(self.data, other)), False)
+        other = o.array if isinstance(o, Tensor) else o
+        return Tensor._wrap(np.asarray(fn(self.array, other)), False)
 
     def __eq__(self, o: object) -> Tensor:  # type: ignore[override]
         return self._compare(o, np.equal)
@@ -354,7 +373,7 @@ class Tensor:
         return self._compare(o, np.greater_equal)
 
     def __invert__(self) -> Tensor:
-        return Tensor._wrap(~self.data, False)
+        return Tensor._wrap(~self.array, False)
 
     def __and__(self, o: Any) -> Tensor:
         return self._compare(o, np.logical_and if self.dtype.kind == "b" else np.bitwise_and)
@@ -382,10 +401,10 @@ class Tensor:
         return self * self
 
     def abs(self) -> Tensor:
-        return self * np.sign(self.data)
+        return self * np.sign(self.array)
 
     def sign(self) -> Tensor:
-        return Tensor._wrap(np.sign(self.data), False)
+        return Tensor._wrap(np.sign(self.array), False)
 
     def sigmoid(self) -> Tensor:
         return P.Sigmoid.apply(self._floating("sigmoid"))
@@ -416,10 +435,10 @@ class Tensor:
         """Limit values to [min, max]; the gradient passes where min <= x <= max."""
         if min is None and max is None:
             raise ValueError("clamp: at least one of min and max must be given.")
-        lo = -np.inf if min is None else (min.data if isinstance(min, Tensor) else min)
-        hi = np.inf if max is None else (max.data if isinstance(max, Tensor) else max)
-        inside = (self.data >= lo) & (self.data <= hi)
-        clipped = np.clip(self.data, lo, hi).astype(self.dtype, copy=False)
+        lo = -np.inf if min is None else (min.array if isinstance(min, Tensor) else min)
+        hi = np.inf if max is None else (max.array if isinstance(max, Tensor) else max)
+        inside = (self.array >= lo) & (self.array <= hi)
+        clipped = np.clip(self.array, lo, hi).astype(self.dtype, copy=False)
         return where(inside, self, clipped)
 
     clip = clamp
@@ -445,14 +464,14 @@ class Tensor:
                 ".float() first."
             )
         axes = _dims(dim, self.ndim, "mean")
-        n = self.data.size if axes is None else np.prod([self.shape[a] for a in axes])
+        n = self.array.size if axes is None else np.prod([self.shape[a] for a in axes])
         return self.sum(axes, keepdim) * (1.0 / max(builtins.int(n), 1))
 
     def var(self, dim: Any = None, keepdim: bool = False, *, unbiased: bool = True,
             correction: int | None = None) -> Tensor:
         """Variance; ``correction=1`` (unbiased, the default) as torch.var."""
         axes = _dims(dim, self.ndim, "var")
-        n = self.data.size if axes is None else np.prod([self.shape[a] for a in axes])
+        n = self.array.size if axes is None else np.prod([self.shape[a] for a in axes])
         c = (1 if unbiased else 0) if correction is None else correction
         d = self - self.mean(axes, keepdim=True)
         return (d * d).sum(axes, keepdim) * (1.0 / max(builtins.int(n) - c, 0) if n > c
@@ -478,12 +497,12 @@ class Tensor:
 
     def argmax(self, dim: int | None = None, keepdim: bool = False) -> Tensor:
         if dim is None:
-            return Tensor._wrap(np.asarray(np.argmax(self.data), dtype=np.int64), False)
+            return Tensor._wrap(np.asarray(np.argmax(self.array), dtype=np.int64), False)
         (axis,) = _dims(dim, self.ndim, "argmax")
-        return Tensor._wrap(np.argmax(self.data, axis=axis, keepdims=keepdim), False)
+        return Tensor._wrap(np.argmax(self.array, axis=axis, keepdims=keepdim), False)
 
     def argmin(self, dim: int | None = None, keepdim: bool = False) -> Tensor:
-        return Tensor._wrap(-self.data, False).argmax(dim, keepdim)
+        return Tensor._wrap(-self.array, False).argmax(dim, keepdim)
 
     # ------------------------------------------------------------ shape
     def reshape(self, *shape: Any) -> Tensor:
@@ -604,7 +623,7 @@ class Tensor:
         recording = _State.grad_enabled and (self.requires_grad or v.requires_grad)
         if not recording and self.grad_fn is None:
             _State.inplace_ops += 1
-            self.data[idx] = v.data  # the common case: a plain write into the buffer
+            self.array[idx] = v.array  # the common case: a plain write into the buffer
             self._version += 1
             return
         _write_item(self, idx, v)
@@ -616,7 +635,7 @@ class Tensor:
 
     # ------------------------------------------------------------ repr
     def __repr__(self) -> str:
-        body = np.array2string(self.data, separator=", ", prefix="tensor(",
+        body = np.array2string(self.array, separator=", ", prefix="tensor(",
                                threshold=1000, edgeitems=3)
         extras = []
         if self.dtype not in (_dtype.get_default_dtype(), _dtype.int64, _dtype.bool_):

@@ -76,7 +76,7 @@ def gradcheck(
         analytic = [None] * len(wrt)
     for k, i in enumerate(wrt):
         x = inputs[i]
-        a = np.zeros(x.shape) if analytic[k] is None else np.asarray(analytic[k].data, float)
+        a = np.zeros(x.shape) if analytic[k] is None else np.asarray(analytic[k].array, float)
         numeric, analytic_dir, where = _numeric(scalar, inputs, i, eps, a, rng, max_elements)
         err = np.abs(analytic_dir - numeric) - (atol + rtol * np.abs(numeric))
         if err.size and err.max() > 0:
@@ -95,13 +95,13 @@ def gradcheck(
 def _numeric(scalar: Callable, inputs: Sequence, i: int, eps: float, analytic: np.ndarray,
              rng: np.random.Generator, max_elements: int) -> tuple:
     x = inputs[i]
-    base = x.data
+    base = x.array
 
     def f(arr: np.ndarray) -> float:
         args = list(inputs)
         args[i] = Tensor._wrap(arr, False)
         with no_grad():
-            return float(scalar(*args).data)
+            return float(scalar(*args).array)
 
     if base.size <= max_elements:
         numeric = np.zeros(base.shape)

@@ -122,7 +122,7 @@ class Builder:
         return n - 1 - self.draw(st.integers(0, n - 1))
 
     def value(self, i: int) -> np.ndarray:
-        return self.vals[i].data
+        return self.vals[i].array
 
 
 @st.composite

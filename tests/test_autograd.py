@@ -163,7 +163,7 @@ def test_detach_shares_memory_and_cuts_the_graph() -> None:
     y = x * 2
     d = y.detach()
     assert not d.requires_grad and d.grad_fn is None and d.is_leaf
-    assert np.shares_memory(d.numpy(), y.data)
+    assert np.shares_memory(d.numpy(), y.array)
     (d * y).sum().backward()  # d is a constant: dy/dx only through y
     np.testing.assert_allclose(x.grad.numpy(), 2 * d.numpy())
 
@@ -330,23 +330,23 @@ def test_gradient_penalty_matches_torch(torch) -> None:
 def test_leaf_gradients_never_alias_each_other_or_the_users_tensors() -> None:
     a, b = tg.ones(3, requires_grad=True), tg.ones(3, requires_grad=True)
     (a + b).sum().backward()  # Add passes the same array to both leaves
-    assert not np.shares_memory(a.grad.data, b.grad.data)
+    assert not np.shares_memory(a.grad.array, b.grad.array)
 
     gradient = tg.tensor([1.0, 2.0, 3.0])
     c, d = tg.ones(3, requires_grad=True), tg.ones(3, requires_grad=True)
     (c + d).backward(gradient)
     c.backward(gradient)  # a leaf as its own root
     for t in (c, d):
-        assert not np.shares_memory(t.grad.data, gradient.data)
-    assert not np.shares_memory(c.grad.data, d.grad.data)
+        assert not np.shares_memory(t.grad.array, gradient.array)
+    assert not np.shares_memory(c.grad.array, d.grad.array)
     e = tg.ones(3, requires_grad=True)
     e.reshape(3, 1).backward(tg.ones(3, 1))  # a view of the user's gradient
-    e.grad.data[0] = 99
+    e.grad.array[0] = 99
     keep = tg.tensor([7.0, 7.0, 7.0])
     f = tg.ones(3, requires_grad=True)
     f.register_hook(lambda g: keep)  # a hook handing back a tensor the user keeps
     (f * 2).sum().backward()
-    f.grad.data[:] = 0  # e.g. zero_grad(set_to_none=False) writes in place
+    f.grad.array[:] = 0  # e.g. zero_grad(set_to_none=False) writes in place
     np.testing.assert_array_equal(keep.numpy(), [7.0, 7.0, 7.0])
     np.testing.assert_array_equal(gradient.numpy(), [1.0, 2.0, 3.0])
 
@@ -369,7 +369,7 @@ def test_accumulation_writes_only_the_leafs_own_buffer() -> None:
     x = tg.ones(2, requires_grad=True)
     (g,) = tg.autograd.grad((x * 2).sum(), x)
     (x * 2).sum().backward()
-    x.grad.data += 1
+    x.grad.array += 1
     np.testing.assert_array_equal(g.numpy(), [2.0, 2.0])
 
 

@@ -63,10 +63,10 @@ def test_sample_format_and_attributes(tmp_path):
     image, label = ds[2]
     assert (
         isinstance(image, Tensor)
-        and image.data.shape == (1, 28, 28)
-        and image.data.dtype == np.float32
+        and image.array.shape == (1, 28, 28)
+        and image.array.dtype == np.float32
     )
-    np.testing.assert_array_equal(image.data[0], images[2].astype(np.float32) / 255)
+    np.testing.assert_array_equal(image.array[0], images[2].astype(np.float32) / 255)
     assert type(label) is int and label == labels[2]
     X, y = ds.arrays()
     assert X.shape == (6, 1, 28, 28) and X.dtype == np.float32 and y.dtype == np.int64
@@ -74,17 +74,17 @@ def test_sample_format_and_attributes(tmp_path):
     ds2 = MNIST(
         tmp_path / "d",
         download=False,
-        transform=lambda t: t.data.sum(),
+        transform=lambda t: t.array.sum(),
         target_transform=str,
     )
     assert ds2[2] == (pytest.approx(float(X[2].sum()), rel=1e-5), str(labels[2]))
     # The loader's fast path (no transform) and the per-sample path agree.
     ds3 = MNIST(tmp_path / "d", download=False, transform=lambda t: t)
     for (fx, fy), (sx, sy) in zip(DataLoader(ds, 4), DataLoader(ds3, 4), strict=True):
-        np.testing.assert_array_equal(fx.data, sx.data)
-        np.testing.assert_array_equal(fy.data, sy.data)
+        np.testing.assert_array_equal(fx.array, sx.array)
+        np.testing.assert_array_equal(fy.array, sy.array)
         assert (
-            fx.data.dtype == sx.data.dtype == np.float32 and fy.data.dtype == np.int64
+            fx.array.dtype == sx.array.dtype == np.float32 and fy.array.dtype == np.int64
         )
 
 
@@ -271,8 +271,8 @@ def test_real_mnist_via_env(monkeypatch):
     )
     image, label = test[0]
     assert (
-        image.data.shape == (1, 28, 28)
-        and image.data.dtype == np.float32
+        image.array.shape == (1, 28, 28)
+        and image.array.dtype == np.float32
         and label == 7
     )
     X, y = test.arrays()
@@ -282,9 +282,9 @@ def test_real_mnist_via_env(monkeypatch):
     assert len(train) == 10_000  # the shared copy is a 10,000-image training subset
     xb, yb = next(iter(DataLoader(train, batch_size=128, shuffle=True, seed=0)))
     assert (
-        xb.data.shape == (128, 1, 28, 28)
-        and xb.data.dtype == np.float32
-        and yb.data.dtype == np.int64
+        xb.array.shape == (128, 1, 28, 28)
+        and xb.array.dtype == np.float32
+        and yb.array.dtype == np.int64
     )
 
 

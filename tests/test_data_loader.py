@@ -24,8 +24,8 @@ def test_tensor_dataset_and_errors():
     ds = TensorDataset(Tensor(X), y)
     assert len(ds) == 10
     x3, y3 = ds[3]
-    np.testing.assert_array_equal(x3.data, X[3])
-    assert y3.data.shape == () and y3.data == 3
+    np.testing.assert_array_equal(x3.array, X[3])
+    assert y3.array.shape == () and y3.array == 3
     with pytest.raises(
         ValueError, match=r"first dimensions are \[10, 9\].*\(10, 2\), \(9,\)"
     ):
@@ -40,17 +40,17 @@ def test_loader_len_batches_and_drop_last():
     ds = TensorDataset(np.arange(10, dtype=np.float32)[:, None], np.arange(10))
     loader = DataLoader(ds, batch_size=4)
     batches = list(loader)
-    assert len(loader) == 3 and [b[0].data.shape for b in batches] == [
+    assert len(loader) == 3 and [b[0].array.shape for b in batches] == [
         (4, 1),
         (4, 1),
         (2, 1),
     ]
     np.testing.assert_array_equal(
-        np.concatenate([b[1].data for b in batches]), np.arange(10)
+        np.concatenate([b[1].array for b in batches]), np.arange(10)
     )
-    assert batches[0][1].data.dtype == np.int64
+    assert batches[0][1].array.dtype == np.int64
     dropped = DataLoader(ds, batch_size=4, drop_last=True)
-    assert len(dropped) == 2 and [len(b[1].data) for b in dropped] == [4, 4]
+    assert len(dropped) == 2 and [len(b[1].array) for b in dropped] == [4, 4]
     assert len(DataLoader(ds)) == 10
     for bad in (0, -1, 2.5, None):
         with pytest.raises(ValueError, match="batch_size"):
@@ -61,7 +61,7 @@ def test_shuffle_is_seedable_and_changes_per_epoch():
     ds = TensorDataset(np.arange(100))
 
     def epoch(loader):
-        return np.concatenate([b[0].data for b in loader])
+        return np.concatenate([b[0].array for b in loader])
 
     a, b = (
         DataLoader(ds, 16, shuffle=True, seed=3),
@@ -88,9 +88,9 @@ def test_shuffle_follows_global_seed():
 
     loader = DataLoader(TensorDataset(np.arange(50)), batch_size=50, shuffle=True)
     manual_seed(0)
-    a = next(iter(loader))[0].data
+    a = next(iter(loader))[0].array
     manual_seed(0)
-    b, c = next(iter(loader))[0].data, next(iter(loader))[0].data
+    b, c = next(iter(loader))[0].array, next(iter(loader))[0].array
     np.testing.assert_array_equal(a, b)
     assert not np.array_equal(b, c)
 
@@ -103,9 +103,9 @@ def test_fast_path_matches_per_sample_collate():
     fast = list(DataLoader(ds, 8, shuffle=True, seed=1))
     slow = list(DataLoader(ds, 8, shuffle=True, seed=1, collate_fn=default_collate))
     for (fx, fy), (sx, sy) in zip(fast, slow, strict=True):
-        np.testing.assert_array_equal(fx.data, sx.data)
-        np.testing.assert_array_equal(fy.data, sy.data)
-        assert fx.data.dtype == sx.data.dtype and fy.data.dtype == sy.data.dtype
+        np.testing.assert_array_equal(fx.array, sx.array)
+        np.testing.assert_array_equal(fy.array, sy.array)
+        assert fx.array.dtype == sx.array.dtype and fy.array.dtype == sy.array.dtype
 
 
 def test_default_collate_types():
@@ -113,11 +113,11 @@ def test_default_collate_types():
     batch = default_collate(
         [{"a": 1, "b": 0.5, "c": np.ones(2), "d": "s", "e": Pair(True, [1, 2])}] * 3
     )
-    assert batch["a"].data.dtype == np.int64 and batch["a"].data.shape == (3,)
-    assert batch["b"].data.dtype == np.float32
-    assert batch["c"].data.shape == (3, 2) and batch["d"] == ["s"] * 3
-    assert isinstance(batch["e"], Pair) and batch["e"].x.data.dtype == np.bool_
-    assert isinstance(batch["e"].y, list) and batch["e"].y[1].data.tolist() == [2, 2, 2]
+    assert batch["a"].array.dtype == np.int64 and batch["a"].array.shape == (3,)
+    assert batch["b"].array.dtype == np.float32
+    assert batch["c"].array.shape == (3, 2) and batch["d"] == ["s"] * 3
+    assert isinstance(batch["e"], Pair) and batch["e"].x.array.dtype == np.bool_
+    assert isinstance(batch["e"].y, list) and batch["e"].y[1].array.tolist() == [2, 2, 2]
     with pytest.raises(ValueError, match="different shapes"):
         default_collate([np.ones(2), np.ones(3)])
     with pytest.raises(TypeError, match="object"):
@@ -133,10 +133,10 @@ def test_loader_over_generic_dataset_and_subsets():
             return float(i), i * i
 
     xs, ys = next(iter(DataLoader(Squares(), batch_size=7)))
-    assert xs.data.dtype == np.float32 and ys.data.tolist() == [i * i for i in range(7)]
+    assert xs.array.dtype == np.float32 and ys.array.tolist() == [i * i for i in range(7)]
     parts = random_split(TensorDataset(np.arange(10)), [0.7, 0.3], seed=0)
     assert [len(p) for p in parts] == [7, 3]
-    seen = np.concatenate([b[0].data for p in parts for b in DataLoader(p, 4)])
+    seen = np.concatenate([b[0].array for p in parts for b in DataLoader(p, 4)])
     assert sorted(seen) == list(range(10))
     assert isinstance(parts[0], Subset)
     with pytest.raises(ValueError, match="sum to 9"):

@@ -28,7 +28,7 @@ def _float_arrays(value: Any, where: str):
     """Yield (where, array) for every float array/scalar inside ``value`` (one level of
     containers), Tensors included."""
     if isinstance(value, tg.Tensor):
-        value = value.data
+        value = value.array
     if isinstance(value, (np.ndarray, np.generic)):
         if value.dtype.kind == "f":
             yield where, value

@@ -30,7 +30,7 @@ def _th(torch, a: np.ndarray, req: bool):
 
 
 def _np(t) -> np.ndarray:
-    return np.asarray(t.detach().numpy() if hasattr(t, "detach") else t.data)
+    return np.asarray(t.detach().numpy() if hasattr(t, "detach") else t.array)
 
 
 def vs_torch(torch, fn, tfn, arrays, grad=None, rtol=1e-9, atol=1e-10, double=False,

@@ -40,8 +40,8 @@ def test_batch_norm_running_stats_follow_torch_over_steps(torch):
     for step in range(5):
         x = randn(8, c, 3, 3, seed=10 + step) * (step + 1) + step
         y = F.batch_norm(tg.tensor(x), rm, rv, w, b, training=True, momentum=0.1)
-        ty = torch.nn.functional.batch_norm(torch.tensor(x), trm, trv, torch.tensor(w.data),
-                                            torch.tensor(b.data), training=True,
+        ty = torch.nn.functional.batch_norm(torch.tensor(x), trm, trv, torch.tensor(w.array),
+                                            torch.tensor(b.array), training=True,
                                             momentum=0.1)
         np.testing.assert_allclose(y.detach().numpy(), ty.numpy(), rtol=1e-10, atol=1e-12)
         np.testing.assert_allclose(rm.numpy(), trm.numpy(), rtol=1e-12)
@@ -49,8 +49,8 @@ def test_batch_norm_running_stats_follow_torch_over_steps(torch):
     # eval uses what the steps accumulated
     x = randn(2, c, 3, 3, seed=99)
     y = F.batch_norm(tg.tensor(x), rm, rv, w, b, training=False)
-    ty = torch.nn.functional.batch_norm(torch.tensor(x), trm, trv, torch.tensor(w.data),
-                                        torch.tensor(b.data), training=False)
+    ty = torch.nn.functional.batch_norm(torch.tensor(x), trm, trv, torch.tensor(w.array),
+                                        torch.tensor(b.array), training=False)
     np.testing.assert_allclose(y.detach().numpy(), ty.numpy(), rtol=1e-10, atol=1e-12)
 
 

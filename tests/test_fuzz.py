@@ -40,7 +40,7 @@ FUZZ_SETTINGS = settings(
 # ---------------------------------------------------------------- comparison
 def _np(x: Any) -> np.ndarray:
     if x is None or isinstance(x, tg.Tensor):
-        return None if x is None else x.data
+        return None if x is None else x.array
     if x._is_zerotensor():  # torch's lazy all-zero gradients have no storage
         return np.zeros(tuple(x.shape))
     return x.detach().numpy()

@@ -56,14 +56,14 @@ def test_intermediate_grads_without_touching_dot_grad():
     assert g.grads_computed and a.grad is None and h.grad is None
     h_node = next(n for n in g.tensors if n.op == "Mul" and n.id != g.root
                   and n.shape == (3,) and n.outputs and g.nodes[n.outputs[0]].op == "Mul")
-    np.testing.assert_allclose(h_node.grad.values, (2 * h.data).tolist(), rtol=1e-6)
+    np.testing.assert_allclose(h_node.grad.values, (2 * h.array).tolist(), rtol=1e-6)
     a_node = next(n for n in g.tensors if n.is_leaf and n.requires_grad)
     loss.backward(retain_graph=True)
-    np.testing.assert_allclose(a_node.grad.values, a.grad.data.tolist(), rtol=1e-6)
-    before = a.grad.data.copy()
+    np.testing.assert_allclose(a_node.grad.values, a.grad.array.tolist(), rtol=1e-6)
+    before = a.grad.array.copy()
     again = trace(loss, grads=True)  # still alive: computed, .grad unchanged
     assert again.grads_computed
-    np.testing.assert_array_equal(a.grad.data, before)
+    np.testing.assert_array_equal(a.grad.array, before)
 
 
 def test_freed_graph_falls_back_to_leaf_grads():
@@ -72,7 +72,7 @@ def test_freed_graph_falls_back_to_leaf_grads():
     g = trace(loss, params=params, grads=True)
     assert not g.grads_computed and "freed" in g.grad_note
     w = next(n for n in g.tensors if n.name == "0.weight")
-    np.testing.assert_allclose(w.grad.norm, np.linalg.norm(params["0.weight"].grad.data),
+    np.testing.assert_allclose(w.grad.norm, np.linalg.norm(params["0.weight"].grad.array),
                                rtol=1e-5)
     assert all(n.grad is None for n in g.tensors if not n.is_leaf)
 

@@ -37,14 +37,14 @@ def test_fill_and_zero_overwrite_inf_and_nan() -> None:
 
 def test_inplace_keeps_the_buffer_and_bumps_the_version() -> None:
     t = tg.zeros(3)
-    buf, alias = t.data, t.detach()
+    buf, alias = t.array, t.detach()
     versions = [t._version]
     for op in (lambda: t.add_(1), lambda: t.mul_(2), lambda: t.fill_(3),
                lambda: t.copy_(tg.ones(3)), lambda: t.zero_(), lambda: t.__setitem__(0, 5)):
         op()
         versions.append(t._version)
     assert versions == sorted(set(versions)) and len(versions) == 7
-    assert t.data is buf and alias.tolist() == [5.0, 0.0, 0.0]
+    assert t.array is buf and alias.tolist() == [5.0, 0.0, 0.0]
 
 
 def test_inplace_on_a_leaf_that_requires_grad_raises() -> None:

@@ -130,13 +130,13 @@ r1 = rss()
 y.backward()
 t2 = time.perf_counter()
 r2 = rss()
-value = float(y.data)
+value = float(y.array)
 del y
 r3 = rss()
 peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 print(json.dumps(dict(forward_s=t1 - t0, backward_s=t2 - t1, graph_mib=r1 - r0,
                       after_backward_mib=r2 - r0, after_free_mib=r3 - r0,
-                      peak_mib=peak - r0, grad=float(x.grad.data), value=value,
+                      peak_mib=peak - r0, grad=float(x.grad.array), value=value,
                       recursion_limit=sys.getrecursionlimit())))
 """
 
@@ -170,11 +170,11 @@ def test_ten_thousand_way_fan_in():
     parts = [x * float(i) for i in k]  # fan-out: x has 10,000 consumers
     total = tg.stack(parts).sum()  # fan-in: one node, 10,000 parents
     total.backward()
-    np.testing.assert_array_equal(x.grad.data, np.full(2, k.sum()))
+    np.testing.assert_array_equal(x.grad.array, np.full(2, k.sum()))
     assert total.item() == pytest.approx(3.0 * k.sum())
 
     # The same leaf summed 10,000 times through a Python sum: a 10,000-deep Add chain
     # whose every node also reads x.
     x.grad = None
     sum(x * 1.0 for _ in range(n)).sum().backward()
-    np.testing.assert_array_equal(x.grad.data, np.full(2, float(n)))
+    np.testing.assert_array_equal(x.grad.array, np.full(2, float(n)))

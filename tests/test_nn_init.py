@@ -46,7 +46,7 @@ FAN_IN, FAN_OUT = 128 * 9, 256 * 9
 
 
 def _stats(t: tg.Tensor) -> tuple[float, float, float]:
-    a = t.data.astype(np.float64)
+    a = t.array.astype(np.float64)
     return a.mean(), a.std(), np.abs(a).max()
 
 
@@ -82,19 +82,19 @@ def test_init_statistics_follow_the_rules(torch, fn, kwargs, std, bound):
 
 def test_simple_fills_in_place_and_seeded():
     t = tg.zeros(3, 4, dtype=tg.float64)
-    data = t.data
-    assert init.constant_(t, 0.5) is t and (t.data == 0.5).all() and t.data is data
-    assert (init.ones_(t).data == 1).all() and not init.zeros_(t).data.any()
-    assert (init.eye_(t).data == np.eye(3, 4)).all()
+    data = t.array
+    assert init.constant_(t, 0.5) is t and (t.array == 0.5).all() and t.array is data
+    assert (init.ones_(t).array == 1).all() and not init.zeros_(t).array.any()
+    assert (init.eye_(t).array == np.eye(3, 4)).all()
     tg.manual_seed(3)
-    a = init.normal_(tg.zeros(1000), 2.0, 0.5).data.copy()
+    a = init.normal_(tg.zeros(1000), 2.0, 0.5).array.copy()
     tg.manual_seed(3)
-    b = init.normal_(tg.zeros(1000), 2.0, 0.5).data
+    b = init.normal_(tg.zeros(1000), 2.0, 0.5).array
     np.testing.assert_array_equal(a, b)
     assert a.mean() == pytest.approx(2.0, abs=0.1) and a.std() == pytest.approx(0.5, rel=0.1)
-    u = init.uniform_(tg.zeros(1000), -2, 3).data
+    u = init.uniform_(tg.zeros(1000), -2, 3).array
     assert u.min() >= -2 and u.max() < 3 and u.dtype == np.float32
-    tn = init.trunc_normal_(tg.zeros(5000), std=1.0, a=-1.0, b=1.0).data
+    tn = init.trunc_normal_(tg.zeros(5000), std=1.0, a=-1.0, b=1.0).array
     assert tn.min() >= -1 and tn.max() <= 1
 
 
@@ -113,7 +113,7 @@ def test_init_works_on_parameters_that_require_grad():
 def test_default_init_is_torchs(make, fan_in):
     layer = make()
     bound = 1 / math.sqrt(fan_in)
-    w, b = layer.weight.data, layer.bias.data
+    w, b = layer.weight.array, layer.bias.array
     assert w.dtype == np.float32 and b.dtype == np.float32
     # kaiming_uniform_(a=sqrt(5)) is U(-1/sqrt(fan_in), 1/sqrt(fan_in)), std bound/sqrt(3)
     assert np.abs(w).max() <= bound and np.abs(w).max() > 0.95 * bound
@@ -123,16 +123,16 @@ def test_default_init_is_torchs(make, fan_in):
 
 def test_default_init_is_seeded():
     tg.manual_seed(7)
-    a = nn.Linear(5, 5).weight.data.copy()
+    a = nn.Linear(5, 5).weight.array.copy()
     tg.manual_seed(7)
-    np.testing.assert_array_equal(a, nn.Linear(5, 5).weight.data)
+    np.testing.assert_array_equal(a, nn.Linear(5, 5).weight.array)
 
 
 def test_norm_layers_start_as_identity():
     for layer in (nn.BatchNorm1d(5), nn.BatchNorm2d(5), nn.LayerNorm(5)):
-        assert (layer.weight.data == 1).all() and not layer.bias.data.any()
+        assert (layer.weight.array == 1).all() and not layer.bias.array.any()
     bn = nn.BatchNorm2d(5)
-    assert not bn.running_mean.data.any() and (bn.running_var.data == 1).all()
+    assert not bn.running_mean.array.any() and (bn.running_var.array == 1).all()
     assert bn.num_batches_tracked.item() == 0
 
 
@@ -159,7 +159,7 @@ def test_clip_grad_norm_matches_torch(torch, max_norm, norm_type):
     t_total = torch.nn.utils.clip_grad_norm_(tps, max_norm, norm_type)
     assert total.item() == pytest.approx(t_total.item(), rel=1e-10)
     for p, tp in zip(ps, tps):
-        np.testing.assert_allclose(p.grad.data, tp.grad.numpy(), rtol=1e-10)
+        np.testing.assert_allclose(p.grad.array, tp.grad.numpy(), rtol=1e-10)
 
 
 def test_clip_grad_norm_float32_and_single_tensor(torch):
@@ -168,9 +168,9 @@ def test_clip_grad_norm_float32_and_single_tensor(torch):
     t_total = torch.nn.utils.clip_grad_norm_(tps[0], 1.0)
     assert total.dtype == tg.float32
     assert total.item() == pytest.approx(t_total.item(), rel=1e-5)
-    np.testing.assert_allclose(ps[0].grad.data, tps[0].grad.numpy(), rtol=1e-5)
+    np.testing.assert_allclose(ps[0].grad.array, tps[0].grad.numpy(), rtol=1e-5)
     assert ps[0].grad.dtype == tg.float32
-    np.testing.assert_allclose(np.linalg.norm(ps[0].grad.data), 1.0, rtol=1e-5)
+    np.testing.assert_allclose(np.linalg.norm(ps[0].grad.array), 1.0, rtol=1e-5)
 
 
 def test_clip_grad_norm_nonfinite_and_empty():
@@ -186,11 +186,11 @@ def test_parameter_vector_round_trip():
     vec = nn.utils.parameters_to_vector(model.parameters())
     assert vec.shape == (11,)
     nn.utils.vector_to_parameters(vec * 2, model.parameters())
-    np.testing.assert_allclose(nn.utils.parameters_to_vector(model.parameters()).data,
-                               vec.data * 2)
+    np.testing.assert_allclose(nn.utils.parameters_to_vector(model.parameters()).array,
+                               vec.array * 2)
     with pytest.raises(ValueError, match="11 elements"):
         nn.utils.vector_to_parameters(tg.zeros(3), model.parameters())
     p = nn.Parameter(tg.ones(3))
     p.grad = tg.tensor([-5.0, 0.5, 5.0])
     nn.utils.clip_grad_value_([p], 1.0)
-    np.testing.assert_array_equal(p.grad.data, [-1.0, 0.5, 1.0])
+    np.testing.assert_array_equal(p.grad.array, [-1.0, 0.5, 1.0])

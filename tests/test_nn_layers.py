@@ -82,16 +82,16 @@ def test_layer_matches_torch(torch, lid, make, shape, dtype, rtol, atol):
     layer, tl = paired(make, torch, dtype)
     out, tout, x, tx = run_both(layer, tl, torch, shape, dtype)
     assert out.dtype == dtype
-    np.testing.assert_allclose(out.data, tout.detach().numpy(), rtol=rtol, atol=atol)
-    np.testing.assert_allclose(x.grad.data, tx.grad.numpy(), rtol=rtol, atol=atol)
+    np.testing.assert_allclose(out.array, tout.detach().numpy(), rtol=rtol, atol=atol)
+    np.testing.assert_allclose(x.grad.array, tx.grad.numpy(), rtol=rtol, atol=atol)
     tparams = dict(tl.named_parameters())
     assert [n for n, _ in layer.named_parameters()] == list(tparams)
     for name, p in layer.named_parameters():
         assert p.grad.dtype == dtype
-        np.testing.assert_allclose(p.grad.data, tparams[name].grad.numpy(), rtol=rtol,
+        np.testing.assert_allclose(p.grad.array, tparams[name].grad.numpy(), rtol=rtol,
                                    atol=atol * 10, err_msg=name)
     for name, b in tl.named_buffers():  # BatchNorm's running stats after one step
-        np.testing.assert_allclose(layer.get_buffer(name).data, b.numpy(), rtol=rtol,
+        np.testing.assert_allclose(layer.get_buffer(name).array, b.numpy(), rtol=rtol,
                                    atol=atol, err_msg=name)
 
 
@@ -110,7 +110,7 @@ def gradcheck_layer(layer, x) -> bool:
             for o, n, p in zip(owners, names, saved):
                 o._parameters[n.rpartition(".")[2]] = p
 
-    params = [tg.tensor(p.data, requires_grad=True) for _, p in layer.named_parameters()]
+    params = [tg.tensor(p.array, requires_grad=True) for _, p in layer.named_parameters()]
     return tg.testing.gradcheck(fn, (x, *params))
 
 
@@ -119,7 +119,7 @@ def test_layer_gradcheck(lid, make, shape):
     layer = make(nn).double()
     for p in layer.parameters():  # non-trivial affine weights
         if p.ndim == 1:
-            p.data[...] = np.random.default_rng(2).standard_normal(p.shape)
+            p.array[...] = np.random.default_rng(2).standard_normal(p.shape)
     x = tg.randn(*shape, dtype=tg.float64, requires_grad=True)
     if lid.startswith("maxpool"):  # keep window maxima apart from ties
         x = tg.tensor(np.random.default_rng(3).permutation(x.numel()).reshape(shape) / 7.0,
@@ -132,14 +132,14 @@ def test_batchnorm_eval_mode_matches_torch(torch):
                         (lambda m: m.BatchNorm2d(3), (4, 3, 3, 3))]:
         layer, tl = paired(make, torch, np.float64)
         layer(tg.randn(*shape, dtype=tg.float64))  # change the running stats first
-        tl.load_state_dict({k: torch.from_numpy(v.data.copy())
+        tl.load_state_dict({k: torch.from_numpy(v.array.copy())
                             for k, v in layer.state_dict().items()})
         layer.eval()
         tl.eval()
         out, tout, x, tx = run_both(layer, tl, torch, shape, np.float64)
-        np.testing.assert_allclose(out.data, tout.detach().numpy(), rtol=1e-10)
-        np.testing.assert_allclose(x.grad.data, tx.grad.numpy(), rtol=1e-10)
-        np.testing.assert_allclose(layer.weight.grad.data, tl.weight.grad.numpy(), rtol=1e-10)
+        np.testing.assert_allclose(out.array, tout.detach().numpy(), rtol=1e-10)
+        np.testing.assert_allclose(x.grad.array, tx.grad.numpy(), rtol=1e-10)
+        np.testing.assert_allclose(layer.weight.grad.array, tl.weight.grad.numpy(), rtol=1e-10)
 
 
 def test_layers_do_not_upcast_float32():
@@ -166,19 +166,19 @@ def test_batchnorm_running_stats_over_training_steps(torch, kwargs, dim):
     for step in range(5):
         x = rng.standard_normal(shape) * (step + 1) + step
         out, tout = layer(tg.tensor(x)), tl(torch.from_numpy(x))
-        np.testing.assert_allclose(out.data, tout.detach().numpy(), rtol=1e-10, atol=1e-12)
+        np.testing.assert_allclose(out.array, tout.detach().numpy(), rtol=1e-10, atol=1e-12)
     for key, value in tl.state_dict().items():
-        np.testing.assert_allclose(layer.state_dict()[key].data, value.numpy(), rtol=1e-12,
+        np.testing.assert_allclose(layer.state_dict()[key].array, value.numpy(), rtol=1e-12,
                                    err_msg=key)
     assert layer.num_batches_tracked.item() == 5
     layer.eval()
     tl.eval()
     x = rng.standard_normal(shape)
-    np.testing.assert_allclose(layer(tg.tensor(x)).data, tl(torch.from_numpy(x)).detach().numpy(),
+    np.testing.assert_allclose(layer(tg.tensor(x)).array, tl(torch.from_numpy(x)).detach().numpy(),
                                rtol=1e-10, atol=1e-12)
-    before = layer.running_mean.data.copy()
+    before = layer.running_mean.array.copy()
     layer(tg.tensor(x))
-    np.testing.assert_array_equal(layer.running_mean.data, before)  # eval never updates
+    np.testing.assert_array_equal(layer.running_mean.array, before)  # eval never updates
 
 
 def test_batchnorm_without_running_stats_uses_batch_stats_in_eval(torch):
@@ -188,7 +188,7 @@ def test_batchnorm_without_running_stats_uses_batch_stats_in_eval(torch):
     layer.eval()
     tl.eval()
     x = np.random.default_rng(1).standard_normal((5, 3))
-    np.testing.assert_allclose(layer(tg.tensor(x)).data, tl(torch.from_numpy(x)).detach().numpy(),
+    np.testing.assert_allclose(layer(tg.tensor(x)).array, tl(torch.from_numpy(x)).detach().numpy(),
                                rtol=1e-10)
 
 
@@ -204,15 +204,15 @@ def test_dropout_train_and_eval():
     drop = nn.Dropout(0.25)
     x = tg.ones(200, 100, requires_grad=True)
     out = drop(x)
-    kept = out.data != 0
+    kept = out.array != 0
     assert abs(1 - kept.mean() - 0.25) < 0.02
-    np.testing.assert_allclose(out.data[kept], 1 / 0.75, rtol=1e-6)
+    np.testing.assert_allclose(out.array[kept], 1 / 0.75, rtol=1e-6)
     out.sum().backward()
-    np.testing.assert_allclose(x.grad.data, kept / 0.75, rtol=1e-6)
+    np.testing.assert_allclose(x.grad.array, kept / 0.75, rtol=1e-6)
     drop.eval()
-    np.testing.assert_array_equal(drop(x).data, x.data)
-    assert (nn.Dropout(1.0)(x).data == 0).all()
-    np.testing.assert_array_equal(nn.Dropout(0.0)(x).data, x.data)
+    np.testing.assert_array_equal(drop(x).array, x.array)
+    assert (nn.Dropout(1.0)(x).array == 0).all()
+    np.testing.assert_array_equal(nn.Dropout(0.0)(x).array, x.array)
     with pytest.raises(ValueError, match="between 0 and 1"):
         nn.Dropout(1.5)
 
@@ -220,9 +220,9 @@ def test_dropout_train_and_eval():
 def test_dropout_is_seeded():
     x = tg.ones(50)
     tg.manual_seed(5)
-    a = nn.Dropout()(x).data.copy()
+    a = nn.Dropout()(x).array.copy()
     tg.manual_seed(5)
-    np.testing.assert_array_equal(a, nn.Dropout()(x).data)
+    np.testing.assert_array_equal(a, nn.Dropout()(x).array)
 
 
 # ---------------------------------------------------------------- loss modules
@@ -279,10 +279,10 @@ def test_loss_module_matches_torch(torch, lid, make, kind, dtype, rtol):
     xt, tx = tg.tensor(x, requires_grad=True), torch.tensor(x, requires_grad=True)
     out, tout = loss(xt, tg.tensor(target)), tloss(tx, torch.from_numpy(target))
     assert out.dtype == dtype and out.shape == tuple(tout.shape)
-    np.testing.assert_allclose(out.data, tout.detach().numpy(), rtol=rtol, atol=rtol)
+    np.testing.assert_allclose(out.array, tout.detach().numpy(), rtol=rtol, atol=rtol)
     out.sum().backward()
     tout.sum().backward()
-    np.testing.assert_allclose(xt.grad.data, tx.grad.numpy(), rtol=rtol, atol=rtol)
+    np.testing.assert_allclose(xt.grad.array, tx.grad.numpy(), rtol=rtol, atol=rtol)
 
 
 @pytest.mark.parametrize("lid,make,kind", LOSSES, ids=[c[0] for c in LOSSES])
@@ -319,8 +319,8 @@ def test_cnn_training_steps_match_torch(torch):
         assert loss.item() == pytest.approx(tloss.item(), rel=1e-10)
         with tg.no_grad(), torch.no_grad():
             for p, tp in zip(model.parameters(), tmodel.parameters()):
-                p.data -= 0.1 * p.grad.data
+                p.array -= 0.1 * p.grad.array
                 tp -= 0.1 * tp.grad
     for key, value in tmodel.state_dict().items():
-        np.testing.assert_allclose(model.state_dict()[key].data, value.numpy(), rtol=1e-9,
+        np.testing.assert_allclose(model.state_dict()[key].array, value.numpy(), rtol=1e-9,
                                    atol=1e-12, err_msg=key)

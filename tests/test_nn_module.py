@@ -144,7 +144,7 @@ def test_zero_grad_requires_grad_and_apply():
     model(tg.randn(4, 3)).sum().backward()
     assert all(p.grad is not None for p in model.parameters())
     model.zero_grad(set_to_none=False)
-    assert all(p.grad is not None and not p.grad.data.any() for p in model.parameters())
+    assert all(p.grad is not None and not p.grad.array.any() for p in model.parameters())
     model.zero_grad()
     assert all(p.grad is None for p in model.parameters())
     model.requires_grad_(False)
@@ -166,10 +166,10 @@ def test_to_double_casts_in_place_and_keeps_parameter_objects():
     assert model(tg.randn(4, 3, dtype=tg.float64)).dtype == tg.float64
     opt = tg.optim.SGD(model.parameters(), lr=0.1)  # made before the cast: still works
     model(tg.randn(4, 3, dtype=tg.float64)).sum().backward()
-    before = model[0].weight.data.copy()
+    before = model[0].weight.array.copy()
     opt.step()
     assert model[0].weight.dtype == tg.float64
-    assert not np.array_equal(model[0].weight.data, before)
+    assert not np.array_equal(model[0].weight.array, before)
     model.float()
     assert all(p.dtype == tg.float32 for p in params)
     with pytest.raises(TypeError, match="floating point"):
@@ -262,11 +262,11 @@ def test_load_state_dict_from_torch_gives_same_outputs(torch):
     model.eval()
     tmodel.eval()
     x = np.random.default_rng(0).standard_normal((2, 1, 12, 12)).astype(np.float32)
-    np.testing.assert_allclose(model(tg.tensor(x)).data,
+    np.testing.assert_allclose(model(tg.tensor(x)).array,
                                tmodel(torch.from_numpy(x)).detach().numpy(), atol=1e-5)
     other = make_arch(nn)
     other.load_state_dict(tmodel.state_dict())  # torch tensors work directly (np.asarray)
-    np.testing.assert_array_equal(other.head.fc.weight.data, model.head.fc.weight.data)
+    np.testing.assert_array_equal(other.head.fc.weight.array, model.head.fc.weight.array)
 
 
 def test_load_state_dict_copies_into_existing_parameters():
@@ -274,8 +274,8 @@ def test_load_state_dict_copies_into_existing_parameters():
     weight = dst.weight
     dst.load_state_dict(src.state_dict())
     assert dst.weight is weight
-    np.testing.assert_array_equal(dst.weight.data, src.weight.data)
-    assert dst.weight.data is not src.weight.data
+    np.testing.assert_array_equal(dst.weight.array, src.weight.array)
+    assert dst.weight.array is not src.weight.array
     dst.double().load_state_dict(src.state_dict())  # values are cast to the target dtype
     assert dst.weight.dtype == tg.float64
 
@@ -294,12 +294,12 @@ def test_load_state_dict_names_every_problem_at_once():
     assert 'Unexpected key(s) in state_dict: "2.weight"' in msg
     assert ("size mismatch for 0.weight: copying a param with shape (3, 5) from checkpoint, "
             "the shape in current model is (3, 4)") in msg
-    before = model[1].weight.data.copy()
+    before = model[1].weight.array.copy()
     sd["0.weight"] = tg.zeros(3, 4)
     sd["1.weight"] = tg.ones(2, 3)
     missing, unexpected = model.load_state_dict(sd, strict=False)
     assert missing == ["1.bias"] and unexpected == ["2.weight"]
-    assert (model[1].weight.data == 1).all() and not (before == 1).all()
+    assert (model[1].weight.array == 1).all() and not (before == 1).all()
     sd["0.weight"] = tg.zeros(2, 2)
     with pytest.raises(RuntimeError, match="size mismatch for 0.weight"):
         model.load_state_dict(sd, strict=False)  # shapes are checked even when not strict
@@ -316,17 +316,17 @@ def test_state_dict_survives_save_and_load(tmp_path):
     other = nn.Sequential(nn.Linear(3, 4), nn.BatchNorm1d(4))
     other.load_state_dict(tg.load(path))
     for (k, a), b in zip(model.state_dict().items(), other.state_dict().values()):
-        np.testing.assert_array_equal(a.data, b.data, err_msg=k)
+        np.testing.assert_array_equal(a.array, b.array, err_msg=k)
 
 
 def test_deepcopy_makes_independent_parameters():
     model = nn.Sequential(nn.Linear(2, 2), nn.BatchNorm1d(2))
     clone = copy.deepcopy(model)
     assert isinstance(clone[0].weight, nn.Parameter)
-    assert clone[0].weight.data is not model[0].weight.data
-    np.testing.assert_array_equal(clone[0].weight.data, model[0].weight.data)
-    clone[0].weight.data[...] = 0
-    assert model[0].weight.data.any()
+    assert clone[0].weight.array is not model[0].weight.array
+    np.testing.assert_array_equal(clone[0].weight.array, model[0].weight.array)
+    clone[0].weight.array[...] = 0
+    assert model[0].weight.array.any()
 
 
 # ---------------------------------------------------------------- hooks
@@ -336,7 +336,7 @@ def test_forward_hooks():
     h1 = m.register_forward_pre_hook(lambda mod, args: (args[0] * 0,))
     h2 = m.register_forward_hook(lambda mod, args, out: calls.append(out.shape))
     out = m(tg.ones(3, 2))
-    np.testing.assert_allclose(out.data, np.broadcast_to(m.bias.data, (3, 2)))
+    np.testing.assert_allclose(out.array, np.broadcast_to(m.bias.array, (3, 2)))
     assert calls == [(3, 2)]
     with pytest.raises((ValueError, RuntimeError)) as info:  # hooked modules: named too
         m(tg.ones(3, 5))

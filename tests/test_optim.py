@@ -95,7 +95,7 @@ def test_trajectory_matches_torch_float64(torch, name, kwargs):
     np.testing.assert_allclose(losses, tlosses, rtol=1e-12, atol=1e-13)
     assert losses[0] != losses[-1]  # the run moved
     for p, tp in zip(params, tparams):
-        np.testing.assert_allclose(p.data, tp.detach().numpy(), rtol=1e-11, atol=1e-13)
+        np.testing.assert_allclose(p.array, tp.detach().numpy(), rtol=1e-11, atol=1e-13)
 
 
 @pytest.mark.parametrize("name,kwargs", CONFIGS, ids=IDS)
@@ -109,7 +109,7 @@ def test_float32_stays_float32_and_tracks_torch(torch, name, kwargs):
         for value in opt.state[p].values():
             if isinstance(value, tg.Tensor):
                 assert value.dtype == np.float32
-        np.testing.assert_allclose(p.data, tp.detach().numpy(), rtol=1e-4, atol=1e-5)
+        np.testing.assert_allclose(p.array, tp.detach().numpy(), rtol=1e-4, atol=1e-5)
     np.testing.assert_allclose(losses, tlosses, rtol=1e-4)
     for buf in opt._workspace.values():
         assert buf.dtype == np.float32
@@ -133,7 +133,7 @@ def test_step_allocates_no_arrays(name, kwargs):
         _, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
-    assert peak < params[1].data.nbytes  # a few hundred bytes of Python objects
+    assert peak < params[1].array.nbytes  # a few hundred bytes of Python objects
 
 
 def test_param_groups_with_different_hyperparameters(torch):
@@ -148,7 +148,7 @@ def test_param_groups_with_different_hyperparameters(torch):
     np.testing.assert_allclose(run_tg(opt, params, STEPS),
                                run_torch(torch, topt, tparams, STEPS), rtol=1e-12)
     for p, tp in zip(params, tparams):
-        np.testing.assert_allclose(p.data, tp.detach().numpy(), rtol=1e-11, atol=1e-13)
+        np.testing.assert_allclose(p.array, tp.detach().numpy(), rtol=1e-11, atol=1e-13)
 
 
 def test_add_param_group_and_changing_lr_midway(torch):
@@ -163,7 +163,7 @@ def test_add_param_group_and_changing_lr_midway(torch):
     np.testing.assert_allclose(run_tg(opt, params, 10), run_torch(torch, topt, tparams, 10),
                                rtol=1e-12)
     for p, tp in zip(params, tparams):
-        np.testing.assert_allclose(p.data, tp.detach().numpy(), rtol=1e-11, atol=1e-13)
+        np.testing.assert_allclose(p.array, tp.detach().numpy(), rtol=1e-11, atol=1e-13)
 
 
 def test_params_without_grad_are_skipped():
@@ -212,13 +212,13 @@ def test_zero_grad_in_place_then_accumulates():
     params = tg_params()
     opt = optim.SGD(params, lr=0.1)
     tg_loss(params).backward()
-    first = [p.grad.data.copy() for p in params]
-    arrays = [p.grad.data for p in params]
+    first = [p.grad.array.copy() for p in params]
+    arrays = [p.grad.array for p in params]
     opt.zero_grad(set_to_none=False)
-    assert all(p.grad.data is a and not a.any() for p, a in zip(params, arrays))
+    assert all(p.grad.array is a and not a.any() for p, a in zip(params, arrays))
     tg_loss(params).backward()
     for p, g in zip(params, first):
-        np.testing.assert_array_equal(p.grad.data, g)
+        np.testing.assert_array_equal(p.grad.array, g)
 
 
 # ----------------------------------------------------------------- errors that teach
@@ -236,7 +236,7 @@ def test_generator_of_params_is_taken_once():
     assert len(kept) == 3 and all(a is b for a, b in zip(kept, params))
     tg_loss(params).backward()
     opt.step()  # the group still holds all three after the generator is spent
-    assert all(not np.array_equal(p.data, a) for p, a in zip(params, INIT))
+    assert all(not np.array_equal(p.array, a) for p, a in zip(params, INIT))
 
 
 def test_non_leaf_and_no_grad_params_are_refused():
@@ -310,7 +310,7 @@ def test_state_dict_layout_matches_torch(torch):
         assert list(entry) == list(tsd["state"][i])
         assert entry["step"] == int(tsd["state"][i]["step"]) == 3
         for key in ("exp_avg", "exp_avg_sq", "max_exp_avg_sq"):
-            np.testing.assert_allclose(entry[key].data, tsd["state"][i][key].numpy(),
+            np.testing.assert_allclose(entry[key].array, tsd["state"][i][key].numpy(),
                                        rtol=1e-12, atol=1e-15)
     for g, tgrp in zip(sd["param_groups"], tsd["param_groups"]):
         assert {k: g[k] for k in ("lr", "betas", "eps", "weight_decay", "amsgrad")} == \
@@ -322,13 +322,13 @@ def test_state_dict_holds_copies():
     opt = optim.SGD(params, lr=0.1, momentum=0.9)
     run_tg(opt, params, 2)
     sd = opt.state_dict()
-    sd["state"][0]["momentum_buffer"].data[...] = 0
+    sd["state"][0]["momentum_buffer"].array[...] = 0
     sd["param_groups"][0]["lr"] = 99.0
-    assert opt.state[params[0]]["momentum_buffer"].data.any()
+    assert opt.state[params[0]]["momentum_buffer"].array.any()
     assert opt.param_groups[0]["lr"] == 0.1
     opt.load_state_dict(sd)
-    sd["state"][1]["momentum_buffer"].data[...] = 0  # loading copied, too
-    assert opt.state[params[1]]["momentum_buffer"].data.any()
+    sd["state"][1]["momentum_buffer"].array[...] = 0  # loading copied, too
+    assert opt.state[params[1]]["momentum_buffer"].array.any()
     assert opt.param_groups[0]["lr"] == 99.0
 
 
@@ -375,7 +375,7 @@ def test_resume_equals_uninterrupted_run(tmp_path, name, kwargs, sched_name, sch
     fresh = build(INIT)
     run_tg(fresh[1], fresh[0], 20, fresh[2])
     for p, q in zip(params, fresh[0]):
-        np.testing.assert_array_equal(p.data, q.data)
+        np.testing.assert_array_equal(p.array, q.array)
 
 
 def test_load_state_dict_casts_buffers_to_param_dtype():
@@ -449,4 +449,4 @@ def test_nn_module_training_matches_torch(torch):
         topt.state_dict()["param_groups"][0]["param_names"]
     for (name, p), (tname, tp) in zip(model.named_parameters(), tmodel.named_parameters()):
         assert name == tname
-        np.testing.assert_allclose(p.data, tp.detach().numpy(), rtol=1e-11, atol=1e-13)
+        np.testing.assert_allclose(p.array, tp.detach().numpy(), rtol=1e-11, atol=1e-13)

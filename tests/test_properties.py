@@ -23,7 +23,7 @@ PROPERTY_SETTINGS = settings(max_examples=30, deadline=None)
 def _grads(prog: Program, seed: int = 0, dtype=tg.float64) -> list[np.ndarray]:
     vals, leaves = prog.run(Lib(tg, dtype))
     prog.root(Lib(tg, dtype), vals, seed).backward()
-    return [leaf.grad.data.copy() for leaf in leaves]
+    return [leaf.grad.array.copy() for leaf in leaves]
 
 
 @PROPERTY_SETTINGS
@@ -43,10 +43,10 @@ def test_two_backward_calls_accumulate_twice_the_gradient(prog):
     vals, leaves = prog.run(G64)
     root = prog.root(G64, vals, 0)
     root.backward(retain_graph=True)
-    once = [leaf.grad.data.copy() for leaf in leaves]
+    once = [leaf.grad.array.copy() for leaf in leaves]
     root.backward()
     for leaf, g in zip(leaves, once):
-        np.testing.assert_allclose(leaf.grad.data, 2 * g, rtol=1e-12, atol=1e-300,
+        np.testing.assert_allclose(leaf.grad.array, 2 * g, rtol=1e-12, atol=1e-300,
                                    err_msg=prog.text())
 
 
@@ -57,7 +57,7 @@ def test_no_grad_records_nothing_and_computes_the_same_values(prog):
     with tg.no_grad():
         quiet, leaves = prog.run(G64)
     for v, q in zip(vals, quiet):
-        np.testing.assert_array_equal(q.data, v.data)
+        np.testing.assert_array_equal(q.array, v.array)
     leaf_ids = {id(leaf) for leaf in leaves}
     for q in quiet:
         if id(q) not in leaf_ids:  # leaves still require grad; nothing else may
@@ -73,7 +73,7 @@ def test_detach_stops_gradients(prog):
     fx = prog.root(G64, vals, 0).detach()
     assert not fx.requires_grad and fx.grad_fn is None
     (fx * x).sum().backward()
-    np.testing.assert_array_equal(x.grad.data, np.broadcast_to(fx.data, x.shape))
+    np.testing.assert_array_equal(x.grad.array, np.broadcast_to(fx.array, x.shape))
     for other in leaves[1:]:
         assert other.grad is None
 
@@ -92,7 +92,7 @@ def test_backward_is_linear_in_the_incoming_gradient(prog, a, b):
     def vjp(v: np.ndarray) -> list:
         gs = tg.autograd.grad(out, leaves, grad_outputs=tg.tensor(v, dtype=tg.float64),
                               retain_graph=True, allow_unused=True)
-        return [np.zeros(x.shape) if g is None else g.data for x, g in zip(leaves, gs)]
+        return [np.zeros(x.shape) if g is None else g.array for x, g in zip(leaves, gs)]
 
     for lhs, gu, gw in zip(vjp(a * u + b * w), vjp(u), vjp(w)):
         scale = 1 + np.abs(gu).max(initial=0) + np.abs(gw).max(initial=0)
@@ -108,7 +108,7 @@ def test_create_graph_gives_the_same_first_order_gradient(prog):
     gs = tg.autograd.grad(prog.root(G64, vals, 0), leaves, create_graph=True,
                           allow_unused=True)
     for p, g in zip(plain, gs):
-        got = np.zeros_like(p) if g is None else g.data
+        got = np.zeros_like(p) if g is None else g.array
         np.testing.assert_allclose(got, p, rtol=1e-10, atol=1e-12 * (1 + np.abs(p).max()),
                                    err_msg=prog.text())
 
@@ -139,10 +139,10 @@ def test_second_backward_through_a_freed_graph_raises(prog):
 def test_grad_of_sum_is_ones_and_of_mean_is_one_over_n(shape, dtype):
     x = tg.randn(*shape, dtype=dtype, requires_grad=True)
     x.sum().backward()
-    np.testing.assert_array_equal(x.grad.data, np.ones(shape, dtype))
+    np.testing.assert_array_equal(x.grad.array, np.ones(shape, dtype))
     x.grad = None
     x.mean().backward()
-    np.testing.assert_allclose(x.grad.data, np.full(shape, 1 / max(x.numel(), 1), dtype),
+    np.testing.assert_allclose(x.grad.array, np.full(shape, 1 / max(x.numel(), 1), dtype),
                                rtol=1e-6)
 
 
@@ -155,8 +155,8 @@ def test_broadcast_gradient_is_summed_back(shape, data):
     y = tg.randn(*shape, dtype=tg.float64, requires_grad=True)
     (x + y).sum().backward()
     copies = int(np.prod(shape)) // int(np.prod(small))
-    np.testing.assert_array_equal(x.grad.data, np.full(small, float(copies)))
-    np.testing.assert_array_equal(y.grad.data, np.ones(shape))
+    np.testing.assert_array_equal(x.grad.array, np.full(small, float(copies)))
+    np.testing.assert_array_equal(y.grad.array, np.ones(shape))
 
 
 @PROPERTY_SETTINGS
@@ -168,7 +168,7 @@ def test_a_hook_that_scales_the_gradient_scales_every_upstream_gradient(prog, k)
     root.register_hook(lambda g: g * k)
     root.backward()
     for leaf, g in zip(leaves, base):
-        np.testing.assert_allclose(leaf.grad.data, k * g, rtol=1e-12, atol=1e-300)
+        np.testing.assert_allclose(leaf.grad.array, k * g, rtol=1e-12, atol=1e-300)
 
 
 @PROPERTY_SETTINGS

@@ -54,7 +54,7 @@ def assert_same(got, want):
     assert type(got) is type(want), (type(got), type(want))
     if isinstance(want, Tensor):
         assert got.requires_grad == want.requires_grad
-        got, want = got.data, want.data
+        got, want = got.array, want.array
     if isinstance(want, (np.ndarray, np.generic)):
         assert got.dtype == want.dtype and got.shape == want.shape
         np.testing.assert_array_equal(got, want)
@@ -156,7 +156,7 @@ def test_tensors_and_arrays_of_every_dtype_and_shape(tmp_path, dtype, shape):
     obj = {"t": Tensor(data), "a": data.copy(), "s": data.reshape(-1)[:1].sum().astype(dtype)}
     got = roundtrip(obj, tmp_path)
     assert_same(got, obj)
-    assert got["t"].data.flags.writeable and got["a"].flags.writeable  # optimizers update in place
+    assert got["t"].array.flags.writeable and got["a"].flags.writeable  # optimizers update in place
 
 
 def test_special_floats_inside_tensors(tmp_path):
@@ -371,7 +371,7 @@ def test_corrupted_bytes_never_escape_as_another_error(tmp_path):
         except CheckpointError as err:
             assert str(tmp_path / "bad.npz") in str(err)
         else:  # a flip in a field nobody reads (a timestamp): the data must still be right
-            assert got["step"] == 3 and got["w"].data.tolist() == [[0, 1, 2], [3, 4, 5]]
+            assert got["step"] == 3 and got["w"].array.tolist() == [[0, 1, 2], [3, 4, 5]]
 
 
 def test_randomly_mutated_index_gives_a_checkpoint_error_or_a_valid_load(tmp_path):

@@ -122,7 +122,7 @@ def test_item_tolist_and_python_conversions() -> None:
 def test_results_are_always_arrays_even_0d() -> None:
     x = tg.tensor(2.0, requires_grad=True)
     for t in (x * 3, x.exp(), -x, x + x, tg.tensor([1.0, 2.0])[0], x.tanh()):
-        assert isinstance(t.data, np.ndarray) and t.shape == ()
+        assert isinstance(t.array, np.ndarray) and t.shape == ()
 
 
 # ------------------------------------------------------------------ errors that teach

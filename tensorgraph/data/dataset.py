@@ -48,7 +48,7 @@ class Dataset:
 
 
 def _as_array(t: Any) -> np.ndarray:
-    return t.data if isinstance(t, Tensor) else np.asarray(t)
+    return t.array if isinstance(t, Tensor) else np.asarray(t)
 
 
 class TensorDataset(Dataset):
@@ -85,12 +85,12 @@ class TensorDataset(Dataset):
         )
 
     def __getitem__(self, index: Any) -> tuple[Tensor, ...]:
-        # Read t.data now (not a copy taken at construction), as PyTorch reads its
+        # Read t.array now (not a copy taken at construction), as PyTorch reads its
         # tensors live; np.asarray keeps one scalar sample (a label) a 0-d array.
-        return tuple(Tensor(np.asarray(t.data[index])) for t in self.tensors)
+        return tuple(Tensor(np.asarray(t.array[index])) for t in self.tensors)
 
     def __len__(self) -> int:
-        return self.tensors[0].data.shape[0]
+        return self.tensors[0].array.shape[0]
 
     def _get_batch(self, indices: np.ndarray) -> tuple[Tensor, ...]:
         return self[indices]

@@ -62,7 +62,7 @@ def leaky_relu(input: Tensor, negative_slope: float = 0.01, inplace: bool = Fals
     x = floating(as_tensor(input, "leaky_relu"), "leaky_relu")
     # The slope per element is a constant array, so the gradient is g * slope exactly.
     one, slope = x.dtype.type(1), x.dtype.type(negative_slope)  # no float64 temporary
-    slope = np.where(x.data > 0, one, slope)
+    slope = np.where(x.array > 0, one, slope)
     return x * Tensor._wrap(slope, False)
 
 

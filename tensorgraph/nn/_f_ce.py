@@ -133,7 +133,7 @@ def class_loss(logp: Tensor, t: Tensor, weight, ignore_index: int, eps: float, h
             a = a * const(weight)
         loss, denom = -(lp * a).sum(dim=1), lp.shape[0]
     else:
-        tt = _Targets(t.data, weight, ignore_index, logp.dtype)
+        tt = _Targets(t.array, weight, ignore_index, logp.dtype)
         picked = lp[np.arange(lp.shape[0]), tt.safe]
         loss = picked * const(tt.wt * -(1 - eps))
         if eps:
@@ -182,7 +182,7 @@ def _check(op: str, input, target, weight, ignore_index: int, eps: float):
                 f"class indices of shape {index_shape} (the input's shape without dim 1, "
                 f"the {c} classes)."
             )
-        labels = t.data[t.data != ignore_index]
+        labels = t.array[t.array != ignore_index]
         if labels.size and (labels.min() < 0 or labels.max() >= c):
             bad = int(labels.max()) if labels.max() >= c else int(labels.min())
             raise ValueError(
@@ -199,7 +199,7 @@ def _check(op: str, input, target, weight, ignore_index: int, eps: float):
                 f"{op}: weight has shape {wt.shape} but the input has {c} classes; it must "
                 f"have shape ({c},), one weight per class."
             )
-        w = np.asarray(wt.data, dtype=x.dtype)
+        w = np.asarray(wt.array, dtype=x.dtype)
     return x, t, w, probs
 
 

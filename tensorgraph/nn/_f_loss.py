@@ -128,7 +128,7 @@ def _weight_array(weight, x: Tensor, op: str, name: str = "weight") -> np.ndarra
         raise ValueError(
             f"{op}: {name} of shape {w.shape} does not broadcast to the input {x.shape}."
         ) from None
-    return np.asarray(w.data, dtype=x.dtype)
+    return np.asarray(w.array, dtype=x.dtype)
 
 
 def binary_cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None,
@@ -150,10 +150,10 @@ def binary_cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = 
     op = "binary_cross_entropy"
     how = reduction_arg(reduction, op)
     p, y = _pair(op, input, target)
-    if p.data.size and (p.data.min() < 0 or p.data.max() > 1):
+    if p.array.size and (p.array.min() < 0 or p.array.max() > 1):
         raise ValueError(
             f"{op}: input must hold probabilities in [0, 1], got values in "
-            f"[{p.data.min():.4g}, {p.data.max():.4g}]. Apply sigmoid first, or use "
+            f"[{p.array.min():.4g}, {p.array.max():.4g}]. Apply sigmoid first, or use "
             "binary_cross_entropy_with_logits on the raw scores (more stable)."
         )
     w = _weight_array(weight, p, op)
@@ -211,7 +211,7 @@ def bce_logits_composite(x: Tensor, y: Tensor, w, pw, how: str) -> Tensor:
     """BCE-with-logits from primitives (readable definition; used for create_graph)."""
     # softplus(-x), split on the sign of x so exp never overflows and each branch is
     # smooth (a max/abs form would have a kink at 0 and a wrong second derivative there).
-    pos = x.data >= 0
+    pos = x.array >= 0
     xp, xn = where(pos, x, 0.0), where(pos, 0.0, x)
     sp = where(pos, ((-xp).exp() + 1).log(), (xn.exp() + 1).log() - xn)
     lw = 1 if pw is None else (y * const(pw - 1) + 1)

@@ -121,26 +121,26 @@ def batch_norm(input: Tensor, running_mean: Tensor | None, running_var: Tensor |
             )
     axes = (0,) + tuple(range(2, x.ndim))
     if training:
-        n = x.data.size // max(c, 1)
+        n = x.array.size // max(c, 1)
         if n <= 1:
             raise ValueError(
                 f"{op}: expected more than 1 value per channel when training, got input "
                 f"{x.shape}. Use a batch of 2 or more, or eval mode (model.eval())."
             )
-        mean = x.data.mean(axis=axes)
-        var = x.data.var(axis=axes)  # biased: this is what normalises the batch
+        mean = x.array.mean(axis=axes)
+        var = x.array.var(axis=axes)  # biased: this is what normalises the batch
         with_stats = [(running_mean, mean), (running_var, var * (n / (n - 1)))]
         for buf, stat in with_stats:  # unbiased variance for the running estimate
             if buf is not None:
-                arr = buf.data
+                arr = buf.array
                 arr *= 1 - momentum
                 arr += (stat * momentum).astype(arr.dtype, copy=False)
     else:
         if running_mean is None or running_var is None:
             raise ValueError(f"{op}: running_mean and running_var are required when "
                              "training=False (eval mode normalises with them).")
-        mean = np.array(running_mean.data, dtype=x.dtype)  # copies: later updates of
-        var = np.array(running_var.data, dtype=x.dtype)  # the buffers don't leak in
+        mean = np.array(running_mean.array, dtype=x.dtype)  # copies: later updates of
+        var = np.array(running_var.array, dtype=x.dtype)  # the buffers don't leak in
     w = const(np.ones(c, x.dtype)) if weight is None else as_tensor(weight, op, "weight")
     b = const(np.zeros(c, x.dtype)) if bias is None else as_tensor(bias, op, "bias")
     return BatchNorm.apply(x, w, b, mean=mean, var=var, eps=eps, training=bool(training))

@@ -198,7 +198,7 @@ def max_pool2d(input: Tensor, kernel_size, stride=None, padding=0, dilation=1,
     if out.grad_fn is None:  # nothing recorded: recompute the node's bookkeeping
         ctx = MaxPool2d.__new__(MaxPool2d)
         ctx.kwargs = {"kernel": k, "stride": s, "padding": p, "dilation": d}
-        MaxPool2d.forward(ctx, x.data, **ctx.kwargs)
+        MaxPool2d.forward(ctx, x.array, **ctx.kwargs)
     else:
         ctx = out.grad_fn
     return out, Tensor._wrap(flat_indices(ctx), False)

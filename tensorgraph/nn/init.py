@@ -105,7 +105,7 @@ def _fill(tensor: Tensor, values: Any) -> Tensor:
     """Write ``values`` into the tensor's own buffer (in place, no graph, same dtype)."""
     if not isinstance(tensor, Tensor):
         raise TypeError(f"init: expected a tg.Tensor, got {type(tensor).__name__}.")
-    np.copyto(tensor.data, values, casting="unsafe")
+    np.copyto(tensor.array, values, casting="unsafe")
     tensor._version += 1
     return tensor
 

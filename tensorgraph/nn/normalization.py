@@ -86,10 +86,10 @@ class _BatchNorm(Module):
         factor = 0.0 if self.momentum is None else self.momentum
         if self.training and self.track_running_stats and self.num_batches_tracked is not None:
             nbt = self.num_batches_tracked
-            np.add(nbt.data, 1, out=nbt.data)
+            np.add(nbt.array, 1, out=nbt.array)
             nbt._version += 1
             if self.momentum is None:  # cumulative moving average
-                factor = 1.0 / float(nbt.data)
+                factor = 1.0 / float(nbt.array)
         # batch statistics in training, or when there are no running estimates at all
         use_batch = self.training or (self.running_mean is None and self.running_var is None)
         keep = not self.training or self.track_running_stats

@@ -34,13 +34,13 @@ class Parameter(Tensor):
         if data is None:
             arr = np.empty(0, dtype=get_default_dtype())
         elif isinstance(data, Tensor):
-            arr = data.data
+            arr = data.array
         elif isinstance(data, np.ndarray):
             arr = data
         else:
             from ..tensor import tensor
 
-            arr = tensor(data).data
+            arr = tensor(data).array
         super().__init__(arr, requires_grad)
 
     def __repr__(self) -> str:
@@ -48,4 +48,4 @@ class Parameter(Tensor):
 
     def __reduce_ex__(self, protocol: Any) -> Any:
         # pickle/deepcopy: rebuild as a Parameter of a copy of the data (no grad_fn).
-        return (Parameter, (self.data, self.requires_grad))
+        return (Parameter, (self.array, self.requires_grad))

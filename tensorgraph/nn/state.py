@@ -27,7 +27,7 @@ def load_state(module: Module, state_dict: Any, strict: bool) -> IncompatibleKey
         if k not in state_dict:
             continue
         value = state_dict[k]
-        arr = value.data if isinstance(value, Tensor) else np.asarray(value)
+        arr = value.array if isinstance(value, Tensor) else np.asarray(value)
         if arr.dtype.kind not in "biuf":
             mismatched.append(f"value for {k} is a {type(value).__name__}, not a tensor.")
         elif arr.shape != target.shape:
@@ -55,6 +55,6 @@ def load_state(module: Module, state_dict: Any, strict: bool) -> IncompatibleKey
         )
     with no_grad():
         for target, arr in pairs:
-            np.copyto(target.data, arr, casting="unsafe")
+            np.copyto(target.array, arr, casting="unsafe")
             target._version += 1
     return IncompatibleKeys(missing, unexpected)

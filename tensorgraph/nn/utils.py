@@ -26,11 +26,11 @@ def _zero_grad(parameters: Iterable[Tensor], set_to_none: bool) -> None:
             continue
         if set_to_none:
             p.grad = None
-        elif p.grad.grad_fn is not None or not p.grad.data.flags.writeable:
-            p.grad = Tensor._wrap(np.zeros_like(p.grad.data), False)
+        elif p.grad.grad_fn is not None or not p.grad.array.flags.writeable:
+            p.grad = Tensor._wrap(np.zeros_like(p.grad.array), False)
         else:
             p.grad.requires_grad = False
-            p.grad.data.fill(0)
+            p.grad.array.fill(0)
 
 
 def clip_grad_norm_(parameters: Tensor | Iterable[Tensor], max_norm: float,
@@ -61,10 +61,10 @@ def clip_grad_norm_(parameters: Tensor | Iterable[Tensor], max_norm: float,
         return Tensor._wrap(np.zeros((), dtype=np.float32), False)
     dtype = grads[0].dtype
     if norm_type == math.inf:
-        norms = [np.abs(g.data).max(initial=0) for g in grads]
+        norms = [np.abs(g.array).max(initial=0) for g in grads]
         total = np.max(norms)
     else:
-        norms = [(np.abs(g.data.astype(np.float64)) ** norm_type).sum() for g in grads]
+        norms = [(np.abs(g.array.astype(np.float64)) ** norm_type).sum() for g in grads]
         total = np.sum(norms) ** (1.0 / norm_type)
     total = np.asarray(total, dtype=dtype)
     if error_if_nonfinite and not np.isfinite(total):
@@ -76,14 +76,14 @@ def clip_grad_norm_(parameters: Tensor | Iterable[Tensor], max_norm: float,
         )
     coef = min(max_norm / (float(total) + 1e-6), 1.0)
     for g in grads:
-        np.multiply(g.data, np.asarray(coef, dtype=g.dtype), out=g.data)
+        np.multiply(g.array, np.asarray(coef, dtype=g.dtype), out=g.array)
     return Tensor._wrap(total, False)
 
 
 def clip_grad_value_(parameters: Tensor | Iterable[Tensor], clip_value: float) -> None:
     """Clamp every gradient element to ``[-clip_value, clip_value]``, in place."""
     for g in _grads(parameters):
-        np.clip(g.data, -clip_value, clip_value, out=g.data)
+        np.clip(g.array, -clip_value, clip_value, out=g.array)
 
 
 def parameters_to_vector(parameters: Iterable[Tensor]) -> Tensor:
@@ -105,6 +105,6 @@ def vector_to_parameters(vec: Tensor, parameters: Iterable[Tensor]) -> None:
     i = 0
     for p in params:
         n = p.numel()
-        np.copyto(p.data, vec.data[i:i + n].reshape(p.shape), casting="unsafe")
+        np.copyto(p.array, vec.array[i:i + n].reshape(p.shape), casting="unsafe")
         p._version += 1
         i += n

@@ -76,7 +76,7 @@ class Adam(Optimizer):
             d = direction(p, grad, 0.0, group["maximize"], work)
         else:
             d = direction(p, grad, wd, group["maximize"], work)
-        m, v = state["exp_avg"].data, state["exp_avg_sq"].data
+        m, v = state["exp_avg"].array, state["exp_avg_sq"].array
         lerp_(m, d, 1.0 - beta1, tmp)
         v *= beta2
         np.multiply(d, 1.0 - beta2, out=tmp)

@@ -126,7 +126,7 @@ class Optimizer:
                     "reach the tensor it came from. Optimize that leaf instead, or make "
                     "this one a leaf with t = t.detach().requires_grad_()."
                 )
-            if p.data.dtype.kind != "f":
+            if p.array.dtype.kind != "f":
                 raise TypeError(f"{name}: param {i} has dtype {p.dtype}; only floating "
                                 "point tensors can be optimized.")
         group["params"] = params
@@ -181,14 +181,14 @@ class Optimizer:
                 grad = p.grad
                 if grad is None:
                     continue
-                g = grad.data
-                if g.shape != p.data.shape or g.dtype != p.data.dtype:
+                g = grad.array
+                if g.shape != p.array.shape or g.dtype != p.array.dtype:
                     raise RuntimeError(
                         f"{type(self).__name__}.step: a parameter of shape {p.shape} and "
                         f"dtype {p.dtype} has a gradient of shape {g.shape} and dtype "
                         f"{g.dtype}; they must match (was .grad set by hand?)."
                     )
-                self._update(p.data, g, self.state[p], group)
+                self._update(p.array, g, self.state[p], group)
                 p._version += 1  # as PyTorch: a graph that saved p sees it changed
         _State.inplace_ops += 1
         self._step_calls += 1
@@ -205,8 +205,8 @@ class Optimizer:
         n = like.size
         buf = self._workspace.get(like.dtype)
         if buf is None or buf.size < n * count:
-            largest = max([p.data.size for g in self.param_groups for p in g["params"]
-                           if p.data.dtype == like.dtype] + [n])
+            largest = max([p.array.size for g in self.param_groups for p in g["params"]
+                           if p.array.dtype == like.dtype] + [n])
             buf = self._workspace[like.dtype] = np.empty(largest * count, like.dtype)
         return [buf[i * n:(i + 1) * n].reshape(like.shape) for i in range(count)]
 
@@ -295,7 +295,7 @@ _SET_MESSAGE = ("{name}: optimizer parameters must be an ordered collection, but
 
 def _copy_value(value: Any) -> Any:
     if isinstance(value, Tensor):
-        return Tensor._wrap(value.data.copy(), False)
+        return Tensor._wrap(value.array.copy(), False)
     return copy.deepcopy(value)
 
 
@@ -303,7 +303,7 @@ def _cast_value(value: Any, p: Tensor, where: str) -> Any:
     """A loaded state value as the optimizer keeps it: a fresh Tensor of ``p``'s dtype
     (floating buffers, shape-checked) or a Python number (step counts)."""
     if isinstance(value, (Tensor, np.ndarray, np.generic)):
-        arr = np.asarray(value.data if isinstance(value, Tensor) else value)
+        arr = np.asarray(value.array if isinstance(value, Tensor) else value)
         if arr.ndim == 0:
             number = arr.item()
             return int(number) if float(number).is_integer() else number
@@ -328,7 +328,7 @@ def buffer(state: dict[str, Any], key: str, p: np.ndarray) -> np.ndarray:
     t = state.get(key)
     if t is None:
         t = state[key] = Tensor._wrap(np.zeros_like(p), False)
-    return t.data
+    return t.array
 
 
 def direction(p: np.ndarray, grad: np.ndarray, weight_decay: float, maximize: bool,

@@ -63,7 +63,7 @@ class RMSprop(Optimizer):
         state["step"] += 1
         work, tmp = self._scratch(p, 2)
         d = direction(p, grad, float(group["weight_decay"]), group["maximize"], work)
-        v = state["square_avg"].data
+        v = state["square_avg"].array
         v *= alpha
         np.multiply(d, 1.0 - alpha, out=tmp)
         tmp *= d

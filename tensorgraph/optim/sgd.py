@@ -65,9 +65,9 @@ class SGD(Optimizer):
             buf = state.get("momentum_buffer")
             if buf is None:
                 buf = state["momentum_buffer"] = Tensor._wrap(np.array(d, copy=True), False)
-                b = buf.data
+                b = buf.array
             else:
-                b = buf.data
+                b = buf.array
                 b *= momentum
                 if dampening == 0:
                     b += d
