@@ -12,11 +12,14 @@ from . import _dtype, _function, autograd
 from . import ops as P
 from ._shapes import _dims, _infer_shape, _new_dim, _shape_arg
 from .autograd import RemovableHandle, _State
+from .display import DisplayMethods
+from .random_methods import RandomMethods
+from .tensor_ops import OpMethods
 
 _Number = (builtins.int, builtins.float, builtins.bool, np.number, np.bool_)
 
 
-class Tensor:
+class Tensor(OpMethods, RandomMethods, DisplayMethods):
     """An n-dimensional array that records the operations applied to it.
 
     Args:
