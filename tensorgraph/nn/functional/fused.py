@@ -16,9 +16,9 @@ from typing import Any
 
 import numpy as np
 
-from .. import autograd
-from ..autograd import Function
-from ..tensor import Tensor
+from ... import autograd
+from ...autograd import Function
+from ...tensor import Tensor
 
 
 class _Alias(Function):

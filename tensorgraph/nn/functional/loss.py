@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._checks import check_finite_loss
-from ..autograd import Function
-from ..tensor import Tensor, where
-from ._f_check import as_tensor, floating, reduce, same_dtype, same_shape
-from ._f_check import reduction as reduction_arg
-from ._f_fused import composite_grad, const, is_array
+from ..._checks import check_finite_loss
+from ...autograd import Function
+from ...tensor import Tensor, where
+from .check import as_tensor, floating, reduce, same_dtype, same_shape
+from .check import reduction as reduction_arg
+from .fused import composite_grad, const, is_array
 
 __all__ = ["binary_cross_entropy", "binary_cross_entropy_with_logits", "l1_loss", "mse_loss"]
 

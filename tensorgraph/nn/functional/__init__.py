@@ -11,14 +11,14 @@ saying why in its docstring (speed or numerical stability): ``linear``, ``conv2d
 ``max_pool2d``, ``batch_norm``, ``log_softmax``, ``cross_entropy``,
 ``binary_cross_entropy`` and ``binary_cross_entropy_with_logits``. Their gradients of
 gradients (``create_graph=True``) go through the composite twin of each
-(``tensorgraph/nn/_f_fused.py``), so higher derivatives work everywhere.
+(``fused.py``), so higher derivatives work everywhere.
 
-Where the code lives: activations and softmax in ``_f_activation.py``, linear in
-``_f_linear.py``, conv2d in ``_f_conv.py``, pooling in ``_f_pool.py``, normalisation in
-``_f_norm.py``, losses in ``_f_loss.py`` and ``_f_ce.py``.
+Where the code lives (this package): activations and softmax in ``activation.py``,
+linear in ``linear.py``, conv2d in ``conv.py``, pooling in ``pool.py``, normalisation in
+``norm.py``, losses in ``loss.py`` and ``ce.py``; argument checks in ``check.py``.
 """
 
-from ._f_activation import (
+from .activation import (
     dropout,
     gelu,
     leaky_relu,
@@ -28,17 +28,17 @@ from ._f_activation import (
     softmax,
     tanh,
 )
-from ._f_ce import cross_entropy, nll_loss
-from ._f_conv import conv2d
-from ._f_linear import flatten, linear
-from ._f_loss import (
+from .ce import cross_entropy, nll_loss
+from .conv import conv2d
+from .linear import flatten, linear
+from .loss import (
     binary_cross_entropy,
     binary_cross_entropy_with_logits,
     l1_loss,
     mse_loss,
 )
-from ._f_norm import batch_norm, layer_norm
-from ._f_pool import avg_pool2d, max_pool2d
+from .norm import batch_norm, layer_norm
+from .pool import avg_pool2d, max_pool2d
 
 __all__ = [
     "avg_pool2d", "batch_norm", "binary_cross_entropy", "binary_cross_entropy_with_logits",

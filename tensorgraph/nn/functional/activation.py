@@ -10,10 +10,10 @@ import math
 
 import numpy as np
 
-from ..autograd import Function
-from ..random import default_generator
-from ..tensor import Tensor
-from ._f_check import as_tensor, floating
+from ...autograd import Function
+from ...random import default_generator
+from ...tensor import Tensor
+from .check import as_tensor, floating
 
 __all__ = [
     "dropout",

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from ..autograd import Function
-from ..tensor import Tensor
-from ._f_check import as_tensor, floating
+from ...autograd import Function
+from ...tensor import Tensor
+from .check import as_tensor, floating
 
 __all__ = ["flatten", "linear"]
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..autograd import Function
-from ..tensor import Tensor
-from ._f_check import as_tensor, floating, pair
-from ._f_conv import (
+from ...autograd import Function
+from ...tensor import Tensor
+from .check import as_tensor, floating, pair
+from .conv import (
     col2im,
     crop2d,
     out_size,
@@ -16,7 +16,7 @@ from ._f_conv import (
     shifted_slices,
     windows,
 )
-from ._f_fused import composite_grad, const, is_array
+from .fused import composite_grad, const, is_array
 
 __all__ = ["avg_pool2d", "max_pool2d"]
 

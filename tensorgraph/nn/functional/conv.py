@@ -11,10 +11,10 @@ from __future__ import annotations
 import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
-from ..autograd import Function
-from ..tensor import Tensor
-from ._f_check import as_tensor, floating, pair
-from ._f_fused import composite_grad, is_array
+from ...autograd import Function
+from ...tensor import Tensor
+from .check import as_tensor, floating, pair
+from .fused import composite_grad, is_array
 
 __all__ = ["conv2d"]
 
@@ -128,7 +128,7 @@ def pad_tensor(x: Tensor, ph: int, pw: int) -> Tensor:
     """x (N, C, H, W) zero-padded, as a recorded op (IndexAdd: zeros with x written in)."""
     if ph == 0 and pw == 0:
         return x
-    from ..ops import IndexAdd
+    from ...ops import IndexAdd
 
     n, c, h, w = x.shape
     return IndexAdd.apply(x, shape=(n, c, h + 2 * ph, w + 2 * pw),

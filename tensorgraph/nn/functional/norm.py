@@ -6,10 +6,10 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from ..autograd import Function
-from ..tensor import Tensor
-from ._f_check import as_tensor, floating
-from ._f_fused import composite_grad, const, is_array
+from ...autograd import Function
+from ...tensor import Tensor
+from .check import as_tensor, floating
+from .fused import composite_grad, const, is_array
 
 __all__ = ["batch_norm", "layer_norm"]
 

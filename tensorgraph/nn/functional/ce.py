@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._checks import check_finite_loss
-from ..autograd import Function
-from ..tensor import Tensor
-from ._f_activation import LogSoftmax
-from ._f_check import as_tensor, floating
-from ._f_check import reduction as reduction_arg
-from ._f_fused import composite_grad, const, is_array
+from ..._checks import check_finite_loss
+from ...autograd import Function
+from ...tensor import Tensor
+from .activation import LogSoftmax
+from .check import as_tensor, floating
+from .check import reduction as reduction_arg
+from .fused import composite_grad, const, is_array
 
 __all__ = ["cross_entropy", "nll_loss"]
 
