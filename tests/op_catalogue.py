@@ -165,3 +165,18 @@ OPS: list[Op] = [
         ((2, 1, 3, 4), (5, 4, 2)), ((4,), (2, 4, 3)), ((2, 3, 4), (4,))]),
     Op("tg.matmul", tg.matmul, lambda a, b: T().matmul(a, b), [((2, 3), (3,))]),
 ]
+
+
+def _more_entries() -> list[Op]:
+    """Entries kept in ``tests/catalogue_*.py`` (one file per family of ops), each
+    defining ``OPS: list[Op]``; they run through the same checks as the list above."""
+    import importlib
+    import pathlib
+
+    found: list[Op] = []
+    for path in sorted(pathlib.Path(__file__).parent.glob("catalogue_*.py")):
+        found += importlib.import_module(path.stem).OPS
+    return found
+
+
+OPS += _more_entries()
