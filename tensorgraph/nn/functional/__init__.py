@@ -5,13 +5,17 @@ Example:
     >>> logits = F.linear(F.relu(F.linear(x, w1, b1)), w2, b2)
     >>> loss = F.cross_entropy(logits, labels)
 
-Most functions are *composites*: written with the engine's primitives, they need no
-backward of their own. A few are *fused* primitives with a hand-written backward, each
-saying why in its docstring (speed or numerical stability): ``linear``, ``conv2d``,
-``max_pool2d``, ``batch_norm``, ``log_softmax``, ``cross_entropy``,
-``binary_cross_entropy`` and ``binary_cross_entropy_with_logits``. Their gradients of
-gradients (``create_graph=True``) go through the composite twin of each
-(``fused.py``), so higher derivatives work everywhere.
+This package checks arguments (errors that name the op, shapes and dtypes) and calls
+``.apply`` on a ``Function``; every ``Function`` (every gradient) lives in
+``tensorgraph/ops/``. Most functions are *composites*: written with the engine's
+primitives, they need no backward of their own. A few call *fused* primitives with a
+hand-written backward, each saying why in its docstring (speed or numerical
+stability): ``linear`` (``ops/linear.py``), ``batch_norm`` (``ops/norm.py``),
+``log_softmax`` (``ops/activation.py``), ``cross_entropy`` (``ops/cross_entropy.py``),
+``binary_cross_entropy`` and ``binary_cross_entropy_with_logits`` (``ops/loss.py``),
+``conv2d`` and ``max_pool2d``. Their gradients of gradients (``create_graph=True``) go
+through the composite twin of each (``ops/fused.py``), so higher derivatives work
+everywhere.
 
 Where the code lives (this package): activations and softmax in ``activation.py``,
 linear in ``linear.py``, conv2d in ``conv.py``, pooling in ``pool.py``, normalisation in
