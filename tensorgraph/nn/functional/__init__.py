@@ -32,8 +32,10 @@ from .activation import (
     softmax,
     tanh,
 )
+from .attention import scaled_dot_product_attention
 from .ce import cross_entropy, nll_loss
 from .conv import conv2d
+from .embedding import embedding, one_hot
 from .linear import flatten, linear
 from .loss import (
     binary_cross_entropy,
@@ -50,3 +52,4 @@ __all__ = [
     "leaky_relu", "linear", "log_softmax", "max_pool2d", "mse_loss", "nll_loss", "relu",
     "sigmoid", "softmax", "tanh",
 ]
+__all__ += ["embedding", "one_hot", "scaled_dot_product_attention"]
