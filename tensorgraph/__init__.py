@@ -51,6 +51,21 @@ from .random import manual_seed
 from .serialization import CheckpointError, load, save
 from .tensor import Tensor, cat, matmul, stack, tensor, where
 
+# compat: devices (CPU only), backends flags, and the torch names that mean nothing here.
+from . import accelerator, amp, backends, cuda, distributed, onnx  # noqa: E402
+from .amp import autocast  # noqa: E402
+from .device import device, get_default_device, set_default_device  # noqa: E402
+from .inference import inference_mode, is_inference_mode_enabled  # noqa: E402
+from .runtime import (  # noqa: E402
+    are_deterministic_algorithms_enabled,
+    get_float32_matmul_precision,
+    get_num_threads,
+    set_float32_matmul_precision,
+    set_num_threads,
+    use_deterministic_algorithms,
+)
+from .unsupported import compile  # noqa: E402
+
 bool = bool_  # torch.bool
 
 
@@ -164,7 +179,13 @@ __all__ = [
     "randint", "randn", "randperm", "relu", "reshape", "save", "set_default_dtype",
     "set_grad_enabled", "sigmoid", "sqrt", "squeeze", "stack", "std", "sum", "tanh",
     "tensor", "testing", "transpose", "uint8", "unsqueeze", "utils", "var", "where",
-    "zeros", "zeros_like"
+    "zeros", "zeros_like",
+    # compat
+    "accelerator", "amp", "are_deterministic_algorithms_enabled", "autocast", "backends",
+    "compile", "cuda", "device", "distributed", "get_default_device",
+    "get_float32_matmul_precision", "get_num_threads", "inference_mode",
+    "is_inference_mode_enabled", "onnx", "set_default_device",
+    "set_float32_matmul_precision", "set_num_threads", "use_deterministic_algorithms",
 ]
 
 __version__ = "0.1.0"
