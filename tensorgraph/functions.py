@@ -16,6 +16,7 @@ import numpy as np
 from . import _dtype
 from . import ops as P
 from ._shapes import dims_arg, new_dim
+from .device import check_device
 from .tensor import Tensor
 
 MinMax = namedtuple("MinMax", ["values", "indices"])
@@ -126,7 +127,8 @@ def stack(tensors: Any, dim: int = 0) -> Tensor:
     return cat([t.unsqueeze(d) for t in tensors], d)
 
 
-def tensor(data: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+def tensor(data: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False,
+           pin_memory: bool = False) -> Tensor:
     """A new tensor holding a copy of ``data`` (numbers, nested lists, arrays, Tensors).
 
     Python floats become the default dtype (float32), ints int64, bools bool; numpy
@@ -135,6 +137,7 @@ def tensor(data: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
     Example:
         >>> tg.tensor([[1, 2], [3, 4]], dtype=tg.float32, requires_grad=True)
     """
+    check_device(device, "tensor")
     if isinstance(data, Tensor):
         data = data.array
     is_array = isinstance(data, np.ndarray)

@@ -12,6 +12,7 @@ from . import _dtype, _function, autograd
 from . import ops as P
 from ._shapes import dims_arg, infer_shape, new_dim, shape_arg
 from .autograd import RemovableHandle, _State
+from .device_methods import DeviceMethods
 from .display import DisplayMethods
 from .random_methods import RandomMethods
 from .tensor_ops import OpMethods
@@ -19,7 +20,7 @@ from .tensor_ops import OpMethods
 _Number = (builtins.int, builtins.float, builtins.bool, np.number, np.bool_)
 
 
-class Tensor(OpMethods, RandomMethods, DisplayMethods):
+class Tensor(OpMethods, RandomMethods, DisplayMethods, DeviceMethods):
     """An n-dimensional array that records the operations applied to it.
 
     Args:
@@ -111,10 +112,6 @@ class Tensor(OpMethods, RandomMethods, DisplayMethods):
         return self.array.dtype
 
     @property
-    def device(self) -> str:
-        return "cpu"
-
-    @property
     def is_leaf(self) -> bool:
         return self.grad_fn is None
 
@@ -182,16 +179,6 @@ class Tensor(OpMethods, RandomMethods, DisplayMethods):
         return builtins.int(self.item())
 
     __hash__ = object.__hash__
-
-    def to(self, *args: Any, **kwargs: Any) -> Tensor:
-        """``to(dtype)`` casts (differentiably); device strings like 'cpu' are accepted."""
-        dtype = kwargs.get("dtype")
-        for a in args:
-            if not isinstance(a, str):
-                dtype = a
-        if dtype is None or np.dtype(dtype) == self.dtype:
-            return self
-        return P.Copy.apply(self, dtype=np.dtype(dtype))
 
     def float(self) -> Tensor:
         return self.to(_dtype.float32)
