@@ -128,14 +128,19 @@ def stack(tensors: Any, dim: int = 0) -> Tensor:
 
 
 def tensor(data: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False,
-           pin_memory: bool = False) -> Tensor:
+           pin_memory: bool = False, name: str | None = None) -> Tensor:
     """A new tensor holding a copy of ``data`` (numbers, nested lists, arrays, Tensors).
 
     Python floats become the default dtype (float32), ints int64, bools bool; numpy
     arrays keep their dtype.
 
+    Args:
+        name: sets ``Tensor.name``, the label ``tg.graph.trace`` and ``viz`` drawings
+            use for this tensor (tensorgraph only; torch has no such keyword).
+
     Example:
         >>> tg.tensor([[1, 2], [3, 4]], dtype=tg.float32, requires_grad=True)
+        >>> x1 = tg.tensor(2.0, name="x1")
     """
     check_device(device, "tensor")
     if isinstance(data, Tensor):
@@ -152,6 +157,8 @@ def tensor(data: Any, dtype: Any = None, device: Any = None, requires_grad: bool
     t = Tensor._wrap(arr, False)
     if requires_grad:
         t.requires_grad_(True)
+    if name is not None:
+        t.name = str(name)
     return t
 
 

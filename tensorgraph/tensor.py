@@ -27,6 +27,10 @@ class Tensor(OpMethods, RandomMethods, DisplayMethods, DeviceMethods):
         data: a numpy array (wrapped without copying) or anything ``tg.tensor`` takes.
         requires_grad: record operations on it so ``backward()`` fills ``.grad``.
 
+    Attributes:
+        name: an optional label (``None`` by default; ``tg.tensor(..., name="x")``
+            sets it) that ``tg.graph.trace`` and ``viz`` drawings show for this tensor.
+
     Example:
         >>> x = tg.tensor([1.0, 2.0], requires_grad=True)
         >>> (x * x).sum().backward()
