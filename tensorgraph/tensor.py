@@ -14,6 +14,7 @@ from ._shapes import dims_arg, infer_shape, new_dim, shape_arg
 from .autograd import RemovableHandle
 from .autograd.function import bind_tensor_class
 from .autograd.grad_mode import counters, get_mode
+from .ops.shape import is_basic
 from .display import DisplayMethods
 from .random_methods import RandomMethods
 from .tensor_ops import OpMethods
@@ -677,7 +678,10 @@ class Tensor(OpMethods, RandomMethods, DisplayMethods):
             self.array[idx] = v.array  # the common case: a plain write into the buffer
             self._version += 1
             return
-        _write_item(self, idx, v)
+        if is_basic(idx):
+            self[idx].copy_(v)  # in place on a view: the history is rebased (CopySlices)
+        else:
+            _write_item(self, idx, v)
 
     __iadd__ = add_
     __isub__ = sub_
