@@ -182,7 +182,7 @@ def run_backward(
             if g is None:
                 continue  # no gradient reaches this node
             if node.pre_hooks:
-                g = _run_hooks(node.pre_hooks, g, node.name())
+                g = _run_hooks(node.pre_hooks, g, f"the output of {node.name()}")
             if id(node) in capture_nodes:
                 captured[id(node)] = g
             if node.saved is None:
@@ -238,7 +238,7 @@ def run_backward(
 
 # ---------------------------------------------------------------- hooks and leaves
 def _hook_name(hook: Any) -> str:
-    return getattr(hook, "__qualname__", None) or getattr(hook, "__name__", repr(hook))
+    return getattr(hook, "__name__", None) or repr(hook)
 
 
 def _run_hooks(hooks: list, g: Any, where: str) -> Any:
@@ -273,7 +273,7 @@ def _accumulate(t: Any, g: Any, create_graph: bool) -> None:
     """Add ``g`` into leaf ``t.grad`` (in place when possible, like AccumulateGrad)."""
     refs = 3  # run_backward's `g`, this frame's `g`, getrefcount's argument
     if t._hooks:
-        hooked = _run_hooks(t._hooks, g, f"a leaf of shape {tuple(t.shape)}")
+        hooked = _run_hooks(t._hooks, g, "a leaf tensor")
         if hooked is not g:
             g, refs = hooked, 2  # a hook's result: run_backward does not hold it
     wrap = function.Tensor._wrap
