@@ -10,7 +10,7 @@ import numpy as np
 
 from .. import _dtype
 from ..creation import zeros
-from ..functions import cat
+from ..tensor_functions import cat
 from ..ops.attention import ScaledDotProductAttention
 from ..random import default_generator
 from ..tensor import Tensor

@@ -120,7 +120,7 @@ class LSTMLayer(Function):
 def lstm_layer_composite(x: Any, h0: Any, c0: Any, w_ih: Any, w_hh: Any, b_ih: Any = None,
                          b_hh: Any = None, reverse: bool = False) -> Any:
     """:class:`LSTMLayer` written with primitives (its twin for double backward)."""
-    from ..functions import cat, stack  # composites live above ops; imported on use
+    from ..tensor_functions import cat, stack  # composites live above ops; imported on use
     from ..nn.functional.linear import linear
     from ..nn.functional.rnn import lstm_step
 
