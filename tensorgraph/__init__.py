@@ -47,7 +47,23 @@ from .creation import (
     zeros,
     zeros_like,
 )
-from .random import manual_seed
+from .random import (
+    Generator,
+    default_generator,
+    get_rng_state,
+    initial_seed,
+    manual_seed,
+    seed,
+    set_rng_state,
+)
+from .random.sampling import (
+    bernoulli,
+    multinomial,
+    normal,
+    rand_like,
+    randint_like,
+    randn_like,
+)
 from .serialization import CheckpointError, load, save
 from .tensor import Tensor, cat, matmul, stack, tensor, where
 
@@ -154,6 +170,9 @@ def is_tensor(x: object) -> bool:
 
 
 __all__ = [
+    "Generator", "bernoulli", "default_generator", "get_rng_state", "initial_seed",
+    "multinomial", "normal", "rand_like", "randint_like", "randn_like", "seed",
+    "set_rng_state",
     "CheckpointError", "NonFiniteLossWarning", "Tensor", "abs", "arange", "argmax",
     "autograd", "bool", "bool_", "cat", "clamp", "clip", "data", "double",
     "enable_grad", "exp", "eye", "flatten", "float", "float16", "float32", "float64",

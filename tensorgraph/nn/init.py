@@ -1,8 +1,8 @@
 """Weight initialisation, as ``torch.nn.init``: fill a tensor in place and return it.
 
-Draws come from tensorgraph's seeded generator (``tg.manual_seed``) unless a numpy
-``generator`` is passed. Samples are drawn in float64 and stored in the tensor's own
-dtype, so a float32 weight stays float32.
+Draws come from ``tg.default_generator`` (``tg.manual_seed``) unless a ``tg.Generator``
+is passed, through the tensor's own ``uniform_``/``normal_``, so they are torch's
+streams: ``tg.manual_seed(0); nn.Linear(784, 10)`` has torch's initial weights.
 
 The rules (``std = gain / sqrt(fan)``, Kaiming/He; ``std = gain * sqrt(2 / (fan_in +
 fan_out))``, Xavier/Glorot) keep the variance of activations roughly constant from
@@ -12,11 +12,13 @@ layer to layer; ``calculate_gain`` corrects for what the nonlinearity does to it
 from __future__ import annotations
 
 import math
+import warnings
 from typing import Any
 
 import numpy as np
 
-from ..random import default_generator
+from ..autograd import no_grad
+from ..random import Generator
 from ..tensor import Tensor
 
 __all__ = [
@@ -110,32 +112,57 @@ def _fill(tensor: Tensor, values: Any) -> Tensor:
     return tensor
 
 
-def _rng(generator: np.random.Generator | None) -> np.random.Generator:
-    return default_generator() if generator is None else generator
-
-
 def uniform_(tensor: Tensor, a: float = 0.0, b: float = 1.0,
-             generator: np.random.Generator | None = None) -> Tensor:
-    """Fill with samples from U(a, b)."""
-    return _fill(tensor, _rng(generator).uniform(a, b, tensor.shape))
+             generator: Generator | None = None) -> Tensor:
+    """Fill with samples from U(a, b) (``tensor.uniform_(a, b)`` under no_grad)."""
+    with no_grad():
+        return tensor.uniform_(a, b, generator=generator)
 
 
 def normal_(tensor: Tensor, mean: float = 0.0, std: float = 1.0,
-            generator: np.random.Generator | None = None) -> Tensor:
-    """Fill with samples from N(mean, std**2)."""
-    return _fill(tensor, _rng(generator).normal(mean, std, tensor.shape))
+            generator: Generator | None = None) -> Tensor:
+    """Fill with samples from N(mean, std**2) (``tensor.normal_`` under no_grad)."""
+    with no_grad():
+        return tensor.normal_(mean, std, generator=generator)
 
 
 def trunc_normal_(tensor: Tensor, mean: float = 0.0, std: float = 1.0, a: float = -2.0,
-                  b: float = 2.0, generator: np.random.Generator | None = None) -> Tensor:
-    """Fill with N(mean, std**2) samples redrawn until they fall in [a, b]."""
-    rng = _rng(generator)
-    out = rng.normal(mean, std, tensor.shape)
-    bad = (out < a) | (out > b)
-    while bad.any():
-        out[bad] = rng.normal(mean, std, int(bad.sum()))
-        bad = (out < a) | (out > b)
-    return _fill(tensor, out)
+                  b: float = 2.0, generator: Generator | None = None) -> Tensor:
+    """Fill with N(mean, std**2) restricted to [a, b], by torch's method: uniform
+    samples between the CDF values of a and b, mapped through the inverse CDF.
+
+    The uniform draws are torch's; the inverse error function is computed in double
+    (torch's own is a float32 approximation), so values agree to a few float32 ulps.
+    """
+    if mean < a - 2 * std or mean > b + 2 * std:
+        warnings.warn("mean is more than 2 std from [a, b] in nn.init.trunc_normal_. "
+                      "The distribution of values may be incorrect.", stacklevel=2)
+
+    def cdf(x: float) -> float:
+        return (1.0 + math.erf(x / math.sqrt(2.0))) / 2.0
+
+    lo, hi = cdf((a - mean) / std), cdf((b - mean) / std)
+    with no_grad():
+        tensor.uniform_(2 * lo - 1, 2 * hi - 1, generator=generator)
+        y = tensor.array.astype(np.float64)
+        x = _erfinv(y) * (std * math.sqrt(2.0)) + mean
+        return _fill(tensor, np.clip(x, a, b))
+
+
+def _erfinv(y: np.ndarray) -> np.ndarray:
+    """Inverse error function: torch's rational first guess, then Newton steps."""
+    ay = np.abs(y)
+    z = y * y
+    central = y * (((-0.140543331 * z + 0.914624893) * z - 1.645349621) * z + 0.886226899) / (
+        (((0.012229801 * z - 0.329097515) * z + 1.442710462) * z - 2.118377725) * z + 1.0)
+    w = np.sqrt(-np.log(np.maximum((1.0 - ay) / 2.0, 1e-300)))
+    tail = np.copysign(((1.641345311 * w + 3.429567803) * w - 1.624906493) * w - 1.970840454,
+                       y) / ((1.637067800 * w + 3.543889200) * w + 1.0)
+    x = np.where(ay <= 0.7, central, tail)
+    erf = np.vectorize(math.erf, otypes=[np.float64])  # numpy has no erf; init-time only
+    for _ in range(2):
+        x = x - (erf(x) - y) / (2.0 / math.sqrt(math.pi) * np.exp(-x * x))
+    return np.where(ay >= 1.0, np.copysign(np.inf, y), x)
 
 
 def constant_(tensor: Tensor, val: float) -> Tensor:
@@ -161,7 +188,7 @@ def eye_(tensor: Tensor) -> Tensor:
 
 
 def xavier_uniform_(tensor: Tensor, gain: float = 1.0,
-                    generator: np.random.Generator | None = None) -> Tensor:
+                    generator: Generator | None = None) -> Tensor:
     """Glorot uniform: U(-a, a) with ``a = gain * sqrt(6 / (fan_in + fan_out))``.
 
     Example:
@@ -175,7 +202,7 @@ def xavier_uniform_(tensor: Tensor, gain: float = 1.0,
 
 
 def xavier_normal_(tensor: Tensor, gain: float = 1.0,
-                   generator: np.random.Generator | None = None) -> Tensor:
+                   generator: Generator | None = None) -> Tensor:
     """Glorot normal: N(0, std**2) with ``std = gain * sqrt(2 / (fan_in + fan_out))``."""
     fan_in, fan_out = _calculate_fan_in_and_fan_out(tensor)
     std = gain * math.sqrt(2.0 / float(fan_in + fan_out))
@@ -191,7 +218,7 @@ def _kaiming_std(tensor: Tensor, a: float, mode: str, nonlinearity: str) -> floa
 
 def kaiming_uniform_(tensor: Tensor, a: float = 0, mode: str = "fan_in",
                      nonlinearity: str = "leaky_relu",
-                     generator: np.random.Generator | None = None) -> Tensor:
+                     generator: Generator | None = None) -> Tensor:
     """He uniform: U(-bound, bound) with ``bound = gain * sqrt(3 / fan)``.
 
     Args:
@@ -212,7 +239,7 @@ def kaiming_uniform_(tensor: Tensor, a: float = 0, mode: str = "fan_in",
 
 def kaiming_normal_(tensor: Tensor, a: float = 0, mode: str = "fan_in",
                     nonlinearity: str = "leaky_relu",
-                    generator: np.random.Generator | None = None) -> Tensor:
+                    generator: Generator | None = None) -> Tensor:
     """He normal: N(0, std**2) with ``std = gain / sqrt(fan)`` (arguments as
     :func:`kaiming_uniform_`)."""
     if 0 in tensor.shape:

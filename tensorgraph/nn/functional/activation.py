@@ -11,7 +11,6 @@ import math
 import numpy as np
 
 from ...autograd import Function
-from ...random import default_generator
 from ...tensor import Tensor
 from .check import as_tensor, floating
 
@@ -238,9 +237,9 @@ def dropout(input: Tensor, p: float = 0.5, training: bool = True,
         return x
     if p == 1:
         return x * 0
-    draw_dtype = np.float32 if x.dtype == np.float32 else np.float64
-    keep = default_generator().random(x.shape, dtype=draw_dtype) >= p
-    # The scaled mask is one constant of x's dtype: one multiply, gradient g * mask.
-    mask = keep * np.asarray(1 / (1 - p), dtype=x.dtype)
+    # As torch: noise = empty_like(x).bernoulli_(1 - p); noise.div_(1 - p); x * noise
+    # (the same stream, and the scale 1 / (1 - p) rounded in x's dtype).
+    noise = Tensor._wrap(np.empty(x.shape, dtype=x.dtype), False).bernoulli_(1 - p)
+    mask = noise.array / np.asarray(1 - p, dtype=x.dtype)
     return x * Tensor._wrap(mask.astype(x.dtype, copy=False), False)
 
