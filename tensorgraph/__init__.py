@@ -170,9 +170,6 @@ def is_tensor(x: object) -> bool:
 
 
 __all__ = [
-    "Generator", "bernoulli", "default_generator", "get_rng_state", "initial_seed",
-    "multinomial", "normal", "rand_like", "randint_like", "randn_like", "seed",
-    "set_rng_state",
     "CheckpointError", "NonFiniteLossWarning", "Tensor", "abs", "arange", "argmax",
     "autograd", "bool", "bool_", "cat", "clamp", "clip", "data", "double",
     "enable_grad", "exp", "eye", "flatten", "float", "float16", "float32", "float64",
@@ -184,6 +181,12 @@ __all__ = [
     "set_grad_enabled", "sigmoid", "sqrt", "squeeze", "stack", "std", "sum", "tanh",
     "tensor", "testing", "transpose", "uint8", "unsqueeze", "utils", "var", "where",
     "zeros", "zeros_like"
+]
+
+__all__ += [  # the random surface (tensorgraph.random)
+    "Generator", "bernoulli", "default_generator", "get_rng_state", "initial_seed",
+    "multinomial", "normal", "rand_like", "randint_like", "randn_like", "seed",
+    "set_rng_state",
 ]
 
 __version__ = "0.1.0"
