@@ -11,6 +11,7 @@ import math
 
 import numpy as np
 
+from . import libm
 from .floatmath import f32, f64, fma32, fma64, log256_ps, sincos256_ps
 from .generator import Generator
 
@@ -58,9 +59,9 @@ def _box_muller16_float32(u: np.ndarray, mean: float, std: float) -> np.ndarray:
 
 
 def _box_muller16_float64(u: np.ndarray, mean: float, std: float) -> np.ndarray:
-    """``NormalFill16<double>``: the same layout, std::log/cos/sin in double."""
+    """``NormalFill16<double>``: the same layout, glibc's log/cos/sin in double."""
     blocks = u.reshape(-1, 2, 8)
-    radius = np.sqrt(-2.0 * np.log(1.0 - blocks[:, 0]))
+    radius = np.sqrt(-2.0 * libm.log(1.0 - blocks[:, 0]))
     theta = (2.0 * math.pi) * blocks[:, 1]
     return np.stack([fma64(radius * np.cos(theta), std, mean),
                      fma64(radius * np.sin(theta), std, mean)], 1).reshape(-1)
@@ -93,7 +94,7 @@ def _normal_serial(g: Generator, n: int, mean: float, std: float, dtype: np.dtyp
     pairs = (fresh + 1) // 2
     if pairs:
         u = unit_float64(g, 2 * pairs).reshape(-1, 2)
-        r = np.sqrt(-2.0 * np.log1p(-u[:, 1]))
+        r = np.sqrt(-2.0 * libm.log1p(-u[:, 1]))
         theta = (2.0 * math.pi) * u[:, 0]
         cos_sin = np.stack([r * np.cos(theta), r * np.sin(theta)], 1).reshape(-1)
         if fresh % 2:
@@ -192,8 +193,8 @@ def bernoulli_tensor(g: Generator, p: np.ndarray) -> np.ndarray:
 
 
 def exponential(g: Generator, n: int, lambd: float, dtype: np.dtype) -> np.ndarray:
-    """``exponential_(lambd)``: ``-1/lambd * log1p(-u)`` in double."""
-    return ((-1.0 / lambd) * np.log1p(-unit_float64(g, n))).astype(dtype)
+    """``exponential_(lambd)``: ``-1/lambd * log1p(-u)`` in double (glibc's log1p)."""
+    return ((-1.0 / lambd) * libm.log1p(-unit_float64(g, n))).astype(dtype)
 
 
 def multinomial_with_replacement(g: Generator, probs: np.ndarray, num_samples: int) -> np.ndarray:
