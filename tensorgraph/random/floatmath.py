@@ -16,18 +16,21 @@ f32, f64 = np.float32, np.float64
 def fma32(a: np.ndarray, b: np.ndarray | float, c: np.ndarray | float) -> np.ndarray:
     """float32 ``round(a * b + c)`` with one rounding, as the FMA instruction.
 
-    The product of two floats is exact in float64; the float64 sum can round once
+    The product of two floats is exact in float64; the float64 sum may round once
     more, which changes the float32 result only when it lands exactly on a float32
-    tie: those few are moved one float64 step towards the exact sum.
+    tie (low 29 bits ``1000...``) without being exact: those are moved one float64
+    step towards the exact value (TwoSum gives the sum's rounding error).
     """
-    p = np.asarray(a, f32).astype(f64) * np.asarray(b, f32).astype(f64)
-    cc = np.asarray(c, f32).astype(f64)
-    s = p + cc
-    bv = s - p
-    err = (p - (s - bv)) + (cc - bv)  # TwoSum: p + c == s + err exactly
-    tie = ((s.view(np.uint64) & np.uint64(0x1FFFFFFF)) == np.uint64(0x10000000)) & (err != 0)
-    if np.any(tie):
-        s = np.where(tie, np.nextafter(s, np.where(err > 0, np.inf, -np.inf)), s)
+    a64, b32, c32 = np.asarray(a, f32).astype(f64), np.asarray(b, f32), np.asarray(c, f32)
+    p = a64 * b32
+    s = p + c32
+    tie = (s.view(np.uint64) & np.uint64(0x1FFFFFFF)) == np.uint64(0x10000000)
+    if tie.any():
+        bv = s - p
+        err = (p - (s - bv)) + (c32 - bv)
+        inexact = tie & (err != 0)
+        if inexact.any():
+            s = np.where(inexact, np.nextafter(s, np.where(err > 0, np.inf, -np.inf)), s)
     return s.astype(f32)
 
 

@@ -16,6 +16,7 @@ from .floatmath import f32, f64, fma32, fma64, log256_ps, sincos256_ps
 from .generator import Generator
 
 _F32_DIV, _F64_DIV = f32(2.0**-24), 2.0**-53
+_CHUNK = 16 * 1024  # elements per Box-Muller pass (a multiple of 16)
 
 
 def unit_float32(g: Generator, n: int) -> np.ndarray:
@@ -36,6 +37,9 @@ def _compute_dtype(dtype: np.dtype) -> np.dtype:
 def uniform(g: Generator, n: int, low: float, high: float, dtype: np.dtype) -> np.ndarray:
     """``uniform_(low, high)``: ``x * (high - low) + low`` fused, and a result that
     rounds up to ``high`` is replaced by ``low`` (torch keeps the interval half-open)."""
+    if low == 0 and high == 1:  # x * 1 + 0 is x, and x < 1: nothing to round or clamp
+        unit = unit_float64(g, n) if dtype == np.float64 else unit_float32(g, n)
+        return unit.astype(dtype, copy=False)
     if dtype == np.float64:
         lo, hi = f64(low), f64(high)
         out = fma64(unit_float64(g, n), hi - lo, lo)
@@ -76,7 +80,9 @@ def _normal_fill(g: Generator, n: int, mean: float, std: float, dtype: np.dtype)
     u = draw(g, n)
     full = n - n % 16
     out = np.empty(n, dtype=f64 if wide else f32)
-    out[:full] = fill(u[:full], mean, std)
+    for start in range(0, full, _CHUNK):  # cache-sized pieces: far fewer page faults
+        stop = min(start + _CHUNK, full)
+        out[start:stop] = fill(u[start:stop], mean, std)
     if n % 16:
         out[n - 16:] = fill(draw(g, 16), mean, std)
     return out.astype(dtype, copy=False)
@@ -146,7 +152,7 @@ def permutation(g: Generator, n: int) -> np.ndarray:
     (else i itself), a forest resolved by pointer jumping; ``r[i]`` is ``A`` of the
     last earlier step aimed at ``t_i`` (else ``t_i``), or ``A[i]`` when ``t_i = i``.
     """
-    if n >= 2**32 // 20:
+    if n >= 2**32 // 20:  # (also keeps target * n + step inside int64)
         raise RuntimeError(
             f"randperm: n={n} uses torch's 64-bit shuffle, which tensorgraph does not "
             "reproduce (and an int64 permutation that long needs > 1.7 GB)."
@@ -158,21 +164,26 @@ def permutation(g: Generator, n: int) -> np.ndarray:
     target = idx.copy()
     target[:-1] += z
     moved = target != idx
+    # Group the steps that moved something by target, in step order: one value sort
+    # of (target, step) packed in an int64 (much faster than a stable argsort).
+    packed = np.sort(target[moved] * n + idx[moved])
+    step, aim = packed % n, packed // n
+    first = np.ones(step.size, dtype=bool)
+    first[1:] = aim[1:] != aim[:-1]
+    last = np.ones(step.size, dtype=bool)
+    last[:-1] = first[1:]
     # prev[i]: the last step k < i that moved a value into position i
     prev = np.full(n, -1, dtype=np.int64)
-    np.maximum.at(prev, target[moved], idx[moved])
+    prev[aim[last]] = step[last]
     root = np.where(prev < 0, idx, prev)
     while True:  # pointer jumping: about log2(chain length) passes
         nxt = root[root]
         if np.array_equal(nxt, root):
             break
         root = nxt
-    # the last earlier step aimed at the same target, in a stable sort by target
-    order = np.argsort(target, kind="stable")
-    same = np.zeros(n, dtype=bool)
-    same[1:] = target[order[1:]] == target[order[:-1]]
+    # before[i]: the last earlier step aimed at the same target as step i
     before = np.full(n, -1, dtype=np.int64)
-    before[order[1:]] = np.where(same[1:], order[:-1], -1)
+    before[step[1:][~first[1:]]] = step[:-1][~first[1:]]
     out = np.where(before >= 0, root[np.maximum(before, 0)], target)
     return np.where(moved, out, root)
 
