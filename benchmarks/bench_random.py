@@ -18,9 +18,9 @@ from collections.abc import Callable
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
 
-import numpy as np  # noqa: E402
+import numpy as np
 
-import tensorgraph as tg  # noqa: E402
+import tensorgraph as tg
 
 N, PERM = 1_000_000, 100_000
 
