@@ -20,7 +20,7 @@ from .random.sampling import (  # noqa: F401  (the random creators, re-exported)
     randn_like,
     randperm,
 )
-from .tensor import Tensor, _shape_arg
+from .tensor import Tensor, shape_arg
 
 
 def _make(arr: np.ndarray, requires_grad: bool) -> Tensor:
@@ -34,12 +34,12 @@ def _float(dtype: Any) -> np.dtype:
 
 def zeros(*shape: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
     """A tensor of zeros (default dtype float32)."""
-    return _make(np.zeros(_shape_arg(shape), dtype=_float(dtype)), requires_grad)
+    return _make(np.zeros(shape_arg(shape), dtype=_float(dtype)), requires_grad)
 
 
 def ones(*shape: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
     """A tensor of ones (default dtype float32)."""
-    return _make(np.ones(_shape_arg(shape), dtype=_float(dtype)), requires_grad)
+    return _make(np.ones(shape_arg(shape), dtype=_float(dtype)), requires_grad)
 
 
 def full(shape: Any, fill_value: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:

@@ -303,3 +303,17 @@ def multinomial(input: Tensor, num_samples: int, replacement: bool = False, *,
         raise RuntimeError("invalid multinomial distribution (sum of probabilities <= 0)")
     idx = streams.multinomial_with_replacement(g, p, num_samples)
     return Tensor._wrap(idx.reshape(out_shape), False)
+
+
+def dropout_mask(shape: tuple, p: float, dtype: Any, generator: Generator | None = None) -> np.ndarray:
+    """torch's dropout noise as an array: ``empty(shape).bernoulli_(1 - p)`` divided by
+    ``1 - p`` in ``dtype`` (what F.dropout and attention dropout multiply by).
+
+    Example:
+        >>> keep = dropout_mask(scores.shape, 0.1, scores.dtype)   # 0 or 1/0.9
+    """
+    d = np.dtype(dtype)
+    if p >= 1:
+        return np.zeros(shape, dtype=d)
+    keep = streams.bernoulli_scalar(resolve(generator, "dropout"), int(np.prod(shape)), 1 - p)
+    return (keep.astype(d) / np.asarray(1 - p, dtype=d)).reshape(shape)
