@@ -18,20 +18,32 @@ def fma32(a: np.ndarray, b: np.ndarray | float, c: np.ndarray | float) -> np.nda
 
     The product of two floats is exact in float64; the float64 sum may round once
     more, which changes the float32 result only when it lands exactly on a float32
-    tie (low 29 bits ``1000...``) without being exact: those are moved one float64
-    step towards the exact value (TwoSum gives the sum's rounding error).
+    tie (low 29 bits ``1000...``) without being exact: those (found among the few
+    ties) are moved one float64 step towards the exact value.
     """
     a64, b32, c32 = np.asarray(a, f32).astype(f64), np.asarray(b, f32), np.asarray(c, f32)
     p = a64 * b32
     s = p + c32
-    tie = (s.view(np.uint64) & np.uint64(0x1FFFFFFF)) == np.uint64(0x10000000)
-    if tie.any():
-        bv = s - p
-        err = (p - (s - bv)) + (c32 - bv)
-        inexact = tie & (err != 0)
-        if inexact.any():
-            s = np.where(inexact, np.nextafter(s, np.where(err > 0, np.inf, -np.inf)), s)
+    tie = np.flatnonzero((s.view(np.uint64) & np.uint64(0x1FFFFFFF)) == np.uint64(0x10000000))
+    if tie.size:
+        _break_ties(s, tie, a64, b32, c32)
     return s.astype(f32)
+
+
+def _at(v: np.ndarray, idx: np.ndarray, shape: tuple) -> np.ndarray:
+    return v if v.ndim == 0 else np.broadcast_to(v, shape).reshape(-1)[idx]
+
+
+def _break_ties(s: np.ndarray, idx: np.ndarray, a64: np.ndarray, b32: np.ndarray,
+                c32: np.ndarray) -> None:
+    """TwoSum's exact error of ``p + c`` at the tied elements; step the inexact ones."""
+    flat = s.reshape(-1)  # s is a fresh contiguous array: a view, written in place
+    t = flat[idx]
+    p = _at(a64, idx, s.shape) * _at(b32, idx, s.shape)
+    c = _at(c32, idx, s.shape).astype(f64)
+    bv = t - p
+    err = (p - (t - bv)) + (c - bv)
+    flat[idx] = np.where(err == 0, t, np.nextafter(t, np.where(err > 0, np.inf, -np.inf)))
 
 
 def _split(a: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -16,7 +16,7 @@ from .floatmath import f32, f64, fma32, fma64, log256_ps, sincos256_ps
 from .generator import Generator
 
 _F32_DIV, _F64_DIV = f32(2.0**-24), 2.0**-53
-_CHUNK = 16 * 1024  # elements per Box-Muller pass (a multiple of 16)
+_CHUNK = 128 * 1024  # elements per Box-Muller pass (multiple of 16): big enough to amortise numpy's per-call cost, small enough to reuse freed memory
 
 
 def unit_float32(g: Generator, n: int) -> np.ndarray:
