@@ -40,12 +40,13 @@ def uniform(g: Generator, n: int, low: float, high: float, dtype: np.dtype) -> n
     if low == 0 and high == 1:  # x * 1 + 0 is x, and x < 1: nothing to round or clamp
         unit = unit_float64(g, n) if dtype == np.float64 else unit_float32(g, n)
         return unit.astype(dtype, copy=False)
-    if dtype == np.float64:
-        lo, hi = f64(low), f64(high)
-        out = fma64(unit_float64(g, n), hi - lo, lo)
-    else:
-        lo, hi = f32(low), f32(high)
-        out = fma32(unit_float32(g, n), hi - lo, lo)
+    wide = dtype == np.float64
+    lo, hi = (f64(low), f64(high)) if wide else (f32(low), f32(high))
+    unit = unit_float64(g, n) if wide else unit_float32(g, n)
+    fma = fma64 if wide else fma32
+    out = np.empty(n, dtype=unit.dtype)
+    for start in range(0, n, _CHUNK):  # cache-sized pieces, as in the normal fill
+        out[start:start + _CHUNK] = fma(unit[start:start + _CHUNK], hi - lo, lo)
     out = out.astype(dtype, copy=False)
     top = np.asarray(high).astype(dtype)
     return np.where(out == top, np.asarray(low).astype(dtype), out)
