@@ -172,7 +172,16 @@ LAYERS = [
     ("BatchNorm2d", lambda nn: nn.BatchNorm2d(8)),
     ("LayerNorm", lambda nn: nn.LayerNorm(12)),
     ("MLP", lambda nn: nn.Sequential(nn.Linear(784, 128), nn.ReLU(), nn.Linear(128, 10))),
+    ("Embedding", lambda nn: nn.Embedding(27, 10)),
+    ("Embedding_padding", lambda nn: nn.Embedding(30, 8, padding_idx=0)),
+    ("RNN", lambda nn: nn.RNN(10, 20, num_layers=2)),
+    ("LSTM", lambda nn: nn.LSTM(8, 16)),
+    ("GRU", lambda nn: nn.GRU(8, 16, bidirectional=True)),
+    ("LSTMCell", lambda nn: nn.LSTMCell(5, 7)),
+    ("MultiheadAttention", lambda nn: nn.MultiheadAttention(16, 4)),
+    ("TransformerEncoderLayer", lambda nn: nn.TransformerEncoderLayer(16, 4, dim_feedforward=32)),
 ]
+LAYERS = [(n, b) for n, b in LAYERS if hasattr(tg.nn, n.split("_")[0])]  # those on this branch
 
 
 @pytest.mark.parametrize("seed", [0, 1, 42])
