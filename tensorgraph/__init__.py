@@ -47,7 +47,23 @@ from .creation import (
     zeros,
     zeros_like,
 )
-from .random import manual_seed
+from .random import (
+    Generator,
+    default_generator,
+    get_rng_state,
+    initial_seed,
+    manual_seed,
+    seed,
+    set_rng_state,
+)
+from .random.sampling import (
+    bernoulli,
+    multinomial,
+    normal,
+    rand_like,
+    randint_like,
+    randn_like,
+)
 from .serialization import CheckpointError, load, save
 from .tensor import Tensor, cat, matmul, stack, tensor
 
@@ -86,6 +102,12 @@ __all__ = [
     "get_float32_matmul_precision", "get_num_threads", "inference_mode",
     "is_inference_mode_enabled", "onnx", "set_default_device",
     "set_float32_matmul_precision", "set_num_threads", "use_deterministic_algorithms",
+]
+
+__all__ += [  # the random surface (tensorgraph.random)
+    "Generator", "bernoulli", "default_generator", "get_rng_state", "initial_seed",
+    "multinomial", "normal", "rand_like", "randint_like", "randn_like", "seed",
+    "set_rng_state",
 ]
 
 __version__ = "0.1.0"

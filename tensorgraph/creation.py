@@ -1,4 +1,5 @@
-"""Tensor creation: zeros, ones, full, arange, eye, randn, rand, *_like, from_numpy."""
+"""Tensor creation: zeros, ones, full, arange, eye, *_like, from_numpy, and the random
+ones (rand, randn, randint, randperm, normal, ...: defined in ``random.sampling``)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,18 @@ from typing import Any
 import numpy as np
 
 from . import _dtype
-from .random import default_generator
+from .random.sampling import (  # noqa: F401  (the random creators, re-exported)
+    bernoulli,
+    multinomial,
+    normal,
+    rand,
+    rand_like,
+    randint,
+    randint_like,
+    randn,
+    randn_like,
+    randperm,
+)
 from .tensor import Tensor, shape_arg
 
 
@@ -68,36 +80,6 @@ def linspace(start: float, end: float, steps: int, dtype: Any = None) -> Tensor:
 
 def eye(n: int, m: int | None = None, dtype: Any = None, requires_grad: bool = False) -> Tensor:
     return _make(np.eye(n, m, dtype=_float(dtype)), requires_grad)
-
-
-def randn(*shape: Any, dtype: Any = None, requires_grad: bool = False,
-          generator: np.random.Generator | None = None) -> Tensor:
-    """Standard normal samples from the seeded generator (``tg.manual_seed``)."""
-    g = generator or default_generator()
-    d = _float(dtype)
-    return _make(g.standard_normal(shape_arg(shape), dtype=d if d.kind == "f" and
-                                   d.itemsize >= 4 else np.float64).astype(d, copy=False),
-                 requires_grad)
-
-
-def rand(*shape: Any, dtype: Any = None, requires_grad: bool = False,
-         generator: np.random.Generator | None = None) -> Tensor:
-    """Uniform samples in [0, 1) from the seeded generator."""
-    g = generator or default_generator()
-    d = _float(dtype)
-    return _make(g.random(shape_arg(shape), dtype=np.float64).astype(d), requires_grad)
-
-
-def randint(low: int, high: int | None = None, size: Any = (), dtype: Any = None,
-            generator: np.random.Generator | None = None) -> Tensor:
-    if high is None:
-        low, high = 0, low
-    g = generator or default_generator()
-    return _make(g.integers(low, high, size=size).astype(dtype or _dtype.int64), False)
-
-
-def randperm(n: int, generator: np.random.Generator | None = None) -> Tensor:
-    return _make((generator or default_generator()).permutation(n).astype(np.int64), False)
 
 
 def from_numpy(a: np.ndarray) -> Tensor:

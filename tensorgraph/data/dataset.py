@@ -241,7 +241,7 @@ def _global_seed() -> int:
     One 63-bit draw per epoch (as PyTorch's RandomSampler does), so the global stream
     advances by the same amount whatever the dataset's size.
     """
-    return int(default_generator().integers(2**63))
+    return int(default_generator.random64(1)[0] % np.uint64(2**63))  # torch: int64 random_()
 
 
 class DataLoader:
