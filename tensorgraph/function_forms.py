@@ -11,6 +11,8 @@ import builtins
 from collections.abc import Callable
 from typing import Any
 
+import numpy as np
+
 from .tensor import Tensor, tensor
 from .tensor import where as _where3
 
@@ -135,6 +137,42 @@ def permute(input: Tensor, dims: Any) -> Tensor:
     return _as_tensor(input).permute(*dims)
 
 
+# ---------------------------------------------------------------- indexing
+tril = _method_form("tril")
+triu = _method_form("triu")
+masked_fill = _method_form("masked_fill")
+masked_select = _method_form("masked_select")
+nonzero = _method_form("nonzero")
+argwhere = _method_form("argwhere")
+gather = _method_form("gather")
+scatter = _method_form("scatter")
+scatter_add = _method_form("scatter_add")
+index_select = _method_form("index_select")
+take = _method_form("take")
+take_along_dim = _method_form("take_along_dim")
+narrow = _method_form("narrow")
+select = _method_form("select")
+split = _method_form("split")
+chunk = _method_form("chunk")
+tensor_split = _method_form("tensor_split")
+unbind = _method_form("unbind")
+flip = _method_form("flip")
+fliplr = _method_form("fliplr")
+flipud = _method_form("flipud")
+roll = _method_form("roll")
+tile = _method_form("tile")
+
+
+def repeat_interleave(input: Any, repeats: Any = None, dim: int | None = None, *,
+                      output_size: int | None = None) -> Tensor:
+    """``input.repeat_interleave(repeats, dim)``; with one tensor of counts ``r``,
+    ``arange(len(r))`` with element i repeated ``r[i]`` times."""
+    if repeats is None:
+        counts = _as_tensor(input)
+        return Tensor._wrap(np.arange(counts.numel()), False).repeat_interleave(counts)
+    return _as_tensor(input).repeat_interleave(repeats, dim, output_size=output_size)
+
+
 # ---------------------------------------------------------------- misc
 def is_tensor(obj: object) -> builtins.bool:
     """True for a tensorgraph Tensor."""
@@ -162,16 +200,19 @@ def where(condition: Any, input: Any = None, other: Any = None) -> Any:
 
 
 __all__ = [
-    "abs", "absolute", "acos", "allclose", "amax", "amin", "arccos", "arcsin", "arctan",
-    "arctan2", "argmax", "argmin", "asin", "atan", "atan2", "ceil", "clamp", "clip", "cos",
-    "cosh", "eq", "equal", "erf", "erfc", "exp", "exp2", "expm1", "fix", "flatten",
-    "float_power", "floor", "floor_divide", "fmod", "frac", "ge", "greater",
-    "greater_equal", "gt", "is_floating_point", "is_tensor", "isclose", "isfinite",
-    "isinf", "isnan", "isneginf", "isposinf", "isreal", "le", "less", "less_equal", "log",
-    "log1p", "log2", "log10", "logical_and", "logical_not", "logical_or", "logical_xor",
-    "lt", "max", "maximum", "mean", "min", "minimum", "nan_to_num", "ne", "neg",
-    "negative", "not_equal", "numel", "permute", "pow", "reciprocal", "relu", "remainder",
-    "reshape", "round", "rsqrt", "sgn", "sigmoid", "sign", "sin", "sinh", "sqrt",
-    "square", "squeeze", "std", "sum", "tan", "tanh", "transpose", "trunc", "unsqueeze",
-    "var", "where",
+    "abs", "acos", "allclose", "amax", "amin", "arccos", "arcsin", "arctan", "arctan2",
+    "argmax", "argmin", "argwhere", "asin", "atan", "atan2", "ceil", "chunk", "clamp",
+    "clip", "cos", "cosh", "eq", "equal", "erf", "erfc", "exp", "exp2", "expm1", "fix",
+    "flatten", "flip", "fliplr", "flipud", "float_power", "floor", "floor_divide", "fmod",
+    "frac", "gather", "ge", "greater", "greater_equal", "gt", "index_select",
+    "is_floating_point", "is_tensor", "isclose", "isfinite", "isinf", "isnan", "isneginf",
+    "isposinf", "isreal", "le", "less", "less_equal", "log", "log10", "log1p", "log2",
+    "logical_and", "logical_not", "logical_or", "logical_xor", "lt", "masked_fill",
+    "masked_select", "max", "maximum", "mean", "min", "minimum", "nan_to_num", "narrow",
+    "ne", "neg", "negative", "nonzero", "not_equal", "numel", "permute", "pow",
+    "reciprocal", "relu", "remainder", "repeat_interleave", "reshape", "roll", "round",
+    "rsqrt", "scatter", "scatter_add", "select", "sgn", "sigmoid", "sign", "sin", "sinh",
+    "split", "sqrt", "square", "squeeze", "std", "sum", "take", "take_along_dim", "tan",
+    "tanh", "tensor_split", "tile", "transpose", "tril", "triu", "trunc", "unbind",
+    "unsqueeze", "var", "where",
 ]

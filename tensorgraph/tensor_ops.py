@@ -8,10 +8,11 @@ defines itself takes precedence over one here.
 
 from __future__ import annotations
 
+from .tensor_index import IndexMethods
 from .tensor_math import MathMethods
 
 
-class OpMethods(MathMethods):
+class OpMethods(MathMethods, IndexMethods):
     """Tensor methods beyond the core set in ``tensor.py`` (mixed into ``Tensor``)."""
 
     __slots__ = ()

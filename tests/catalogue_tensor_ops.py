@@ -51,4 +51,76 @@ MATH = [
        lambda a: a.log().nan_to_num(nan=0.5), [((3, 4),)], "away0"),
 ]
 
-OPS: list[Op] = [*MATH]
+_GATHER = np.array([[0, 2, 2, 1], [1, 0, 2, 2]])  # repeats: scatter_add accumulates
+_SCATTER = np.array([[0, 2, 1, 0], [1, 0, 2, 2]])  # no repeats within a column
+_MASK = np.array([[True, False, False, True], [False, True, False, False],
+                  [True, True, False, False]])
+
+
+def _ix(a: np.ndarray) -> tuple:
+    return tg.tensor(a), T().from_numpy(a)
+
+
+INDEXING = [
+    Op("tril", tg.tril, lambda a: T().tril(a), [((3, 4),), ((2, 3, 3),)]),
+    Op("triu_k", lambda a: a.triu(1), lambda a: a.triu(1), [((4, 3),)]),
+    Op("tril_neg", lambda a: tg.tril(a, diagonal=-1), lambda a: T().tril(a, diagonal=-1),
+       [((3, 4),)]),
+    Op("masked_fill", lambda a: a.masked_fill(tg.tensor(_MASK), -2.0),
+       lambda a: a.masked_fill(T().from_numpy(_MASK), -2.0), [((3, 4),), ((2, 3, 4),)]),
+    Op("masked_fill_value_tensor", lambda a, v: a.masked_fill(tg.tensor(_MASK), v),
+       lambda a, v: a.masked_fill(T().from_numpy(_MASK), v), [((3, 4), ())]),
+    Op("masked_fill_", lambda a: (a * 1).masked_fill_(tg.tensor(_MASK), 0.5) * a,
+       lambda a: (a * 1).masked_fill_(T().from_numpy(_MASK), 0.5) * a, [((3, 4),)]),
+    Op("masked_select", lambda a: a.masked_select(tg.tensor(_MASK)),
+       lambda a: a.masked_select(T().from_numpy(_MASK)), [((3, 4),), ((4,),)]),
+    Op("where_method", lambda a, b: a.where(tg.tensor(_MASK), b),
+       lambda a, b: a.where(T().from_numpy(_MASK), b), [((3, 4), (4,))]),
+    Op("gather", lambda a: a.gather(1, _ix(_GATHER[:, :3])[0]),
+       lambda a: a.gather(1, _ix(_GATHER[:, :3])[1]), [((2, 5),)]),
+    Op("gather_dim0", lambda a: tg.gather(a, 0, _ix(_GATHER)[0]),
+       lambda a: T().gather(a, 0, _ix(_GATHER)[1]), [((3, 4),)]),
+    Op("take_along_dim", lambda a: tg.take_along_dim(a, _ix(_GATHER[:1])[0], dim=0),
+       lambda a: T().take_along_dim(a, _ix(_GATHER[:1])[1], dim=0), [((3, 4),)]),
+    Op("take_along_dim_flat", lambda a: a.take_along_dim(_ix(_GATHER)[0]),
+       lambda a: a.take_along_dim(_ix(_GATHER)[1]), [((3, 4),)]),
+    Op("take", lambda a: a.take(_ix(_GATHER)[0]), lambda a: a.take(_ix(_GATHER)[1]),
+       [((3, 4),)]),
+    Op("scatter_add", lambda a, b: a.scatter_add(0, _ix(_GATHER)[0], b),
+       lambda a, b: a.scatter_add(0, _ix(_GATHER)[1], b), [((3, 4), (2, 4))]),
+    Op("scatter", lambda a, b: a.scatter(0, _ix(_SCATTER)[0], b),
+       lambda a, b: a.scatter(0, _ix(_SCATTER)[1], b), [((3, 4), (2, 4))]),
+    Op("scatter_value", lambda a: tg.scatter(a, 0, _ix(_SCATTER)[0], 1.5),
+       lambda a: T().scatter(a, 0, _ix(_SCATTER)[1], 1.5), [((3, 4),)]),
+    Op("scatter_", lambda a, b: (a * 1).scatter_(0, _ix(_SCATTER)[0], b) * a,
+       lambda a, b: (a * 1).scatter_(0, _ix(_SCATTER)[1], b) * a, [((3, 4), (2, 4))]),
+    Op("index_select", lambda a: a.index_select(1, tg.tensor([3, 0, 3])),
+       lambda a: a.index_select(1, T().tensor([3, 0, 3])), [((2, 4),), ((2, 4, 3),)]),
+    Op("narrow", lambda a: a.narrow(-1, 1, 2), lambda a: a.narrow(-1, 1, 2), R3),
+    Op("select", lambda a: a.select(1, -1), lambda a: a.select(1, -1), R3),
+    Op("split", lambda a: tg.stack(list(a.split(2, dim=1))[:1] * 2) + a.split(2, 1)[1].sum(),
+       lambda a: T().stack(list(a.split(2, dim=1))[:1] * 2) + a.split(2, 1)[1].sum(),
+       [((3, 3),)]),
+    Op("split_sizes", lambda a: tg.cat(list(tg.split(a, [1, 3], -1))[::-1], -1),
+       lambda a: T().cat(list(T().split(a, [1, 3], -1))[::-1], -1), R3),
+    Op("chunk", lambda a: a.chunk(3, 0)[1] * a.chunk(3, 0)[0],
+       lambda a: a.chunk(3, 0)[1] * a.chunk(3, 0)[0], [((5, 2),)]),
+    Op("unbind", lambda a: tg.unbind(a, 1)[2] - a.unbind()[0][0],
+       lambda a: T().unbind(a, 1)[2] - a.unbind()[0][0], R3),
+    Op("tensor_split", lambda a: a.tensor_split(3, 1)[2] + a.tensor_split([1, 2], 1)[0],
+       lambda a: a.tensor_split(3, 1)[2] + a.tensor_split([1, 2], 1)[0], [((2, 4),)]),
+    Op("flip", lambda a: a.flip(0, -1), lambda a: a.flip(0, -1), R3),
+    Op("flip_fn", lambda a: tg.flip(a, dims=[1]), lambda a: T().flip(a, dims=[1]), R3),
+    Op("roll", lambda a: a.roll(1, 0), lambda a: a.roll(1, 0), R3),
+    Op("roll_dims", lambda a: tg.roll(a, (2, -1), (2, 0)), lambda a: T().roll(a, (2, -1), (2, 0)),
+       R3),
+    Op("roll_flat", lambda a: a.roll(-3), lambda a: a.roll(-3), [((3, 4),)]),
+    Op("repeat", lambda a: a.repeat(2, 1, 3), lambda a: a.repeat(2, 1, 3), [((2, 3),), ((4,),)]),
+    Op("tile", lambda a: tg.tile(a, (2,)), lambda a: T().tile(a, (2,)), [((2, 3),)]),
+    Op("repeat_interleave", lambda a: a.repeat_interleave(2),
+       lambda a: a.repeat_interleave(2), [((2, 3),)]),
+    Op("repeat_interleave_dim", lambda a: a.repeat_interleave(tg.tensor([1, 0, 2]), dim=1),
+       lambda a: a.repeat_interleave(T().tensor([1, 0, 2]), dim=1), [((2, 3),)]),
+]
+
+OPS: list[Op] = [*MATH, *INDEXING]
