@@ -124,6 +124,21 @@ amin = _method_form("amin")
 argmax = _method_form("argmax")
 argmin = _method_form("argmin")
 
+sort = _method_form("sort")
+argsort = _method_form("argsort")
+msort = _method_form("msort")
+topk = _method_form("topk")
+kthvalue = _method_form("kthvalue")
+median = _method_form("median")
+cumsum = _method_form("cumsum")
+cumprod = _method_form("cumprod")
+prod = _method_form("prod")
+logsumexp = _method_form("logsumexp")
+norm = _method_form("norm")
+all = _method_form("all")
+any = _method_form("any")
+count_nonzero = _method_form("count_nonzero")
+
 # ---------------------------------------------------------------- shape
 reshape = _method_form("reshape")
 flatten = _method_form("flatten")
@@ -200,19 +215,21 @@ def where(condition: Any, input: Any = None, other: Any = None) -> Any:
 
 
 __all__ = [
-    "abs", "acos", "allclose", "amax", "amin", "arccos", "arcsin", "arctan", "arctan2",
-    "argmax", "argmin", "argwhere", "asin", "atan", "atan2", "ceil", "chunk", "clamp",
-    "clip", "cos", "cosh", "eq", "equal", "erf", "erfc", "exp", "exp2", "expm1", "fix",
-    "flatten", "flip", "fliplr", "flipud", "float_power", "floor", "floor_divide", "fmod",
-    "frac", "gather", "ge", "greater", "greater_equal", "gt", "index_select",
-    "is_floating_point", "is_tensor", "isclose", "isfinite", "isinf", "isnan", "isneginf",
-    "isposinf", "isreal", "le", "less", "less_equal", "log", "log10", "log1p", "log2",
-    "logical_and", "logical_not", "logical_or", "logical_xor", "lt", "masked_fill",
-    "masked_select", "max", "maximum", "mean", "min", "minimum", "nan_to_num", "narrow",
-    "ne", "neg", "negative", "nonzero", "not_equal", "numel", "permute", "pow",
-    "reciprocal", "relu", "remainder", "repeat_interleave", "reshape", "roll", "round",
-    "rsqrt", "scatter", "scatter_add", "select", "sgn", "sigmoid", "sign", "sin", "sinh",
-    "split", "sqrt", "square", "squeeze", "std", "sum", "take", "take_along_dim", "tan",
-    "tanh", "tensor_split", "tile", "transpose", "tril", "triu", "trunc", "unbind",
-    "unsqueeze", "var", "where",
+    "abs", "absolute", "acos", "all", "allclose", "amax", "amin", "any", "arccos", "arcsin",
+    "arctan", "arctan2", "argmax", "argmin", "argsort", "argwhere", "asin", "atan", "atan2",
+    "ceil", "chunk", "clamp", "clip", "cos", "cosh", "count_nonzero", "cumprod", "cumsum",
+    "eq", "equal", "erf", "erfc", "exp", "exp2", "expm1", "fix", "flatten", "flip",
+    "fliplr", "flipud", "float_power", "floor", "floor_divide", "fmod", "frac", "gather",
+    "ge", "greater", "greater_equal", "gt", "index_select", "is_floating_point",
+    "is_tensor", "isclose", "isfinite", "isinf", "isnan", "isneginf", "isposinf", "isreal",
+    "kthvalue", "le", "less", "less_equal", "log", "log10", "log1p", "log2", "logical_and",
+    "logical_not", "logical_or", "logical_xor", "logsumexp", "lt", "masked_fill",
+    "masked_select", "max", "maximum", "mean", "median", "min", "minimum", "msort",
+    "nan_to_num", "narrow", "ne", "neg", "negative", "nonzero", "norm", "not_equal",
+    "numel", "permute", "pow", "prod", "reciprocal", "relu", "remainder",
+    "repeat_interleave", "reshape", "roll", "round", "rsqrt", "scatter", "scatter_add",
+    "select", "sgn", "sigmoid", "sign", "sin", "sinh", "sort", "split", "sqrt", "square",
+    "squeeze", "std", "sum", "take", "take_along_dim", "tan", "tanh", "tensor_split",
+    "tile", "topk", "transpose", "tril", "triu", "trunc", "unbind", "unsqueeze", "var",
+    "where",
 ]

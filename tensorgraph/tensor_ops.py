@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from .tensor_index import IndexMethods
 from .tensor_math import MathMethods
+from .tensor_reduce import ReduceMethods
 
 
-class OpMethods(MathMethods, IndexMethods):
+class OpMethods(MathMethods, IndexMethods, ReduceMethods):
     """Tensor methods beyond the core set in ``tensor.py`` (mixed into ``Tensor``)."""
 
     __slots__ = ()

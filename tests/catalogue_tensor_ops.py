@@ -123,4 +123,52 @@ INDEXING = [
        lambda a: a.repeat_interleave(T().tensor([1, 0, 2]), dim=1), [((2, 3),)]),
 ]
 
-OPS: list[Op] = [*MATH, *INDEXING]
+_ZEROS = np.array([[1.0, 0.0, 1.0, 1.0], [1.0, 1.0, 1.0, 0.0], [0.0, 1.0, 0.0, 1.0]])
+
+
+def _with_zeros(lib, a):
+    """a with exact zeros (one, two and none per row): the cumprod/prod zero paths."""
+    return a * (tg.tensor(_ZEROS.tolist()) if lib is tg else T().tensor(_ZEROS.tolist()))
+
+
+SORTING = [
+    Op("sort", lambda a: a.sort().values, lambda a: a.sort().values, R3 + [((5,),)]),
+    Op("sort_desc", lambda a: tg.sort(a, 0, descending=True)[0],
+       lambda a: T().sort(a, 0, descending=True)[0], R3),
+    Op("topk", lambda a: a.topk(2).values, lambda a: a.topk(2).values, R3),
+    Op("topk_smallest", lambda a: tg.topk(a, 3, dim=0, largest=False).values,
+       lambda a: T().topk(a, 3, dim=0, largest=False).values, [((4, 3),)]),
+    Op("kthvalue", lambda a: a.kthvalue(2, 1).values, lambda a: a.kthvalue(2, 1).values, R3),
+    Op("kthvalue_keep", lambda a: a.kthvalue(1, 0, keepdim=True)[0],
+       lambda a: a.kthvalue(1, 0, keepdim=True)[0], R3),
+    Op("median", lambda a: a.median(), lambda a: a.median(), [((3, 4),), ((5,),)]),
+    Op("median_dim", lambda a: a.median(1).values, lambda a: a.median(1).values, R3),
+    Op("cumsum", lambda a: a.cumsum(0), lambda a: a.cumsum(0), R3 + [((),)]),
+    Op("cumsum_fn", lambda a: tg.cumsum(a, dim=-1), lambda a: T().cumsum(a, dim=-1), R3),
+    Op("cumprod", lambda a: a.cumprod(-1), lambda a: a.cumprod(-1), R3 + [((),)], "away0"),
+    Op("cumprod_zeros", lambda a: _with_zeros(tg, a).cumprod(1),
+       lambda a: _with_zeros(T(), a).cumprod(1), [((3, 4),)]),
+    Op("cumprod_zeros_dim0", lambda a: _with_zeros(tg, a).cumprod(0),
+       lambda a: _with_zeros(T(), a).cumprod(0), [((3, 4),)]),
+    Op("prod", lambda a: a.prod(), lambda a: a.prod(), UNARY_SHAPES, "away0"),
+    Op("prod_dim", lambda a: tg.prod(a, 1, keepdim=True), lambda a: T().prod(a, 1, keepdim=True),
+       R3, "away0"),
+    Op("prod_zeros", lambda a: _with_zeros(tg, a).prod(1), lambda a: _with_zeros(T(), a).prod(1),
+       [((3, 4),)]),
+    Op("logsumexp", lambda a: a.logsumexp(1), lambda a: a.logsumexp(1), R3),
+    Op("logsumexp_dims", lambda a: tg.logsumexp(a, (0, 2), keepdim=True),
+       lambda a: T().logsumexp(a, (0, 2), keepdim=True), R3),
+    Op("logsumexp_large", lambda a: (a * 1000).logsumexp(-1),
+       lambda a: (a * 1000).logsumexp(-1), [((3, 4),)]),
+    Op("norm", lambda a: a.norm(), lambda a: a.norm(), UNARY_SHAPES + R3),
+    Op("norm_dim", lambda a: tg.norm(a, dim=1), lambda a: T().norm(a, dim=1), R3),
+    Op("norm_p3_keep", lambda a: a.norm(3, -1, keepdim=True),
+       lambda a: a.norm(3, -1, keepdim=True), R3),
+    Op("norm_p1", lambda a: a.norm(1, 0), lambda a: a.norm(1, 0), R3, "away0"),
+    Op("norm_p1.5_dims", lambda a: a.norm(1.5, (0, 2)), lambda a: a.norm(1.5, (0, 2)), R3),
+    Op("norm_p0.5", lambda a: a.norm(0.5), lambda a: a.norm(0.5), [((3, 4),)], "away0"),
+    Op("norm_inf", lambda a: a.norm(float("inf"), 1), lambda a: a.norm(float("inf"), 1), R3),
+    Op("norm_fro_dims", lambda a: a.norm("fro", (1, 2)), lambda a: a.norm("fro", (1, 2)), R3),
+]
+
+OPS: list[Op] = [*MATH, *INDEXING, *SORTING]
