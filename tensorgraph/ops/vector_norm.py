@@ -25,19 +25,19 @@ class VectorNorm(Function):
 
     @staticmethod
     def forward(ctx, x, p, axes, keepdim):
-        y = np.sum(np.abs(x) ** p, axis=axes, keepdims=True) ** (1 / p)
-        y = np.asarray(y, dtype=x.dtype)
-        ctx.save_for_backward(x, y)
+        y = np.asarray(np.sum(np.abs(x) ** p, axis=axes, keepdims=True) ** (1 / p),
+                       dtype=x.dtype)
         ctx.keep_shape = y.shape
-        return y if keepdim else y.reshape(np.sum(x, axis=axes).shape)
+        out = y if keepdim else y.reshape(np.sum(x, axis=axes).shape)
+        ctx.save_for_backward(x, out)
+        return out
 
     @staticmethod
     def backward(ctx, g):
         x, y = ctx.saved_tensors
         p = ctx.kwargs["p"]
         y_values = y.array if hasattr(y, "array") else np.asarray(y)
-        if not ctx.kwargs["keepdim"]:
-            y = y.reshape(ctx.keep_shape)
+        y = y.reshape(ctx.keep_shape)
         g = g.reshape(ctx.keep_shape)
         # 1 where y == 0 keeps the division finite; the numerator is 0 there anyway.
         safe_y = where(y_values.reshape(ctx.keep_shape) == 0, 1, y)
