@@ -15,6 +15,8 @@ import numpy as np
 
 from .tensor import Tensor, tensor
 from .tensor import where as _where3
+from .tensor_linalg import einsum
+from .tensor_shape import channels_last, contiguous_format, preserve_format
 
 
 def _as_tensor(x: Any) -> Tensor:
@@ -188,6 +190,47 @@ def repeat_interleave(input: Any, repeats: Any = None, dim: int | None = None, *
     return _as_tensor(input).repeat_interleave(repeats, dim, output_size=output_size)
 
 
+# ---------------------------------------------------------------- products
+mm = _method_form("mm")
+bmm = _method_form("bmm")
+mv = _method_form("mv")
+dot = _method_form("dot")
+vdot = _method_form("vdot")
+inner = _method_form("inner")
+outer = ger = _method_form("outer")
+addmm = _method_form("addmm")
+
+# ---------------------------------------------------------------- more shape, counting
+t = _method_form("t")
+unflatten = _method_form("unflatten")
+movedim = moveaxis = _method_form("movedim")
+swapaxes = swapdims = _method_form("swapaxes")
+ravel = _method_form("ravel")
+histc = _method_form("histc")
+histogram = _method_form("histogram")
+bincount = _method_form("bincount")
+unique = _method_form("unique")
+unique_consecutive = _method_form("unique_consecutive")
+
+
+def clone(input: Tensor, *, memory_format: Any = None) -> Tensor:
+    """A copy of ``input`` (differentiable); every memory format means the same here."""
+    return input.clone()
+
+
+def is_complex(input: Tensor) -> builtins.bool:
+    """False: tensorgraph has no complex dtypes."""
+    return input.dtype.kind == "c"
+
+
+def is_nonzero(input: Tensor) -> builtins.bool:
+    """The truth of a one-element tensor (``RuntimeError`` for other sizes, as torch)."""
+    if input.numel() != 1:
+        raise RuntimeError(f"is_nonzero: boolean value of a tensor with {input.numel()} "
+                           "elements is ambiguous (expected exactly one).")
+    return builtins.bool(input.item())
+
+
 # ---------------------------------------------------------------- misc
 def is_tensor(obj: object) -> builtins.bool:
     """True for a tensorgraph Tensor."""
@@ -215,21 +258,24 @@ def where(condition: Any, input: Any = None, other: Any = None) -> Any:
 
 
 __all__ = [
-    "abs", "absolute", "acos", "all", "allclose", "amax", "amin", "any", "arccos", "arcsin",
-    "arctan", "arctan2", "argmax", "argmin", "argsort", "argwhere", "asin", "atan", "atan2",
-    "ceil", "chunk", "clamp", "clip", "cos", "cosh", "count_nonzero", "cumprod", "cumsum",
-    "eq", "equal", "erf", "erfc", "exp", "exp2", "expm1", "fix", "flatten", "flip",
-    "fliplr", "flipud", "float_power", "floor", "floor_divide", "fmod", "frac", "gather",
-    "ge", "greater", "greater_equal", "gt", "index_select", "is_floating_point",
-    "is_tensor", "isclose", "isfinite", "isinf", "isnan", "isneginf", "isposinf", "isreal",
-    "kthvalue", "le", "less", "less_equal", "log", "log10", "log1p", "log2", "logical_and",
-    "logical_not", "logical_or", "logical_xor", "logsumexp", "lt", "masked_fill",
-    "masked_select", "max", "maximum", "mean", "median", "min", "minimum", "msort",
-    "nan_to_num", "narrow", "ne", "neg", "negative", "nonzero", "norm", "not_equal",
-    "numel", "permute", "pow", "prod", "reciprocal", "relu", "remainder",
-    "repeat_interleave", "reshape", "roll", "round", "rsqrt", "scatter", "scatter_add",
-    "select", "sgn", "sigmoid", "sign", "sin", "sinh", "sort", "split", "sqrt", "square",
-    "squeeze", "std", "sum", "take", "take_along_dim", "tan", "tanh", "tensor_split",
-    "tile", "topk", "transpose", "tril", "triu", "trunc", "unbind", "unsqueeze", "var",
-    "where",
+    "channels_last", "contiguous_format", "einsum", "preserve_format",
+    "abs", "absolute", "acos", "addmm", "all", "allclose", "amax", "amin", "any", "arccos",
+    "arcsin", "arctan", "arctan2", "argmax", "argmin", "argsort", "argwhere", "asin",
+    "atan", "atan2", "bincount", "bmm", "ceil", "chunk", "clamp", "clip", "clone", "cos",
+    "cosh", "count_nonzero", "cumprod", "cumsum", "dot", "eq", "equal", "erf", "erfc",
+    "exp", "exp2", "expm1", "fix", "flatten", "flip", "fliplr", "flipud", "float_power",
+    "floor", "floor_divide", "fmod", "frac", "gather", "ge", "ger", "greater",
+    "greater_equal", "gt", "histc", "histogram", "index_select", "inner", "is_complex",
+    "is_floating_point", "is_nonzero", "is_tensor", "isclose", "isfinite", "isinf", "isnan",
+    "isneginf", "isposinf", "isreal", "kthvalue", "le", "less", "less_equal", "log",
+    "log10", "log1p", "log2", "logical_and", "logical_not", "logical_or", "logical_xor",
+    "logsumexp", "lt", "masked_fill", "masked_select", "max", "maximum", "mean", "median",
+    "min", "minimum", "mm", "moveaxis", "movedim", "msort", "mv", "nan_to_num", "narrow",
+    "ne", "neg", "negative", "nonzero", "norm", "not_equal", "numel", "outer", "permute",
+    "pow", "prod", "ravel", "reciprocal", "relu", "remainder", "repeat_interleave",
+    "reshape", "roll", "round", "rsqrt", "scatter", "scatter_add", "select", "sgn",
+    "sigmoid", "sign", "sin", "sinh", "sort", "split", "sqrt", "square", "squeeze", "std",
+    "sum", "swapaxes", "swapdims", "t", "take", "take_along_dim", "tan", "tanh",
+    "tensor_split", "tile", "topk", "transpose", "tril", "triu", "trunc", "unbind",
+    "unflatten", "unique", "unique_consecutive", "unsqueeze", "var", "vdot", "where",
 ]

@@ -171,4 +171,52 @@ SORTING = [
     Op("norm_fro_dims", lambda a: a.norm("fro", (1, 2)), lambda a: a.norm("fro", (1, 2)), R3),
 ]
 
-OPS: list[Op] = [*MATH, *INDEXING, *SORTING]
+def _einsum(eq: str) -> tuple:
+    return (lambda *xs: tg.einsum(eq, *xs)), (lambda *xs: T().einsum(eq, *xs))
+
+
+PRODUCTS = [
+    Op("mm", tg.mm, lambda a, b: T().mm(a, b), [((3, 4), (4, 2))]),
+    Op("bmm", lambda a, b: a.bmm(b), lambda a, b: a.bmm(b), [((2, 3, 4), (2, 4, 5))]),
+    Op("mv", tg.mv, lambda a, b: T().mv(a, b), [((3, 4), (4,))]),
+    Op("dot", tg.dot, lambda a, b: T().dot(a, b), [((4,), (4,))]),
+    Op("inner", tg.inner, lambda a, b: T().inner(a, b), [((2, 3), (4, 3)), ((3,), (3,))]),
+    Op("outer", tg.outer, lambda a, b: T().outer(a, b), [((3,), (4,))]),
+    Op("addmm", lambda c, a, b: tg.addmm(c, a, b, beta=0.5, alpha=2),
+       lambda c, a, b: T().addmm(c, a, b, beta=0.5, alpha=2), [((2,), (2, 3), (3, 2))]),
+    Op("matmul_method", lambda a, b: a.matmul(b), lambda a, b: a.matmul(b),
+       [((2, 3, 4), (4,))]),
+    *(Op(f"einsum {eq}", *_einsum(eq), [shapes]) for eq, shapes in [
+        ("ij,jk->ik", ((3, 4), (4, 2))), ("ij->i", ((3, 4),)), ("ij->", ((3, 4),)),
+        ("i,j->ij", ((3,), (4,))), ("bij,bjk->bik", ((2, 3, 4), (2, 4, 5))),
+        ("...ij,...jk->...ik", ((1, 3, 4), (2, 4, 2))), ("ij,kj", ((3, 4), (5, 4))),
+        ("bhqd,bhkd->bhqk", ((2, 2, 3, 4), (2, 2, 5, 4))), ("a...b,b->a...", ((2, 3, 4), (4,))),
+        ("ijk,k->ij", ((2, 3, 4), (4,))), ("i,i->", ((3,), (3,))),
+        ("ij,ij,ij->j", ((2, 3), (2, 3), (2, 3)))]),
+]
+
+SHAPES = [
+    Op("view_as", lambda a, b: a.view_as(b) * b, lambda a, b: a.view_as(b) * b,
+       [((2, 6), (3, 4))]),
+    Op("reshape_as", lambda a, b: a.reshape_as(b) + b, lambda a, b: a.reshape_as(b) + b,
+       [((12,), (3, 4))]),
+    Op("t", lambda a: a.t(), lambda a: a.t(), [((3, 4),), ((4,),)]),
+    Op("t_fn", tg.t, lambda a: T().t(a), [((3, 4),)]),
+    Op("unflatten", lambda a: a.unflatten(1, (2, -1)), lambda a: a.unflatten(1, (2, -1)),
+       [((3, 4),)]),
+    Op("movedim", lambda a: a.movedim(0, -1), lambda a: a.movedim(0, -1), R3),
+    Op("movedim_many", lambda a: tg.movedim(a, (0, 1), (2, 0)),
+       lambda a: T().movedim(a, (0, 1), (2, 0)), R3),
+    Op("swapaxes", lambda a: a.swapaxes(0, 2), lambda a: a.swapaxes(0, 2), R3),
+    Op("flatten_range", lambda a: a.flatten(1, 2), lambda a: a.flatten(1, 2), [((2, 3, 4, 2),)]),
+    Op("expand_as", lambda a, b: a.expand_as(b) * b, lambda a, b: a.expand_as(b) * b,
+       [((3, 1), (3, 4))]),
+    Op("clone_fn", lambda a: tg.clone(a, memory_format=tg.preserve_format) * a,
+       lambda a: T().clone(a, memory_format=T().preserve_format) * a, [((3, 4),)]),
+    Op("meshgrid_ij", lambda a, b: tg.stack(tg.meshgrid(a, b, indexing="ij")) * 2,
+       lambda a, b: T().stack(T().meshgrid(a, b, indexing="ij")) * 2, [((3,), (4,))]),
+    Op("meshgrid_xy", lambda a, b, c: tg.meshgrid([a, b, c], indexing="xy")[0] ** 2,
+       lambda a, b, c: T().meshgrid([a, b, c], indexing="xy")[0] ** 2, [((3,), (4,), (2,))]),
+]
+
+OPS: list[Op] = [*MATH, *INDEXING, *SORTING, *PRODUCTS, *SHAPES]
