@@ -58,6 +58,21 @@ from .tensor import Tensor, cat, matmul, stack, tensor
 from . import function_forms
 from .function_forms import *  # noqa: F403  (names listed in function_forms.__all__)
 
+# compat: devices (CPU only), backends flags, and the torch names that mean nothing here.
+from . import accelerator, amp, backends, cuda, distributed, onnx  # noqa: E402
+from .amp import autocast  # noqa: E402
+from .device import device, get_default_device, set_default_device  # noqa: E402
+from .inference import inference_mode, is_inference_mode_enabled  # noqa: E402
+from .runtime import (  # noqa: E402
+    are_deterministic_algorithms_enabled,
+    get_float32_matmul_precision,
+    get_num_threads,
+    set_float32_matmul_precision,
+    set_num_threads,
+    use_deterministic_algorithms,
+)
+from .unsupported import compile  # noqa: E402
+
 bool = bool_  # torch.bool
 __all__ = [
     "CheckpointError", "NonFiniteLossWarning", "Tensor", "arange", "empty", "empty_like",
@@ -69,6 +84,12 @@ __all__ = [
     "randint", "randn", "randperm", "save", "set_default_dtype", "set_grad_enabled",
     "stack", "tensor", "testing", "uint8", "utils", "zeros", "zeros_like",
     *function_forms.__all__,
+    # compat
+    "accelerator", "amp", "are_deterministic_algorithms_enabled", "autocast", "backends",
+    "compile", "cuda", "device", "distributed", "get_default_device",
+    "get_float32_matmul_precision", "get_num_threads", "inference_mode",
+    "is_inference_mode_enabled", "onnx", "set_default_device",
+    "set_float32_matmul_precision", "set_num_threads", "use_deterministic_algorithms",
 ]
 
 __version__ = "0.1.0"

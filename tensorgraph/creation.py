@@ -7,9 +7,9 @@ from typing import Any
 import numpy as np
 
 from . import _dtype
+from .device import check_device
 from .random import default_generator
-from .tensor import Tensor, _shape_arg
-from .tensor_shape import check_device
+from .tensor import Tensor, shape_arg
 
 
 def _make(arr: np.ndarray, requires_grad: bool) -> Tensor:
@@ -27,7 +27,7 @@ def _size(shape: tuple, size: Any, op: str) -> tuple:
         if shape:
             raise TypeError(f"{op}: pass the size either positionally or as size=, not both.")
         return (size,) if isinstance(size, (int, np.integer)) else tuple(size)
-    return _shape_arg(shape)
+    return shape_arg(shape)
 
 
 def zeros(*shape: Any, size: Any = None, dtype: Any = None, device: Any = None,
@@ -105,7 +105,7 @@ def randn(*shape: Any, dtype: Any = None, requires_grad: bool = False,
     """Standard normal samples from the seeded generator (``tg.manual_seed``)."""
     g = generator or default_generator()
     d = _float(dtype)
-    return _make(g.standard_normal(_shape_arg(shape), dtype=d if d.kind == "f" and
+    return _make(g.standard_normal(shape_arg(shape), dtype=d if d.kind == "f" and
                                    d.itemsize >= 4 else np.float64).astype(d, copy=False),
                  requires_grad)
 
@@ -115,7 +115,7 @@ def rand(*shape: Any, dtype: Any = None, requires_grad: bool = False,
     """Uniform samples in [0, 1) from the seeded generator."""
     g = generator or default_generator()
     d = _float(dtype)
-    return _make(g.random(_shape_arg(shape), dtype=np.float64).astype(d), requires_grad)
+    return _make(g.random(shape_arg(shape), dtype=np.float64).astype(d), requires_grad)
 
 
 def randint(low: int, high: int | None = None, size: Any = (), dtype: Any = None,

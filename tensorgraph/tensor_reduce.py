@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from . import _dtype
-from ._shapes import _dims
+from ._shapes import dims_arg
 from .ops.scan import CumProd, CumSum
 from .ops.vector_norm import VectorNorm
 
@@ -33,7 +33,7 @@ def dim_arg(dim: Any, keepdim: Any, axis: Any, keepdims: Any) -> tuple:
 
 
 def _one_dim(x: Any, dim: int, op: str) -> int:
-    (d,) = _dims(dim, x.ndim, op)
+    (d,) = dims_arg(dim, x.shape, op)
     return d
 
 
@@ -154,7 +154,7 @@ class ReduceMethods:
         first, so large inputs do not overflow)."""
         dim, keepdim = dim_arg(dim, keepdim, axis, keepdims)
         x = self._floating("logsumexp")
-        axes = _dims(dim, x.ndim, "logsumexp") or None  # dim=() also means all dims
+        axes = dims_arg(dim, x.shape, "logsumexp") or None  # dim=() also means all dims
         if x.ndim == 0:
             return x * 1
         # The shift is a constant: log-sum-exp's gradient does not depend on it.
@@ -173,7 +173,7 @@ class ReduceMethods:
                 raise NotImplementedError(f"norm: p={p!r} is not supported (only 'fro' and "
                                           "numeric p); nuclear norms need an SVD.")
             p = 2
-        axes = _dims(dim, x.ndim, "norm")
+        axes = dims_arg(dim, x.shape, "norm")
         p = builtins.float(p)
         if p == np.inf:
             return x.abs().amax(axes, keepdim)
@@ -191,7 +191,7 @@ class ReduceMethods:
             keepdims: Any = None) -> Any:
         """True where every element (along ``dim``) is non-zero; a bool tensor."""
         dim, keepdim = dim_arg(dim, keepdim, axis, keepdims)
-        axes = _dims(dim, self.ndim, "all")
+        axes = dims_arg(dim, self.shape, "all")
         return type(self)._wrap(np.asarray(np.all(self.array, axis=axes, keepdims=keepdim)),
                                 False)
 
@@ -199,12 +199,12 @@ class ReduceMethods:
             keepdims: Any = None) -> Any:
         """True where some element (along ``dim``) is non-zero; a bool tensor."""
         dim, keepdim = dim_arg(dim, keepdim, axis, keepdims)
-        axes = _dims(dim, self.ndim, "any")
+        axes = dims_arg(dim, self.shape, "any")
         return type(self)._wrap(np.asarray(np.any(self.array, axis=axes, keepdims=keepdim)),
                                 False)
 
     def count_nonzero(self, dim: Any = None) -> Any:
         """Number of non-zero elements (along ``dim``), int64."""
-        axes = _dims(dim, self.ndim, "count_nonzero")
+        axes = dims_arg(dim, self.shape, "count_nonzero")
         return type(self)._wrap(np.asarray(np.count_nonzero(self.array, axis=axes),
                                            dtype=np.int64), False)

@@ -11,7 +11,8 @@ from typing import Any
 
 import numpy as np
 
-from ._shapes import _dims, _shape_arg
+from ._shapes import dims_arg, shape_arg
+from .device import check_device
 
 # torch's legacy type names (``t.type()``), by numpy dtype.
 TYPE_NAMES = {
@@ -41,18 +42,8 @@ contiguous_format = MemoryFormat("contiguous_format")
 channels_last = MemoryFormat("channels_last")
 
 
-def check_device(device: Any, op: str) -> None:
-    """Accept the CPU (None, 'cpu', 'cpu:0', a device object for the cpu); refuse others."""
-    if device is None or str(device).split(":")[0] == "cpu":
-        return
-    raise RuntimeError(
-        f"{op}: device {device!r} is not available: tensorgraph runs on numpy on the CPU; "
-        "use device='cpu' (or leave it out)."
-    )
-
-
 def _size(size: tuple, op: str) -> tuple:
-    shape = _shape_arg(size)
+    shape = shape_arg(size)
     if any(not isinstance(n, (builtins.int, np.integer)) or n < 0 for n in shape):
         raise RuntimeError(f"{op}: size must be non-negative integers, got {shape}.")
     return tuple(builtins.int(n) for n in shape)
@@ -82,7 +73,7 @@ class ShapeMethods:
 
     def unflatten(self, dim: int, sizes: Any) -> Any:
         """Split dim ``dim`` into ``sizes`` (one of them may be -1)."""
-        (d,) = _dims(dim, self.ndim, "unflatten")
+        (d,) = dims_arg(dim, self.shape, "unflatten")
         sizes = tuple(builtins.int(n) for n in sizes)
         known = builtins.int(np.prod([n for n in sizes if n != -1]))
         if sizes.count(-1) > 1 or (-1 not in sizes and known != self.shape[d]) or (
@@ -99,8 +90,8 @@ class ShapeMethods:
         if len(src) != len(dst):
             raise RuntimeError(f"movedim: Invalid source or destination dims: source {src} "
                                f"dims and destination {dst} dims must have the same length.")
-        s = [_dims(d, self.ndim, "movedim")[0] for d in src]
-        t = [_dims(d, self.ndim, "movedim")[0] for d in dst]
+        s = [dims_arg(d, self.shape, "movedim")[0] for d in src]
+        t = [dims_arg(d, self.shape, "movedim")[0] for d in dst]
         if len(set(s)) != len(s) or len(set(t)) != len(t):
             raise RuntimeError(f"movedim: repeated dim in source {src} or destination {dst}.")
         order = [i for i in range(self.ndim) if i not in s]
