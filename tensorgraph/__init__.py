@@ -33,11 +33,14 @@ from ._dtype import (
 from .autograd import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from .creation import (
     arange,
+    empty,
+    empty_like,
     eye,
     from_numpy,
     full,
     full_like,
     linspace,
+    meshgrid,
     ones,
     ones_like,
     rand,
@@ -88,7 +91,8 @@ from .unsupported import compile  # noqa: E402
 
 bool = bool_  # torch.bool
 __all__ = [
-    "CheckpointError", "NonFiniteLossWarning", "Tensor", "arange", "autograd", "bool",
+    "CheckpointError", "NonFiniteLossWarning", "Tensor", "arange", "empty", "empty_like",
+    "meshgrid", "autograd", "bool",
     "bool_", "cat", "data", "double", "enable_grad", "eye", "float", "float16", "float32",
     "float64", "from_numpy", "full", "full_like", "get_default_dtype", "graph", "half",
     "int", "int8", "int16", "int32", "int64", "is_grad_enabled", "linspace", "load", "long",
