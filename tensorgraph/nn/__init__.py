@@ -8,7 +8,7 @@ Example:
 
 from . import functional, init, utils
 from .activation import GELU, LeakyReLU, LogSoftmax, ReLU, Sigmoid, Softmax, Tanh
-from .container import ModuleList, Sequential
+from .container import ModuleDict, ModuleList, Sequential
 from .conv import AvgPool2d, Conv2d, Flatten, MaxPool2d
 from .dropout import Dropout
 from .linear import Identity, Linear
@@ -37,6 +37,7 @@ from .nonlinearity import (
 )
 from .normalization import BatchNorm1d, BatchNorm2d, LayerNorm
 from .parameter import Parameter
+from .parameter_container import ParameterDict, ParameterList
 
 __all__ = [
     "CELU",
@@ -68,10 +69,13 @@ __all__ = [
     "MaxPool2d",
     "Mish",
     "Module",
+    "ModuleDict",
     "ModuleList",
     "NLLLoss",
     "PReLU",
     "Parameter",
+    "ParameterDict",
+    "ParameterList",
     "ReLU",
     "ReLU6",
     "Sequential",

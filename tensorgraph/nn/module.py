@@ -16,9 +16,10 @@ from typing import Any
 
 import numpy as np
 
-from ..autograd import RemovableHandle
 from ..tensor import Tensor
+from .device import as_dtype, check_device, is_device
 from .errors import annotate
+from .hooks import ModuleHooks
 from .parameter import Parameter
 from .state import IncompatibleKeys, load_state
 from .utils import _zero_grad
@@ -32,7 +33,7 @@ def _addindent(text: str, spaces: int) -> str:
     return lines[0] + "\n" + "\n".join(" " * spaces + line for line in lines[1:])
 
 
-class Module:
+class Module(ModuleHooks):
     """Base class of every layer and model.
 
     Subclasses create their parameters and submodules in ``__init__`` (after calling
@@ -62,6 +63,8 @@ class Module:
         d["_modules"] = OrderedDict()
         d["_forward_pre_hooks"] = []
         d["_forward_hooks"] = []
+        d["_backward_pre_hooks"] = []
+        d["_backward_hooks"] = []
         d["_hooked"] = False  # one flag keeps the common, hook-free call cheap
 
     def forward(self, *args: Any, **kwargs: Any) -> Any:
@@ -78,30 +81,6 @@ class Module:
         except Exception as exc:
             annotate(exc, self)
             raise
-
-    def _call_with_hooks(self, args: tuple, kwargs: dict) -> Any:
-        for hook in list(self._forward_pre_hooks):
-            result = hook(self, args)
-            if result is not None:
-                args = result if isinstance(result, tuple) else (result,)
-        out = self.forward(*args, **kwargs)
-        for hook in list(self._forward_hooks):
-            result = hook(self, args, out)
-            if result is not None:
-                out = result
-        return out
-
-    def register_forward_pre_hook(self, hook: Callable) -> RemovableHandle:
-        """Call ``hook(module, args)`` before forward; it may return replacement args."""
-        self._forward_pre_hooks.append(hook)
-        self.__dict__["_hooked"] = True
-        return RemovableHandle(self._forward_pre_hooks, hook)
-
-    def register_forward_hook(self, hook: Callable) -> RemovableHandle:
-        """Call ``hook(module, args, output)`` after forward; it may return a new output."""
-        self._forward_hooks.append(hook)
-        self.__dict__["_hooked"] = True
-        return RemovableHandle(self._forward_hooks, hook)
 
     # ------------------------------------------------------------ registration
     def register_parameter(self, name: str, param: Parameter | None) -> None:
@@ -351,26 +330,36 @@ class Module:
 
     # ------------------------------------------------------------ dtype
     def to(self, *args: Any, **kwargs: Any) -> Module:
-        """``to(dtype)`` casts floating parameters and buffers in place; devices other
-        than 'cpu' are refused. The Parameter objects stay the same, so an optimizer
-        created earlier keeps training them (as in PyTorch)."""
+        """``to(dtype)``, ``to(device)``, ``to(device, dtype)`` or ``to(tensor)``, as torch.
+
+        Floating parameters and buffers are cast in place; the Parameter objects stay
+        the same, so an optimizer created earlier keeps training them (as in PyTorch).
+        The device may be ``'cpu'``, ``'cpu:0'`` or a device object whose ``type`` is
+        ``'cpu'``; any other device is refused (tensorgraph runs on numpy, on the CPU).
+        """
+        kwargs.pop("non_blocking", None)
+        kwargs.pop("memory_format", None)
         dtype = kwargs.pop("dtype", None)
-        for a in list(args) + list(kwargs.values()):
-            if isinstance(a, str) or a is None:
-                if a not in (None, "cpu"):
-                    raise RuntimeError(
-                        f"to: tensorgraph runs on numpy on the CPU only; got device {a!r}."
-                    )
-            elif isinstance(a, Tensor):
+        if "device" in kwargs:
+            check_device(kwargs.pop("device"), "Module.to")
+        if kwargs:
+            raise TypeError(f"to() got unexpected keyword arguments {sorted(kwargs)}")
+        for a in args:
+            if isinstance(a, Tensor):
                 dtype = a.dtype
+            elif isinstance(a, bool):
+                continue  # torch's positional non_blocking
+            elif is_device(a):
+                check_device(a, "Module.to")
             else:
                 dtype = a
         if dtype is None:
             return self
-        dtype = np.dtype(dtype)
+        dtype = as_dtype(dtype, "Module.to")
         if dtype.kind != "f":
             raise TypeError(
-                f"to: nn.Module.to only accepts floating point dtypes, but got {dtype}."
+                f"nn.Module.to only accepts floating point or complex dtypes, but got "
+                f"desired dtype={dtype}"
             )
         return self._apply(lambda a: a.astype(dtype) if a.dtype.kind == "f" else a)
 
@@ -393,8 +382,26 @@ class Module:
     def half(self) -> Module:
         return self.to(np.float16)
 
+    def bfloat16(self) -> Module:
+        raise TypeError(
+            "bfloat16: numpy has no bfloat16 dtype, so tensorgraph cannot store it; use "
+            "model.float() (float32), model.half() (float16) or model.double()."
+        )
+
     def cpu(self) -> Module:
         return self
+
+    def cuda(self, device: Any = None) -> Module:
+        check_device("cuda", "Module.cuda")
+        return self
+
+    def type(self, dst_type: Any) -> Module:
+        """Cast every parameter and buffer to ``dst_type`` (floats and ints alike)."""
+        dtype = as_dtype(dst_type, "Module.type")
+        return self._apply(lambda a: a.astype(dtype))
+
+    def share_memory(self) -> Module:
+        return self  # one process, one address space: already shared
 
     # ------------------------------------------------------------ state dict
     def state_dict(self, destination: dict | None = None, prefix: str = "",
