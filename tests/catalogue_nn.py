@@ -48,4 +48,37 @@ ACTIVATIONS = [
                                                          ((3,), (1,)), ((), (1,))]),
 ]
 
-OPS: list[Op] = ACTIVATIONS
+P2 = [((3, 4), (3, 4)), ((5,), (5,)), ((2, 3, 2), (2, 3, 2))]
+
+LOSSES = [
+    Op("smooth_l1", lambda a, b: F.smooth_l1_loss(a, b), lambda a, b: TF().smooth_l1_loss(a, b),
+       P2),
+    Op("smooth_l1_beta_sum", lambda a, b: F.smooth_l1_loss(a, b, reduction="sum", beta=0.4),
+       lambda a, b: TF().smooth_l1_loss(a, b, reduction="sum", beta=0.4), P2),
+    Op("smooth_l1_beta0_none", lambda a, b: F.smooth_l1_loss(a, b, reduction="none", beta=0),
+       lambda a, b: TF().smooth_l1_loss(a, b, reduction="none", beta=0), P2),
+    Op("huber", lambda a, b: F.huber_loss(a, b), lambda a, b: TF().huber_loss(a, b), P2),
+    Op("huber_delta_none", lambda a, b: F.huber_loss(a, b, reduction="none", delta=0.3),
+       lambda a, b: TF().huber_loss(a, b, reduction="none", delta=0.3), P2),
+    Op("kl_div_batchmean", lambda a, b: F.kl_div(a, b, reduction="batchmean"),
+       lambda a, b: TF().kl_div(a, b, reduction="batchmean"), P2, ("real", "positive")),
+    Op("kl_div_sum_log_target", lambda a, b: F.kl_div(a, b, reduction="sum", log_target=True),
+       lambda a, b: TF().kl_div(a, b, reduction="sum", log_target=True), P2),
+    Op("kl_div_none", lambda a, b: F.kl_div(a, b, reduction="none"),
+       lambda a, b: TF().kl_div(a, b, reduction="none"), P2, ("real", "positive")),
+    Op("cosine_similarity", F.cosine_similarity, lambda a, b: TF().cosine_similarity(a, b),
+       [((3, 4), (3, 4)), ((2, 3, 2), (2, 3, 2)), ((3, 4), (1, 4))]),
+    Op("cosine_similarity_last", lambda a, b: F.cosine_similarity(a, b, dim=-1),
+       lambda a, b: TF().cosine_similarity(a, b, dim=-1), [((3, 4), (3, 4)), ((4,), (4,))]),
+    Op("normalize", F.normalize, lambda a: TF().normalize(a), [((3, 4),), ((2, 3, 2),)]),
+    Op("normalize_p1_dim0", lambda a: F.normalize(a, p=1, dim=0),
+       lambda a: TF().normalize(a, p=1, dim=0), [((3, 4),)], "away0"),
+    Op("normalize_p3", lambda a: F.normalize(a, p=3, dim=-1),
+       lambda a: TF().normalize(a, p=3, dim=-1), [((3, 4),)], "away0"),
+    Op("pairwise_distance", F.pairwise_distance, lambda a, b: TF().pairwise_distance(a, b),
+       [((3, 4), (3, 4)), ((3, 4), (4,))]),
+    Op("pairwise_distance_p1_keep", lambda a, b: F.pairwise_distance(a, b, p=1, keepdim=True),
+       lambda a, b: TF().pairwise_distance(a, b, p=1, keepdim=True), [((3, 4), (3, 4))]),
+]
+
+OPS: list[Op] = ACTIVATIONS + LOSSES

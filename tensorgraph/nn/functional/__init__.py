@@ -30,6 +30,13 @@ from .activation import (
 )
 from .ce import cross_entropy, nll_loss
 from .conv import conv2d
+from .distance import (
+    cosine_embedding_loss,
+    cosine_similarity,
+    kl_div,
+    normalize,
+    pairwise_distance,
+)
 from .linear import flatten, linear
 from .loss import (
     binary_cross_entropy,
@@ -60,6 +67,7 @@ from .nonlinearity import (
 )
 from .norm import batch_norm, layer_norm
 from .pool import avg_pool2d, max_pool2d
+from .regression_loss import huber_loss, smooth_l1_loss
 
 __all__ = [
     "avg_pool2d",
@@ -68,6 +76,8 @@ __all__ = [
     "binary_cross_entropy_with_logits",
     "celu",
     "conv2d",
+    "cosine_embedding_loss",
+    "cosine_similarity",
     "cross_entropy",
     "dropout",
     "elu",
@@ -78,6 +88,8 @@ __all__ = [
     "hardsigmoid",
     "hardswish",
     "hardtanh",
+    "huber_loss",
+    "kl_div",
     "l1_loss",
     "layer_norm",
     "leaky_relu",
@@ -88,12 +100,15 @@ __all__ = [
     "mish",
     "mse_loss",
     "nll_loss",
+    "normalize",
+    "pairwise_distance",
     "prelu",
     "relu",
     "relu6",
     "selu",
     "sigmoid",
     "silu",
+    "smooth_l1_loss",
     "softmax",
     "softmin",
     "softplus",
