@@ -42,9 +42,11 @@ def _add(module: Any, registry: str, entry: _Hook, prepend: bool) -> RemovableHa
 
 
 class ModuleHooks:
-    """The hook half of ``Module``: registration and the hooked call."""
+    """The hook half of ``Module``: registration and the hooked call.
 
-    __slots__ = ()
+    No ``__slots__`` here: a lazy layer's ``__class__`` switch (``cls_to_become``) needs
+    every class in the chain to lay instances out the same way.
+    """
 
     def register_forward_pre_hook(self, hook: Callable, *, prepend: bool = False,
                                   with_kwargs: bool = False) -> RemovableHandle:

@@ -14,10 +14,8 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from typing import Any
 
-import numpy as np
-
 from ..tensor import Tensor
-from .device import as_dtype, check_device, is_device
+from .casts import ModuleCasts
 from .errors import annotate
 from .hooks import ModuleHooks
 from .parameter import Parameter
@@ -33,7 +31,7 @@ def _addindent(text: str, spaces: int) -> str:
     return lines[0] + "\n" + "\n".join(" " * spaces + line for line in lines[1:])
 
 
-class Module(ModuleHooks):
+class Module(ModuleHooks, ModuleCasts):
     """Base class of every layer and model.
 
     Subclasses create their parameters and submodules in ``__init__`` (after calling
@@ -327,81 +325,6 @@ class Module(ModuleHooks):
     def zero_grad(self, set_to_none: bool = True) -> None:
         """Clear every parameter's ``.grad`` (to None by default, as PyTorch 2)."""
         _zero_grad(self.parameters(), set_to_none)
-
-    # ------------------------------------------------------------ dtype
-    def to(self, *args: Any, **kwargs: Any) -> Module:
-        """``to(dtype)``, ``to(device)``, ``to(device, dtype)`` or ``to(tensor)``, as torch.
-
-        Floating parameters and buffers are cast in place; the Parameter objects stay
-        the same, so an optimizer created earlier keeps training them (as in PyTorch).
-        The device may be ``'cpu'``, ``'cpu:0'`` or a device object whose ``type`` is
-        ``'cpu'``; any other device is refused (tensorgraph runs on numpy, on the CPU).
-        """
-        kwargs.pop("non_blocking", None)
-        kwargs.pop("memory_format", None)
-        dtype = kwargs.pop("dtype", None)
-        if "device" in kwargs:
-            check_device(kwargs.pop("device"), "Module.to")
-        if kwargs:
-            raise TypeError(f"to() got unexpected keyword arguments {sorted(kwargs)}")
-        for a in args:
-            if isinstance(a, Tensor):
-                dtype = a.dtype
-            elif isinstance(a, bool):
-                continue  # torch's positional non_blocking
-            elif is_device(a):
-                check_device(a, "Module.to")
-            else:
-                dtype = a
-        if dtype is None:
-            return self
-        dtype = as_dtype(dtype, "Module.to")
-        if dtype.kind != "f":
-            raise TypeError(
-                f"nn.Module.to only accepts floating point or complex dtypes, but got "
-                f"desired dtype={dtype}"
-            )
-        return self._apply(lambda a: a.astype(dtype) if a.dtype.kind == "f" else a)
-
-    def _apply(self, fn: Callable[[np.ndarray], np.ndarray]) -> Module:
-        for m in self.modules():
-            for t in list(m._parameters.values()) + list(m._buffers.values()):
-                if t is None:
-                    continue
-                t.array = fn(t.array)
-                if t.grad is not None:
-                    t.grad.array = fn(t.grad.array)
-        return self
-
-    def double(self) -> Module:
-        return self.to(np.float64)
-
-    def float(self) -> Module:
-        return self.to(np.float32)
-
-    def half(self) -> Module:
-        return self.to(np.float16)
-
-    def bfloat16(self) -> Module:
-        raise TypeError(
-            "bfloat16: numpy has no bfloat16 dtype, so tensorgraph cannot store it; use "
-            "model.float() (float32), model.half() (float16) or model.double()."
-        )
-
-    def cpu(self) -> Module:
-        return self
-
-    def cuda(self, device: Any = None) -> Module:
-        check_device("cuda", "Module.cuda")
-        return self
-
-    def type(self, dst_type: Any) -> Module:
-        """Cast every parameter and buffer to ``dst_type`` (floats and ints alike)."""
-        dtype = as_dtype(dst_type, "Module.type")
-        return self._apply(lambda a: a.astype(dtype))
-
-    def share_memory(self) -> Module:
-        return self  # one process, one address space: already shared
 
     # ------------------------------------------------------------ state dict
     def state_dict(self, destination: dict | None = None, prefix: str = "",

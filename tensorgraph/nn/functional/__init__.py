@@ -28,8 +28,11 @@ from .activation import (
     softmax,
     tanh,
 )
+from .adaptive_pool import adaptive_avg_pool1d, adaptive_avg_pool2d
 from .ce import cross_entropy, nll_loss
+from .channel_dropout import dropout1d, dropout2d, dropout3d
 from .conv import conv2d
+from .conv_transpose import conv_transpose1d, conv_transpose2d
 from .distance import (
     cosine_embedding_loss,
     cosine_similarity,
@@ -37,6 +40,8 @@ from .distance import (
     normalize,
     pairwise_distance,
 )
+from .fold import fold, unfold
+from .group_norm import group_norm
 from .linear import flatten, linear
 from .loss import (
     binary_cross_entropy,
@@ -66,29 +71,44 @@ from .nonlinearity import (
     threshold,
 )
 from .norm import batch_norm, layer_norm
+from .padding import pad
 from .pool import avg_pool2d, max_pool2d
 from .regression_loss import huber_loss, smooth_l1_loss
+from .sampling import interpolate, upsample
+from .temporal import avg_pool1d, conv1d, max_pool1d
 
 __all__ = [
+    "adaptive_avg_pool1d",
+    "adaptive_avg_pool2d",
+    "avg_pool1d",
     "avg_pool2d",
     "batch_norm",
     "binary_cross_entropy",
     "binary_cross_entropy_with_logits",
     "celu",
+    "conv1d",
     "conv2d",
+    "conv_transpose1d",
+    "conv_transpose2d",
     "cosine_embedding_loss",
     "cosine_similarity",
     "cross_entropy",
     "dropout",
+    "dropout1d",
+    "dropout2d",
+    "dropout3d",
     "elu",
     "flatten",
+    "fold",
     "gelu",
     "glu",
+    "group_norm",
     "hardshrink",
     "hardsigmoid",
     "hardswish",
     "hardtanh",
     "huber_loss",
+    "interpolate",
     "kl_div",
     "l1_loss",
     "layer_norm",
@@ -96,11 +116,13 @@ __all__ = [
     "linear",
     "log_softmax",
     "logsigmoid",
+    "max_pool1d",
     "max_pool2d",
     "mish",
     "mse_loss",
     "nll_loss",
     "normalize",
+    "pad",
     "pairwise_distance",
     "prelu",
     "relu",
@@ -117,4 +139,6 @@ __all__ = [
     "tanh",
     "tanhshrink",
     "threshold",
+    "unfold",
+    "upsample",
 ]
