@@ -59,7 +59,7 @@ class ScaledDotProductAttention(Function):
     @staticmethod
     def backward(ctx, g):
         if not isinstance(g, np.ndarray):
-            from ..nn.functional.fused import composite_grad  # the plumbing lives there
+            from .fused import composite_grad
 
             kw = ctx.kwargs
             return composite_grad(ctx, g, lambda q, k, v: attention_composite(

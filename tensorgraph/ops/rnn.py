@@ -72,7 +72,7 @@ class LSTMLayer(Function):
     @staticmethod
     def backward(ctx, g):
         if not isinstance(g, np.ndarray):
-            from ..nn.functional.fused import composite_grad  # the plumbing lives there
+            from .fused import composite_grad
 
             rev = ctx.kwargs.get("reverse", False)
             return composite_grad(ctx, g, lambda *ts: lstm_layer_composite(*ts, reverse=rev))
