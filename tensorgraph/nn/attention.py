@@ -12,11 +12,10 @@ from .. import _dtype
 from ..creation import zeros
 from ..functions import cat
 from ..ops.attention import ScaledDotProductAttention
-from ..random import default_generator
 from ..tensor import Tensor
 from . import functional as F
 from . import init
-from .functional.attention import mask_to_bias
+from .functional.attention import dropout_keep, mask_to_bias
 from .linear import Linear
 from .module import Module
 from .parameter import Parameter
@@ -209,9 +208,7 @@ class MultiheadAttention(Module):
         p = self.dropout if self.training else 0.0
         keep = None
         if p > 0:
-            draw = np.float32 if q.dtype == np.float32 else np.float64
-            drawn = default_generator().random((n, self.num_heads, L, S + extra), draw) >= p
-            keep = (drawn / (1 - p)).astype(q.dtype) if p < 1 else np.zeros(drawn.shape, q.dtype)
+            keep = dropout_keep((n, self.num_heads, L, S + extra), p, q.dtype)
         scale = 1 / math.sqrt(self.head_dim)
         weights = None
         if need_weights or isinstance(bias, Tensor):

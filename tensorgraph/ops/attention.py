@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from ..autograd import Function
+from .fused import composite_grad
 
 
 def _softmax_last(s: np.ndarray) -> np.ndarray:
@@ -59,8 +60,6 @@ class ScaledDotProductAttention(Function):
     @staticmethod
     def backward(ctx, g):
         if not isinstance(g, np.ndarray):
-            from .fused import composite_grad
-
             kw = ctx.kwargs
             return composite_grad(ctx, g, lambda q, k, v: attention_composite(
                 q, k, v, kw["scale"], kw.get("bias"), kw.get("keep")))

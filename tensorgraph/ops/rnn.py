@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 
 from ..autograd import Function
+from .fused import composite_grad
 
 
 def _sigmoid_(a: np.ndarray) -> np.ndarray:
@@ -72,8 +73,6 @@ class LSTMLayer(Function):
     @staticmethod
     def backward(ctx, g):
         if not isinstance(g, np.ndarray):
-            from .fused import composite_grad
-
             rev = ctx.kwargs.get("reverse", False)
             return composite_grad(ctx, g, lambda *ts: lstm_layer_composite(*ts, reverse=rev))
         x, h0, c0, w_ih, w_hh, acts, tanh_c, out = ctx.saved_tensors

@@ -13,11 +13,11 @@ from typing import Any
 import numpy as np
 
 from ...ops.attention import ScaledDotProductAttention, attention_composite
-from ...random import default_generator
 from ...tensor import Tensor
+from .activation import dropout
 from .check import as_tensor, floating
 
-__all__ = ["causal_bias", "mask_to_bias", "scaled_dot_product_attention"]
+__all__ = ["causal_bias", "dropout_keep", "mask_to_bias", "scaled_dot_product_attention"]
 
 
 def causal_bias(L: int, S: int, dtype: Any) -> np.ndarray:
@@ -44,6 +44,12 @@ def mask_to_bias(mask: Any, dtype: Any, op: str, allowed_is_true: bool) -> Any:
     if t.requires_grad:
         return t if t.dtype == dtype else t.to(dtype)
     return t.array.astype(dtype, copy=False)
+
+
+def dropout_keep(shape: tuple, p: float, dtype: Any) -> np.ndarray:
+    """A dropout mask already scaled by 1/(1-p): ``F.dropout`` of ones, so it comes from
+    the same seeded stream as every other dropout."""
+    return dropout(Tensor._wrap(np.ones(shape, dtype), False), p, True).array
 
 
 def scaled_dot_product_attention(query: Tensor, key: Tensor, value: Tensor,
@@ -118,9 +124,7 @@ def scaled_dot_product_attention(query: Tensor, key: Tensor, value: Tensor,
     keep = None
     if dropout_p > 0:
         score_shape = np.broadcast_shapes(q.shape[:-2], k.shape[:-2]) + (L, S)
-        draw = np.float32 if q.dtype == np.float32 else np.float64
-        drawn = default_generator().random(score_shape, dtype=draw) >= dropout_p
-        keep = (drawn / (1 - dropout_p) if dropout_p < 1 else drawn * 0.0).astype(q.dtype)
+        keep = dropout_keep(score_shape, dropout_p, q.dtype)
     if isinstance(bias, Tensor):  # a float mask that wants its gradient: composite path
         return attention_composite(q, k, v, scale, bias, keep)
     return ScaledDotProductAttention.apply(q, k, v, scale=scale, bias=bias, keep=keep)
