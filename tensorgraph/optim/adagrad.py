@@ -44,6 +44,9 @@ class Adagrad(Optimizer):
         >>> opt = tg.optim.Adagrad(model.parameters(), lr=0.01)
     """
 
+    state_keys = frozenset({"step", "sum"})
+    required_state_keys = frozenset({"step", "sum"})
+
     def __init__(self, params: ParamsT, lr: float = 1e-2, lr_decay: float = 0.0,
                  weight_decay: float = 0.0, initial_accumulator_value: float = 0.0,
                  eps: float = 1e-10, foreach: bool | None = None, *, maximize: bool = False,
@@ -111,6 +114,9 @@ class Adadelta(Optimizer):
     Example:
         >>> opt = tg.optim.Adadelta(model.parameters(), lr=1.0)
     """
+
+    state_keys = frozenset({"acc_delta", "square_avg", "step"})
+    required_state_keys = frozenset({"acc_delta", "square_avg", "step"})
 
     def __init__(self, params: ParamsT, lr: float = 1.0, rho: float = 0.9, eps: float = 1e-6,
                  weight_decay: float = 0.0, foreach: bool | None = None, *,

@@ -61,6 +61,9 @@ class Adamax(_AdamFamily):
         >>> opt = tg.optim.Adamax(model.parameters(), lr=2e-3)
     """
 
+    state_keys = frozenset({"exp_avg", "exp_inf", "step"})
+    required_state_keys = frozenset({"exp_avg", "exp_inf", "step"})
+
     def __init__(self, params: ParamsT, lr: float = 2e-3,
                  betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-8,
                  weight_decay: float = 0.0, foreach: bool | None = None, *,
@@ -113,6 +116,9 @@ class NAdam(_AdamFamily):
     Example:
         >>> opt = tg.optim.NAdam(model.parameters(), lr=2e-3)
     """
+
+    state_keys = frozenset({"exp_avg", "exp_avg_sq", "mu_product", "step"})
+    required_state_keys = frozenset({"exp_avg", "exp_avg_sq", "mu_product", "step"})
 
     def __init__(self, params: ParamsT, lr: float = 2e-3,
                  betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-8,
@@ -180,6 +186,9 @@ class RAdam(_AdamFamily):
     Example:
         >>> opt = tg.optim.RAdam(model.parameters(), lr=1e-3)
     """
+
+    state_keys = frozenset({"exp_avg", "exp_avg_sq", "step"})
+    required_state_keys = frozenset({"exp_avg", "exp_avg_sq", "step"})
 
     def __init__(self, params: ParamsT, lr: float = 1e-3,
                  betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-8,

@@ -140,6 +140,10 @@ class LBFGS(Optimizer):
         >>> opt.step(closure)
     """
 
+    state_keys = frozenset({"H_diag", "al", "d", "func_evals", "n_iter", "old_dirs",
+                            "old_stps", "prev_flat_grad", "prev_loss", "ro", "t"})
+    required_state_keys = frozenset({"func_evals", "n_iter"})
+
     def __init__(self, params: ParamsT, lr: float = 1, max_iter: int = 20,
                  max_eval: int | None = None, tolerance_grad: float = 1e-7,
                  tolerance_change: float = 1e-9, history_size: int = 100,
