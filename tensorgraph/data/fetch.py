@@ -120,8 +120,9 @@ class ExceptionWrapper:
         self.traceback = "".join(traceback.format_exception(err))
 
     def reraise(self) -> None:
-        text = (f"{self.message}\n(caught {self.exc_type.__name__} {self.where}; its "
-                f"traceback:)\n{self.traceback}")
+        # torch's layout: "Caught X in DataLoader worker process N.", then the traceback
+        # (whose last line has the message, with the failing index added).
+        text = f"Caught {self.exc_type.__name__} {self.where}.\nOriginal {self.traceback}"
         try:
             err = _build(self.exc_type, text)
         except Exception:

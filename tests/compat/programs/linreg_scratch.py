@@ -19,7 +19,7 @@ def synthetic_data(w, b, num_examples):
 true_w = torch.tensor([2, -3.4])
 true_b = 4.2
 features, labels = synthetic_data(true_w, true_b, 1000)
-print('features:', features[0], '\nlabel:', labels[0])
+print('features:', features[0].tolist(), '\nlabel:', labels[0].tolist())
 
 
 def data_iter(batch_size, features, labels):
@@ -59,6 +59,6 @@ for epoch in range(num_epochs):
     with torch.no_grad():
         train_l = loss(net(features, w, b), labels)
         print(f'epoch {epoch + 1}, loss {float(train_l.mean()):f}')
-print(f'error in estimating w: {true_w - w.reshape(true_w.shape)}')
-print(f'error in estimating b: {true_b - b}')
+print(f'error in estimating w: {(true_w - w.reshape(true_w.shape)).tolist()}')
+print(f'error in estimating b: {(true_b - b).item()}')
 print("w", w.detach().numpy().ravel().tolist(), "b", b.item())
