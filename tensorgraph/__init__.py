@@ -51,6 +51,8 @@ from .random import manual_seed
 from .serialization import CheckpointError, load, save
 from .tensor import Tensor, cat, matmul, stack, tensor, where
 
+from . import _allocator  # noqa: F401  # isort: skip  (malloc keeps freed memory)
+
 bool = bool_  # torch.bool
 
 
