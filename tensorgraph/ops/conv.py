@@ -22,8 +22,8 @@ import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
 from ..autograd import Function
-from ..nn.functional.fused import composite_grad, is_array
 from ..tensor import Tensor
+from .fused import composite_grad, is_array
 
 __all__ = ["Conv2d", "conv2d_composite", "out_size"]
 

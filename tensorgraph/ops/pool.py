@@ -5,7 +5,6 @@ from __future__ import annotations
 import numpy as np
 
 from ..autograd import Function
-from ..nn.functional.fused import composite_grad, const, is_array
 from ..tensor import Tensor
 from .conv import (
     col2im,
@@ -17,6 +16,7 @@ from .conv import (
     shifted_slices,
     windows,
 )
+from .fused import composite_grad, const, is_array
 
 __all__ = ["MaxPool2d", "avg_pool2d_composite", "flat_indices", "max_pool2d_indices"]
 
