@@ -89,6 +89,8 @@ from .runtime import (  # noqa: E402
 )
 from .unsupported import compile  # noqa: E402
 
+from . import _allocator  # noqa: F401  # isort: skip  (malloc keeps freed memory)
+
 bool = bool_  # torch.bool
 __all__ = [
     "CheckpointError", "NonFiniteLossWarning", "Tensor", "arange", "empty", "empty_like",
