@@ -12,7 +12,7 @@ and public ``tensorgraph`` names.
 from .draw import DEFAULT_MAX_NODES, draw
 from .render import DotNotFoundError, dot_available, render
 from .show import show
-from .steps import backprop_steps
+from .steps import backprop_steps, show_steps
 
 __all__ = ["DEFAULT_MAX_NODES", "DotNotFoundError", "backprop_steps", "dot_available",
-           "draw", "render", "show"]
+           "draw", "render", "show", "show_steps"]
