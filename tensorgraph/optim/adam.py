@@ -40,6 +40,9 @@ class Adam(Optimizer):
         >>> opt.zero_grad(); loss.backward(); opt.step()
     """
 
+    state_keys = frozenset({"step", "exp_avg", "exp_avg_sq", "max_exp_avg_sq"})
+    required_state_keys = frozenset({"step", "exp_avg", "exp_avg_sq"})
+
     def __init__(self, params: ParamsT, lr: float = 1e-3,
                  betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-8,
                  weight_decay: float = 0.0, amsgrad: bool = False, *,

@@ -39,6 +39,9 @@ class RMSprop(Optimizer):
         >>> opt = tg.optim.RMSprop(model.parameters(), lr=1e-3, momentum=0.9)
     """
 
+    state_keys = frozenset({"step", "square_avg", "grad_avg", "momentum_buffer"})
+    required_state_keys = frozenset({"step", "square_avg"})
+
     def __init__(self, params: ParamsT, lr: float = 1e-2, alpha: float = 0.99,
                  eps: float = 1e-8, weight_decay: float = 0.0, momentum: float = 0.0,
                  centered: bool = False, *, maximize: bool = False) -> None:

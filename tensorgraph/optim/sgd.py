@@ -37,6 +37,9 @@ class SGD(Optimizer):
         >>> opt.zero_grad(); loss.backward(); opt.step()
     """
 
+    state_keys = frozenset({"momentum_buffer"})
+    required_state_keys = frozenset({"momentum_buffer"})
+
     def __init__(self, params: ParamsT, lr: float = 1e-3, momentum: float = 0.0,
                  dampening: float = 0.0, weight_decay: float = 0.0, nesterov: bool = False,
                  *, maximize: bool = False) -> None:

@@ -13,11 +13,8 @@ so a lying or bomb-like file is refused before any large allocation.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import math
-import os
-import secrets
 import struct
 import zipfile
 import zlib
@@ -25,9 +22,10 @@ from typing import IO, Any
 
 import numpy as np
 
-from .tensor import Tensor
+from ..tensor import Tensor
+from .errors import Invalid, short_list
 
-__all__ = ["CheckpointError", "load", "save"]
+__all__ = ["FORMAT", "LOAD_ERRORS", "VERSION", "encode", "read", "write"]
 
 FORMAT = "tensorgraph.checkpoint"
 VERSION = 1
@@ -41,103 +39,35 @@ _ALLOWED_DTYPES = frozenset(
                  "uint64", "float16", "float32", "float64")
 )
 _TAGS = ("list", "tuple", "dict", "float", "tensor", "ndarray", "scalar")
-_LOAD_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError,
+LOAD_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError,
                 struct.error, OverflowError, NotImplementedError, RuntimeError)
 
 
-class CheckpointError(ValueError):
-    """A file could not be loaded as a tensorgraph checkpoint (the message says why)."""
-
-
-class _Invalid(Exception):
-    """Internal: what is wrong with the file; ``load`` adds the path."""
-
-
-def save(obj: Any, path: str | os.PathLike[str]) -> None:
-    """Write ``obj`` to ``path`` as a checkpoint, atomically.
-
-    The data goes to a temporary file in the same folder, is fsynced, and is then renamed
-    onto ``path``, so a crash leaves either the old file or the new one, never half of one.
-
-    Args:
-        obj: nested dicts (keys None/bool/int/float/str), lists and tuples of Tensors, numpy
-            arrays and scalars, and None/bool/int/float/str. Dict subclasses (OrderedDict) load
-            as dicts and Tensor subclasses (Parameter) as Tensors; ``requires_grad`` is kept,
-            ``.grad`` is not. Array dtypes: bool, (u)int8-64, float16/32/64.
-        path: where to write (str or path-like); an existing file is replaced.
-
-    Raises:
-        TypeError: ``obj`` holds an unsupported type or dtype (the message says where).
-        ValueError: ``obj`` contains a reference cycle.
-        OSError: the folder cannot be written.
-
-    Example:
-        >>> tg.save({"model": model.state_dict(), "optim": opt.state_dict(), "epoch": 3},
-        ...         "ckpt.npz")
-    """
-    path = os.fspath(path)
+def encode(obj: Any) -> tuple[dict, list[np.ndarray]]:
+    """The JSON index of ``obj`` and the arrays it refers to; refuses, before anything is
+    written, whatever could not be loaded back (the message names the key path)."""
     arrays: list[np.ndarray] = []
-    root = _encode(obj, arrays, {}, set(), "obj")
+    root = _encode(obj, arrays, {}, set(), "checkpoint")
     index = {"format": FORMAT, "version": VERSION, "root": root,
              "arrays": [{"dtype": a.dtype.str, "shape": list(a.shape)} for a in arrays]}
-    folder, base = os.path.split(os.path.abspath(path))
-    tmp = os.path.join(folder, f".{base}.{secrets.token_hex(6)}.tmp")
-    # os.open (not mkstemp) so the checkpoint gets the usual umask permissions, not 0600.
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            # Stored, not deflated: the loader can then bound memory by the file's size.
-            with zipfile.ZipFile(fh, "w", zipfile.ZIP_STORED) as zf:
-                zf.writestr(INDEX_NAME, json.dumps(index, allow_nan=False))
-                for i, array in enumerate(arrays):
-                    with zf.open(f"a{i}.npy", "w", force_zip64=True) as member:
-                        np.lib.format.write_array(member, array, allow_pickle=False)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
-    with contextlib.suppress(OSError):  # make the rename durable; Windows cannot open folders
-        fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
+    json.dumps(index, allow_nan=False)  # fails now, not half-way through the file
+    return index, arrays
 
 
-def load(path: str | os.PathLike[str]) -> Any:
-    """Read a checkpoint written by :func:`save`, without unpickling anything.
+def write(fh: IO[bytes], index: dict, arrays: list[np.ndarray]) -> None:
+    """Write a checkpoint (an uncompressed zip of index.json and a0.npy, ...) to ``fh``."""
+    # Stored, not deflated: the loader can then bound memory by the file's size.
+    with zipfile.ZipFile(fh, "w", zipfile.ZIP_STORED) as zf:
+        zf.writestr(INDEX_NAME, json.dumps(index, allow_nan=False))
+        for i, array in enumerate(arrays):
+            with zf.open(f"a{i}.npy", "w", force_zip64=True) as member:
+                np.lib.format.write_array(member, array, allow_pickle=False)
 
-    Args:
-        path: the checkpoint file (str or path-like).
 
-    Returns:
-        The saved object: same nesting, key types, tuples and lists; Tensors come back as
-        Tensors, numpy arrays as arrays, each with its dtype, shape and values. A Tensor
-        saved twice comes back as one object.
-
-    Raises:
-        CheckpointError: the file is not a valid checkpoint (pickle, foreign format,
-            truncated, object arrays, an index that disagrees with the data, a newer format
-            version, ...); the message names the file and the problem.
-        OSError: the file cannot be opened (e.g. ``FileNotFoundError``).
-
-    Example:
-        >>> ckpt = tg.load("ckpt.npz")
-        >>> model.load_state_dict(ckpt["model"])
-    """
-    name = os.fspath(path)
-    with open(name, "rb") as fh:  # a missing file stays a plain FileNotFoundError
-        try:
-            return _load(fh)
-        except _Invalid as err:
-            raise CheckpointError(f"cannot load checkpoint {name}: {err}") from None
-        except _LOAD_ERRORS as err:  # damaged zip or .npy internals, found while reading
-            detail = f"{type(err).__name__}: {err}".rstrip(": ")
-            raise CheckpointError(f"cannot load checkpoint {name}: the file is damaged "
-                                  f"({detail})") from err
+def read(fh: IO[bytes], size: int) -> Any:
+    """Read a checkpoint from the seekable ``fh`` of ``size`` bytes; raises
+    ``CheckpointError``-ready ``Invalid`` or the damaged-file errors in ``LOAD_ERRORS``."""
+    return _load(fh, size)
 
 
 # ----------------------------------------------------------------------------- saving
@@ -170,9 +100,12 @@ def _encode(obj: Any, arrays: list, memo: dict, active: set, where: str) -> Any:
     if isinstance(obj, dict):
         items = []
         for key, value in obj.items():
-            if key is not None and not isinstance(key, (bool, int, float, str)):
-                raise TypeError(f"save: {where} has a key of type {type(key).__name__}; "
-                                "keys must be None/bool/int/float/str")
+            if key is not None and type(key) not in (bool, int, float, str):
+                # Exact types: a numpy scalar key (np.float64 is a float subclass) would
+                # be written but could never be read back as the same key.
+                raise TypeError(f"save: {where}[{key!r}]: keys must be str or int (or "
+                                f"None/bool/float), not {type(key).__module__}."
+                                f"{type(key).__name__}; convert it, e.g. int(k) or str(k)")
             items.append([_encode(key, arrays, memo, active, where),
                           _encode(value, arrays, memo, active, f"{where}[{key!r}]")])
         node = {"dict": items}
@@ -185,45 +118,50 @@ def _encode(obj: Any, arrays: list, memo: dict, active: set, where: str) -> Any:
 
 # ---------------------------------------------------------------------------- loading
 
-def _load(fh: IO[bytes]) -> Any:
+def _load(fh: IO[bytes], actual: int) -> Any:
     """Check the archive, its index and every array header, then read and rebuild."""
     head = fh.read(8)
     fh.seek(0)
     if not zipfile.is_zipfile(fh):
-        raise _Invalid(_describe(head))
+        raise Invalid(_describe(head))
     fh.seek(0)
     with zipfile.ZipFile(fh) as zf:
         infos = zf.infolist()
         names = [info.filename for info in infos]
         if INDEX_NAME not in names:
-            raise _Invalid(f"no {INDEX_NAME} member, so it is not a tensorgraph checkpoint "
+            raise Invalid(f"no {INDEX_NAME} member, so it is not a tensorgraph checkpoint "
                            f"(members: {', '.join(names[:5]) or 'none'})")
         if len(set(names)) != len(names):
-            raise _Invalid("the archive lists a member name twice")
-        declared, actual = 0, os.fstat(fh.fileno()).st_size
+            raise Invalid("the archive lists a member name twice")
+        declared = 0
         for info in infos:
             # Stored members decode to exactly their on-disk bytes, so checking the sizes
             # against the real file size bounds the memory that loading can take.
             if info.flag_bits & 0x1 or info.compress_type != zipfile.ZIP_STORED \
                     or info.compress_size != info.file_size:
-                raise _Invalid(f"member {info.filename} is compressed or encrypted; "
+                raise Invalid(f"member {info.filename} is compressed or encrypted; "
                                "checkpoints store members as plain bytes")
             declared += info.file_size
             if declared > actual:
-                raise _Invalid(f"member {info.filename} claims {info.file_size} bytes but "
+                raise Invalid(f"member {info.filename} claims {info.file_size} bytes but "
                                f"the whole file has {actual} (truncated, or a zip bomb)")
         index, specs = _read_index(zf, zf.getinfo(INDEX_NAME))
         expected = {INDEX_NAME} | {f"a{i}.npy" for i in range(len(specs))}
         if set(names) - expected:
-            raise _Invalid(f"members not in the index: {sorted(set(names) - expected)}")
+            raise Invalid(short_list(sorted(set(names) - expected), "members not in the index"))
         if expected - set(names):
-            raise _Invalid(f"members missing: {sorted(expected - set(names))}")
+            raise Invalid(short_list(_by_number(expected - set(names)), "members missing"))
         arrays = [_read_array(zf, f"a{i}.npy", *spec) for i, spec in enumerate(specs)]
     used: set[int] = set()
     obj = _decode(index["root"], arrays, {}, used)
     if len(used) != len(arrays):
-        raise _Invalid(f"arrays {sorted(set(range(len(arrays))) - used)} are not used")
+        raise Invalid(short_list(sorted(set(range(len(arrays))) - used), "arrays not used"))
     return obj
+
+
+def _by_number(names: set[str]) -> list[str]:
+    """Member names a0.npy, a1.npy, ... in numeric order (a2 before a10)."""
+    return sorted(names, key=lambda n: (len(n), n))
 
 
 def _describe(head: bytes) -> str:
@@ -243,35 +181,35 @@ def _describe(head: bytes) -> str:
 def _read_index(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> tuple[dict, list]:
     """Parse and check the index; return it and each array's (dtype string, shape)."""
     if info.file_size > MAX_INDEX_BYTES:
-        raise _Invalid(f"{INDEX_NAME} is {info.file_size} bytes (limit {MAX_INDEX_BYTES})")
+        raise Invalid(f"{INDEX_NAME} is {info.file_size} bytes (limit {MAX_INDEX_BYTES})")
     with zf.open(info) as f:
         text = f.read(MAX_INDEX_BYTES + 1).decode("utf-8")
 
     def reject_constant(name: str) -> None:
-        raise _Invalid(f"{INDEX_NAME} contains {name}, which is not JSON")
+        raise Invalid(f"{INDEX_NAME} contains {name}, which is not JSON")
 
     try:
         index = json.loads(text, parse_constant=reject_constant)
     except (ValueError, RecursionError) as err:
-        raise _Invalid(f"{INDEX_NAME} is not valid JSON ({err})") from None
+        raise Invalid(f"{INDEX_NAME} is not valid JSON ({err})") from None
     if not isinstance(index, dict) or index.get("format") != FORMAT:
-        raise _Invalid(f"{INDEX_NAME} lacks the '{FORMAT}' format marker")
+        raise Invalid(f"{INDEX_NAME} lacks the '{FORMAT}' format marker")
     version = index.get("version")
     if type(version) is not int or version != VERSION:
-        raise _Invalid(f"format version {version!r} is not supported (this tensorgraph "
+        raise Invalid(f"format version {version!r} is not supported (this tensorgraph "
                        f"reads version {VERSION}; a newer tensorgraph may read it)")
     entries = index.get("arrays")
     if not isinstance(entries, list) or "root" not in index:
-        raise _Invalid(f"{INDEX_NAME} lacks its 'arrays' list or 'root'")
+        raise Invalid(f"{INDEX_NAME} lacks its 'arrays' list or 'root'")
     specs = []
     for i, entry in enumerate(entries):
         dtype = entry.get("dtype") if isinstance(entry, dict) else None
         shape = entry.get("shape") if isinstance(entry, dict) else None
         if type(dtype) is not str or dtype not in _ALLOWED_DTYPES:
-            raise _Invalid(f"array a{i}.npy has dtype {dtype!r}, which is not allowed")
+            raise Invalid(f"array a{i}.npy has dtype {dtype!r}, which is not allowed")
         if not isinstance(shape, list) or len(shape) > 64 \
                 or any(type(d) is not int or d < 0 for d in shape):
-            raise _Invalid(f"array a{i}.npy has an invalid shape {shape!r}")
+            raise Invalid(f"array a{i}.npy has an invalid shape {shape!r}")
         specs.append((dtype, tuple(shape)))
     return index, specs
 
@@ -284,14 +222,14 @@ def _read_array(zf: zipfile.ZipFile, name: str, dtype: str, shape: tuple) -> np.
         read_header = {(1, 0): np.lib.format.read_array_header_1_0,
                        (2, 0): np.lib.format.read_array_header_2_0}.get(version)
         if read_header is None:  # 3.0 exists only for structured dtypes, which are refused
-            raise _Invalid(f"{name} uses .npy version {version}, which is not supported")
+            raise Invalid(f"{name} uses .npy version {version}, which is not supported")
         header_shape, _, header_dtype = read_header(f)
         if header_dtype.str != dtype or header_shape != shape:
-            raise _Invalid(f"the index says {name} is {dtype} {shape} but the array is "
+            raise Invalid(f"the index says {name} is {dtype} {shape} but the array is "
                            f"{header_dtype.str} {header_shape}")
         needed = math.prod(shape) * np.dtype(dtype).itemsize  # Python ints: no overflow
         if info.file_size - f.tell() != needed:
-            raise _Invalid(f"{name} holds {info.file_size - f.tell()} bytes of data but its "
+            raise Invalid(f"{name} holds {info.file_size - f.tell()} bytes of data but its "
                            f"shape needs {needed}")
     with zf.open(info) as f:  # sizes are now known to be honest, so reading is bounded
         return np.lib.format.read_array(f, allow_pickle=False)
@@ -304,7 +242,7 @@ def _decode(node: Any, arrays: list, memo: dict, used: set) -> Any:
     tags = [tag for tag in _TAGS if isinstance(node, dict) and tag in node]
     extra = set(node) - {*tags, "requires_grad"} if isinstance(node, dict) else None
     if len(tags) != 1 or extra or (tags[0] != "tensor" and len(node) != 1):
-        raise _Invalid(f"malformed node in {INDEX_NAME}: {str(node)[:80]}")
+        raise Invalid(f"malformed node in {INDEX_NAME}: {str(node)[:80]}")
     tag, value = tags[0], node[tags[0]]
     if tag in ("list", "tuple") and isinstance(value, list):
         items = [_decode(v, arrays, memo, used) for v in value]
@@ -328,7 +266,7 @@ def _decode(node: Any, arrays: list, memo: dict, used: set) -> Any:
             if value not in memo:  # one Tensor saved twice loads as one Tensor
                 memo[value] = Tensor(array, requires_grad=requires_grad)
             return memo[value]
-    raise _Invalid(f"malformed {tag!r} node in {INDEX_NAME}: {str(node)[:80]}")
+    raise Invalid(f"malformed {tag!r} node in {INDEX_NAME}: {str(node)[:80]}")
 
 
 def _decode_key(node: Any) -> Any:
@@ -336,4 +274,4 @@ def _decode_key(node: Any) -> Any:
         return _decode(node, [], {}, set())
     if node is None or type(node) in (bool, int, float, str):
         return node
-    raise _Invalid(f"a dict key in {INDEX_NAME} is not a scalar: {str(node)[:80]}")
+    raise Invalid(f"a dict key in {INDEX_NAME} is not a scalar: {str(node)[:80]}")
