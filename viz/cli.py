@@ -60,8 +60,12 @@ def find_graph(namespace: dict, var: str, model_var: str) -> tuple[Any, dict]:
     """``(loss tensor, draw options)`` from a script's run, by the documented rules."""
     if shown:
         root, kwargs = shown[-1]
-        return root, dict(kwargs)
-    kwargs: dict = {}
+        kwargs = dict(kwargs)
+        kwargs.setdefault("names", {k: v for k, v in namespace.items()
+                                    if isinstance(v, tg.Tensor)})
+        return root, kwargs
+    # The script's own variable names label its tensors (x, w1, h, loss).
+    kwargs: dict = {"names": {k: v for k, v in namespace.items() if isinstance(v, tg.Tensor)}}
     model = namespace.get(model_var)
     if model is not None and hasattr(model, "named_parameters"):
         kwargs["model"] = model
@@ -93,7 +97,7 @@ def main(argv: list[str] | None = None) -> int:
     sys.path.insert(0, str(script.resolve().parent))
     shown.clear()
     try:
-        with tensorgraph.graph.record_sources():
+        with tensorgraph.graph.record_sources(), tensorgraph.graph.record_all_modules():
             namespace = runpy.run_path(str(script), run_name="__viz__")
         root, kwargs = find_graph(namespace, args.var, args.model_var)
     finally:
@@ -112,7 +116,7 @@ def main(argv: list[str] | None = None) -> int:
                                   **base))
         if not args.no_steps and fmt != "dot":
             steps_kw = {k: v for k, v in base.items()
-                        if k in ("params", "model", "max_nodes", "rankdir")}
+                        if k in ("params", "model", "names", "max_nodes", "rankdir")}
             written.append(backprop_steps(root, out / "steps", **steps_kw))
     except DotNotFoundError as exc:
         print(f"viz: {exc}", file=sys.stderr)

@@ -25,7 +25,7 @@ Example:
 
 from .gradients import engine_parents
 from .nodes import Edge, Graph, Node
-from .record import record_modules, record_sources
+from .record import record_all_modules, record_modules, record_sources
 from .summary import SMALL, Summary, backward_formula, slot_formulas
 from .trace import trace
 
@@ -37,6 +37,7 @@ __all__ = [
     "Summary",
     "backward_formula",
     "engine_parents",
+    "record_all_modules",
     "record_modules",
     "record_sources",
     "slot_formulas",

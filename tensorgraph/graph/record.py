@@ -123,3 +123,32 @@ def module_owners(fns: list, module_paths: dict) -> dict[int, tuple[str, str]]:
             owners.setdefault(id(fn), owner)
             stack.extend(p for p in by_id[id(fn)].next_functions if p is not None)
     return owners
+
+
+@contextlib.contextmanager
+def record_all_modules() -> Iterator[None]:
+    """Inside it, every module call of any model is remembered (O(1) per call), so a
+    later ``trace(loss, model=model)`` draws exact module boxes for the modules of
+    ``model``, parameterless ones (ReLU, Dropout, Flatten) included.
+
+    ``python -m viz`` runs scripts inside it.
+
+    Example:
+        >>> with tg.graph.record_all_modules():
+        ...     loss = F.cross_entropy(model(x), y)
+        >>> viz.draw(loss, model=model, collapse="module")
+    """
+    from ..nn.module import Module  # the graph package is imported before nn
+
+    original = Module.__call__
+
+    def call(self: Any, *args: Any, **kwargs: Any) -> Any:
+        out = original(self, *args, **kwargs)
+        remember_call(self, args, out)
+        return out
+
+    Module.__call__ = call  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        Module.__call__ = original  # type: ignore[method-assign]
