@@ -12,7 +12,7 @@ import pytest
 
 import tensorgraph as tg
 import viz
-from tensorgraph.graph import record_modules, trace
+from tensorgraph.graph import record_modules, trace, trace_partial
 from viz import cli
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -243,3 +243,36 @@ def test_viz_reads_no_private_attributes():
 ])
 def test_private_scan_catches_violations(snippet):
     assert _scan(snippet, "bad.py")
+
+
+@needs_dot
+def test_cli_draws_the_partial_graph_of_a_failing_forward(tmp_path, capsys):
+    script = tmp_path / "broken.py"
+    script.write_text(
+        "import tensorgraph as tg\nnn = tg.nn\n"
+        "model = nn.Sequential(nn.Linear(4, 5), nn.ReLU(), nn.Linear(6, 2))\n"
+        "x = tg.randn(3, 4)\nloss = model(x).sum()\n")
+    assert cli.main([str(script), "-o", str(tmp_path / "out")]) == 1
+    svg = (tmp_path / "out" / "graph.svg").read_text()
+    assert "forward failed: ValueError" in svg and "in_features 6" in svg
+    assert svg.count("the failing op&#39;s input") == 3  # input, weight, bias
+    assert "1: ReLU" in svg and "#0 x" in svg  # modules and the script's names
+    assert "raised ValueError" in capsys.readouterr().err
+    g = trace_partial([tg.randn(2)], "boom")
+    assert g.error == "boom" and g.highlight == (0,)
+
+
+def test_hostile_module_names_attributes_and_titles_are_escaped():
+    nn = pytest.importorskip("tensorgraph.nn")
+    hostile = "x</script><!--\"&'"
+    model = nn.Sequential()
+    model.add_module(hostile, nn.Linear(2, 2))
+    loss = model(tg.randn(1, 2)).sum()
+    for kw in ({}, {"collapse": "module"}):
+        src = viz.draw(loss, model=model, title=hostile, **kw).source
+        labels = re.findall(r"label=<(.*?)>\s*(?:shape|style|color|labelloc|\])", src, re.DOTALL)
+        assert labels and not any(hostile in lab for lab in labels)
+        assert "x&lt;/script&gt;&lt;!--&quot;&amp;&#x27;" in src
+    s = tg.randn(2, 3, requires_grad=True)
+    src = viz.draw(s.sum(dim=1).sum(), title="<b>t</b>").source
+    assert "&lt;b&gt;t&lt;/b&gt;" in src

@@ -4,6 +4,7 @@ node, module (``collapse="module"``), repeated block ("x N") or hidden range."""
 from __future__ import annotations
 
 import re
+import textwrap
 from collections import Counter
 from dataclasses import dataclass
 
@@ -119,7 +120,8 @@ class Drawer:
         if self.o.title:
             lines.append(S.bold(self.o.title, 12))
         if self.g.error:
-            lines.append(S.small("forward failed: " + self.g.error, "#b30000", 10))
+            lines.append(S.small(textwrap.fill("forward failed: " + self.g.error, 110),
+                                 "#b30000", 10))
         if self.g.changed:
             lines.append(S.small(
                 f"warning: {', '.join(self.g.changed)} changed after this graph was "
@@ -175,6 +177,10 @@ class Drawer:
         border, line = 1, "#555555"
         if self.o.color == "grad" and n.requires_grad:
             border, line = 3, colour
+        if n.id in self.g.highlight:  # an operand of the op that failed
+            rows[1] = S.small(f"{S.shape_text(n.shape)} {n.dtype}  <- the failing op's input",
+                              "#b30000", 10)
+            border, line = 4, "#b30000"
         return {"label": S.table(rows, fill, border, line), "shape": "plain",
                 "tooltip": _tip(self._tooltip(n)), **self._id(f"t{n.id}")}
 

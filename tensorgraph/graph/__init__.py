@@ -27,7 +27,7 @@ from .gradients import engine_parents
 from .nodes import Edge, Graph, Node
 from .record import record_all_modules, record_modules, record_sources
 from .summary import SMALL, Summary, backward_formula, slot_formulas
-from .trace import trace
+from .trace import trace, trace_partial
 
 __all__ = [
     "SMALL",
@@ -42,4 +42,5 @@ __all__ = [
     "record_sources",
     "slot_formulas",
     "trace",
+    "trace_partial",
 ]
