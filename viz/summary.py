@@ -25,7 +25,7 @@ class Row:
     saved_bytes: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class ModelSummary:
     """What :func:`summary` returns; ``print`` it, or let Jupyter show its table."""
 
@@ -34,6 +34,9 @@ class ModelSummary:
     trainable_params: int
     saved_bytes: int
     param_bytes: int
+
+    def __repr__(self) -> str:
+        return str(self)
 
     def __str__(self) -> str:
         head = f"{'module':<34}{'output shape':<20}{'params':>12}{'saved for bw':>14}"
