@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from ..autograd import RemovableHandle
+from ..device import parse_to_args
 from ..tensor import Tensor
 from .errors import annotate
 from .parameter import Parameter
@@ -351,20 +352,11 @@ class Module:
 
     # ------------------------------------------------------------ dtype
     def to(self, *args: Any, **kwargs: Any) -> Module:
-        """``to(dtype)`` casts floating parameters and buffers in place; devices other
-        than 'cpu' are refused. The Parameter objects stay the same, so an optimizer
-        created earlier keeps training them (as in PyTorch)."""
-        dtype = kwargs.pop("dtype", None)
-        for a in list(args) + list(kwargs.values()):
-            if isinstance(a, str) or a is None:
-                if a not in (None, "cpu"):
-                    raise RuntimeError(
-                        f"to: tensorgraph runs on numpy on the CPU only; got device {a!r}."
-                    )
-            elif isinstance(a, Tensor):
-                dtype = a.dtype
-            else:
-                dtype = a
+        """``to(dtype)`` / ``to(device, dtype)`` / ``to(tensor)`` casts floating parameters
+        and buffers in place; devices other than the CPU are refused. The Parameter
+        objects stay the same, so an optimizer created earlier keeps training them (as in
+        PyTorch)."""
+        dtype = parse_to_args(args, kwargs, "Module.to").dtype
         if dtype is None:
             return self
         dtype = np.dtype(dtype)

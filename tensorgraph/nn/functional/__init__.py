@@ -5,13 +5,17 @@ Example:
     >>> logits = F.linear(F.relu(F.linear(x, w1, b1)), w2, b2)
     >>> loss = F.cross_entropy(logits, labels)
 
-Most functions are *composites*: written with the engine's primitives, they need no
-backward of their own. A few are *fused* primitives with a hand-written backward, each
-saying why in its docstring (speed or numerical stability): ``linear``, ``conv2d``,
-``max_pool2d``, ``batch_norm``, ``log_softmax``, ``cross_entropy``,
-``binary_cross_entropy`` and ``binary_cross_entropy_with_logits``. Their gradients of
-gradients (``create_graph=True``) go through the composite twin of each
-(``fused.py``), so higher derivatives work everywhere.
+This package checks arguments (errors that name the op, shapes and dtypes) and calls
+``.apply`` on a ``Function``; every ``Function`` (every gradient) lives in
+``tensorgraph/ops/``. Most functions are *composites*: written with the engine's
+primitives, they need no backward of their own. A few call *fused* primitives with a
+hand-written backward, each saying why in its docstring (speed or numerical
+stability): ``linear`` (``ops/linear.py``), ``batch_norm`` (``ops/norm.py``),
+``log_softmax`` (``ops/activation.py``), ``cross_entropy`` (``ops/cross_entropy.py``),
+``binary_cross_entropy`` and ``binary_cross_entropy_with_logits`` (``ops/loss.py``),
+``conv2d`` and ``max_pool2d``. Their gradients of gradients (``create_graph=True``) go
+through the composite twin of each (``ops/fused.py``), so higher derivatives work
+everywhere.
 
 Where the code lives (this package): activations and softmax in ``activation.py``,
 linear in ``linear.py``, conv2d in ``conv.py``, pooling in ``pool.py``, normalisation in
@@ -28,8 +32,10 @@ from .activation import (
     softmax,
     tanh,
 )
+from .attention import scaled_dot_product_attention
 from .ce import cross_entropy, nll_loss
 from .conv import conv2d
+from .embedding import embedding, one_hot
 from .linear import flatten, linear
 from .loss import (
     binary_cross_entropy,
@@ -37,12 +43,70 @@ from .loss import (
     l1_loss,
     mse_loss,
 )
+from .nonlinearity import (
+    celu,
+    elu,
+    glu,
+    hardshrink,
+    hardsigmoid,
+    hardswish,
+    hardtanh,
+    logsigmoid,
+    mish,
+    prelu,
+    relu6,
+    selu,
+    silu,
+    softmin,
+    softplus,
+    softshrink,
+    softsign,
+    tanhshrink,
+    threshold,
+)
 from .norm import batch_norm, layer_norm
 from .pool import avg_pool2d, max_pool2d
 
 __all__ = [
-    "avg_pool2d", "batch_norm", "binary_cross_entropy", "binary_cross_entropy_with_logits",
-    "conv2d", "cross_entropy", "dropout", "flatten", "gelu", "l1_loss", "layer_norm",
-    "leaky_relu", "linear", "log_softmax", "max_pool2d", "mse_loss", "nll_loss", "relu",
-    "sigmoid", "softmax", "tanh",
+    "avg_pool2d",
+    "batch_norm",
+    "binary_cross_entropy",
+    "binary_cross_entropy_with_logits",
+    "celu",
+    "conv2d",
+    "cross_entropy",
+    "dropout",
+    "elu",
+    "flatten",
+    "gelu",
+    "glu",
+    "hardshrink",
+    "hardsigmoid",
+    "hardswish",
+    "hardtanh",
+    "l1_loss",
+    "layer_norm",
+    "leaky_relu",
+    "linear",
+    "log_softmax",
+    "logsigmoid",
+    "max_pool2d",
+    "mish",
+    "mse_loss",
+    "nll_loss",
+    "prelu",
+    "relu",
+    "relu6",
+    "selu",
+    "sigmoid",
+    "silu",
+    "softmax",
+    "softmin",
+    "softplus",
+    "softshrink",
+    "softsign",
+    "tanh",
+    "tanhshrink",
+    "threshold",
 ]
+__all__ += ["embedding", "one_hot", "scaled_dot_product_attention"]

@@ -80,3 +80,14 @@ def ndim_between(x: Tensor, lo: int, hi: int, op: str, layout: str) -> None:
             f"({x.ndim}-D)." if lo != hi else
             f"{op}: expected a {lo}-D input {layout}, got shape {x.shape} ({x.ndim}-D)."
         )
+
+
+def one_dim(dim: int, x: Tensor, op: str) -> int:
+    """``dim`` as a non-negative axis of ``x`` (a 0-d tensor counts as 1-D), or IndexError."""
+    nd = max(x.ndim, 1)
+    if not -nd <= dim < nd:
+        raise IndexError(
+            f"{op}: dim {dim} is out of range for an input of shape {x.shape} "
+            f"(expected a dim in [{-nd}, {nd - 1}])."
+        )
+    return dim % nd
