@@ -195,3 +195,21 @@ def test_hostile_names_are_escaped_in_the_page(browser, tmp_path):
         "return Array.from(document.querySelectorAll('svg text')).map(t => t.textContent)")
     assert f"#0 {hostile}" in texts and f"#1 {img}" in texts
     assert browser.title == f"t {hostile}"
+
+
+def test_two_inline_players_on_one_page_work_independently(browser, tmp_path):
+    from selenium.webdriver.common.by import By
+
+    a = tg.tensor([1.0, 2.0], requires_grad=True)
+    players = [viz.show_steps((a * 2).sum())._repr_html_(),
+               viz.show_steps((a.exp() * a).sum())._repr_html_()]
+    page = tmp_path / "notebook.html"
+    page.write_text("<!doctype html><meta charset='utf-8'><body>" + "".join(players))
+    browser.get(page.resolve().as_uri())
+    roots = browser.find_elements(By.CSS_SELECTOR, ".tg-player")
+    assert len(roots) == 2
+    roots[1].find_element(By.CSS_SELECTOR, ".tg-next").click()
+    roots[1].find_element(By.CSS_SELECTOR, ".tg-next").click()
+    assert [r.get_attribute("data-frame") for r in roots] == ["0", "2"]
+    captions = [r.find_element(By.CSS_SELECTOR, ".tg-caption").text for r in roots]
+    assert captions[0].startswith("Start") and captions[1].startswith("Step 2/3:")

@@ -163,3 +163,19 @@ def test_jupyter_reprs_of_tensor_module_graph_and_player():
         html = viz.show_steps(y.sum())._repr_html_()
         assert html.count("<svg") == 1 and "<script" in html and "http" not in html.replace(
             "http://www.w3.org", "")
+
+
+def test_after_import_viz_model_alone_gives_exact_module_boxes():
+    from tensorgraph.graph import module_recording
+
+    assert module_recording(True) is True  # import viz switched it on
+    model = nn.Sequential(nn.Linear(3, 4), nn.ReLU(), nn.Flatten(), nn.Linear(4, 2))
+    loss = model(tg.randn(2, 3)).sum()  # no record_modules block
+    g = trace(loss, model=model)
+    assert next(n for n in g.ops if n.op == "ReLU").module == "1"
+    was = module_recording(False)
+    try:
+        loss = model(tg.randn(2, 3)).sum()
+        assert next(n for n in trace(loss, model=model).ops if n.op == "ReLU").module is None
+    finally:
+        module_recording(was)

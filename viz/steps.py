@@ -228,14 +228,14 @@ _BODY = """<div class="tg-player" id="{prefix}player" tabindex="0" data-frame="0
 <p class="tg-caption"></p>
 </div>
 <div class="tg-stage">{svg}</div>
-<script type="application/json" class="tg-data">{data}</script>
-<script>{script}</script>
+<script type="application/json" class="tg-data" id="{prefix}data">{data}</script>
+<script>var tgPlayer = "{prefix}";{script}</script>
 </div>"""
 
 _SCRIPT = """
 (function () {
-  var scripts = document.querySelectorAll("script.tg-data");
-  var data = JSON.parse(scripts[scripts.length - 1].textContent);
+  // Each player finds its own data by id: a notebook may hold several players.
+  var data = JSON.parse(document.getElementById(tgPlayer + "data").textContent);
   var p = data.prefix, root = document.getElementById(p + "player");
   var q = function (sel) { return root.querySelector(sel); };
   var slider = q(".tg-slider"), stage = q(".tg-stage"), current = 0;

@@ -1,6 +1,7 @@
 """``trace``: walk the engine's live graph once and return a frozen :class:`Graph`.
 
-The walk follows the engine's own wiring (:func:`engine_parents`), so after
+The walk follows the engine's own wiring (``Function.edges``, the one accessor the
+engine's backward uses too), so after
 ``z = y + 3; y.add_(1)`` the trace feeds ``z`` from ``y``'s value before ``add_``,
 exactly as backward will.
 """
@@ -16,7 +17,6 @@ import numpy as np
 from .. import autograd
 from ..tensor import Tensor
 from .gradients import (
-    engine_parents,
     finite_difference_error,
     op_input_gradients,
     tensor_gradients,
@@ -108,7 +108,7 @@ def _trace(roots: list, params: Mapping[str, Any] | None, model: Any, grads: boo
                        _variable_names(names), gradients, computed)
     fwd = order[::-1]
     for fn in fwd:
-        for t, parent in zip(fn.inputs, engine_parents(fn)):
+        for t, parent in fn.edges:
             if parent is None:
                 builder.tensor(id(t), t, None)
         builder.op(fn, reps, gradcheck and computed)
@@ -145,7 +145,7 @@ def _representatives(roots: list, order: list) -> dict[int, Tensor]:
     reps: dict[int, Tensor] = {}
     stale: dict[int, tuple] = {}
     for fn in order:
-        for t, parent in zip(fn.inputs, engine_parents(fn)):
+        for t, parent in fn.edges:
             if parent is None or t.grad_fn is parent:
                 reps.setdefault(_key(t, parent), t)
             else:
@@ -230,7 +230,7 @@ class _Builder:
         terms = op_input_gradients(fn, g_out) if g_out is not None else [None] * len(args)
         if gradcheck and g_out is not None:
             self.rows[node_id]["gradcheck"] = finite_difference_error(fn, g_out, terms)
-        for t, parent, arg, v, term in zip(fn.inputs, engine_parents(fn), args, versions,
+        for (t, parent), arg, v, term in zip(fn.edges, args, versions,
                                            terms):
             # A leaf written in place after this op used it (the weights after
             # opt.step()): the values shown are not the ones this op computed with.
