@@ -179,3 +179,20 @@ def test_after_import_viz_model_alone_gives_exact_module_boxes():
         assert next(n for n in trace(loss, model=model).ops if n.op == "ReLU").module is None
     finally:
         module_recording(was)
+
+
+def test_captions_spell_the_chain_rule_with_names_and_numbers():
+    from viz.steps import plan
+
+    x = tg.ones(4, 3)
+    b = tg.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    c = tg.tensor(-3.0, requires_grad=True)
+    loss = ((x + b).sum() * c)
+    caps = [s.caption for s in plan(trace(loss, grads=True, names={"x": x, "b": b, "c": c}))]
+    text = "\n".join(caps)
+    assert "dL/dc = dL/dloss * (Sum out) = 1 * 36 = 36" in text
+    assert "dL/db = dL/d(Add out) = [-12, -12, -12]   (summed to b's shape (3,))" in text
+    assert "<4x3, norm" in text  # big tensors: shape and norm, not numbers
+    assert caps[0].startswith("Start") and caps[-1].startswith("Done")
+    loss.backward()
+    assert b.grad.tolist() == [-12.0, -12.0, -12.0] and c.grad.item() == 36.0

@@ -47,6 +47,9 @@ def _tables(graph: Graph, op: Node) -> tuple[dict, dict | None]:
     out = nodes[op.outputs[0]]
     names = {"dL/dy": f"dL/d{label(out.name)}", "y": label(out.name)}
     values: dict | None = {"dL/dy": number(out.grad), "y": number(out.value)}
+    lhs = re.match(r"(\w+)\s*=", op.forward or "")
+    if lhs and lhs.group(1) not in op.args:  # the output's letter: y, or l for losses
+        names[lhs.group(1)], values[lhs.group(1)] = label(out.name), number(out.value)
     for slot, i in zip(op.args, op.inputs):
         names[slot] = label(nodes[i].name)
         values[slot] = number(nodes[i].value)
@@ -91,7 +94,7 @@ def op_caption(graph: Graph, op: Node, k: int, total: int) -> str:
             if numeric is not None and numeric != result:
                 line += " = " + numeric
         line += " = " + result
-        if inp.shape != out.shape and rhs is not None:
+        if _broadcast_into(inp.shape, out.shape) and rhs is not None:
             line += f"   (summed to {inp.name}'s shape {tuple(inp.shape)})"
         uses = sum(1 for e in graph.edges if e.src == i)
         if uses > 1:
@@ -101,6 +104,13 @@ def op_caption(graph: Graph, op: Node, k: int, total: int) -> str:
     if not sent:
         lines.append("No input needs a gradient: nothing is sent.")
     return "\n".join(lines)
+
+
+def _broadcast_into(small: tuple, big: tuple) -> bool:
+    """``small`` was broadcast up to ``big`` (so its gradient is summed back)."""
+    if tuple(small) == tuple(big) or len(small) > len(big):
+        return False
+    return all(s in (1, b) for s, b in zip(reversed(small), reversed(big)))
 
 
 def start_caption(graph: Graph) -> str:
