@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 
 from .. import autograd
-from .._grad_mode import no_grad
+from ..autograd import no_grad
 from ..creation import ones_like
 from ..tensor import Tensor
 

@@ -12,7 +12,9 @@ import weakref
 from collections.abc import Iterator
 from typing import Any
 
-from .._grad_mode import _State  # TODO(core): a public switch for source recording
+# The one private import left: _grad_mode has no public switch for source recording yet
+# (asked of core in COORD-NOTES); record_sources is the public one built on it.
+from .._grad_mode import _State
 
 
 # ---------------------------------------------------------------- sources
