@@ -196,3 +196,17 @@ def test_captions_spell_the_chain_rule_with_names_and_numbers():
     assert caps[0].startswith("Start") and caps[-1].startswith("Done")
     loss.backward()
     assert b.grad.tolist() == [-12.0, -12.0, -12.0] and c.grad.item() == 36.0
+
+
+def test_after_backward_intermediates_say_grad_freed_and_changed_weights_warn():
+    w = tg.randn(3, requires_grad=True)
+    loss = (w * tg.randn(3)).exp().sum()
+    assert "will receive grad" in viz.draw(loss).source
+    loss.backward()
+    src = viz.draw(loss, params={"w": w}).source
+    assert "grad freed (backward ran)" in src and "will receive grad" not in src
+    assert "changed after this graph" not in src
+    with tg.no_grad():
+        w -= 0.1 * w.grad  # what opt.step() does
+    src = viz.draw(loss, params={"w": w}).source
+    assert "warning: w changed after this graph was recorded" in src
