@@ -210,3 +210,16 @@ def test_after_backward_intermediates_say_grad_freed_and_changed_weights_warn():
         w -= 0.1 * w.grad  # what opt.step() does
     src = viz.draw(loss, params={"w": w}).source
     assert "warning: w changed after this graph was recorded" in src
+
+
+def test_player_nodes_show_formulas_in_the_graphs_names():
+    from viz.captions import named_formula
+
+    x1 = tg.tensor(2.0, name="x1")
+    w1 = tg.tensor(-3.0, requires_grad=True, name="w1")
+    y = (x1 * w1).exp()
+    g = trace(y, grads=True, names={"y": y})
+    mul = next(n for n in g.ops if n.op == "Mul")
+    assert named_formula(g, mul) == "dL/dx1 = dL/d(Mul out) * w1,  dL/dw1 = dL/d(Mul out) * x1"
+    if shutil.which("dot"):
+        assert "dL/dw1 = dL/d(Mul out) * x1" in viz.show_steps(y)._repr_html_()

@@ -11,7 +11,7 @@ from tensorgraph.graph import Graph, Node, Summary, slot_formulas
 #: Tensors with at most this many elements are written out as numbers in captions.
 NUMBERS_UP_TO = 6
 
-_TOKEN = re.compile(r"dL/dy|\b[A-Za-z_]\w*\b")
+_TOKEN = re.compile(r"dL/d\w+|\b[A-Za-z_]\w*\b")
 
 
 def number(s: Summary | None, digits: int = 3) -> str | None:
@@ -37,7 +37,8 @@ def label(name: str) -> str:
 
 
 def _substitute(text: str, table: dict[str, str]) -> str:
-    return _TOKEN.sub(lambda m: table.get(m.group(0), m.group(0)), text)
+    text = _TOKEN.sub(lambda m: table.get(m.group(0), m.group(0)), text)
+    return re.sub(r"\(\(([^()]*)\)\)", r"(\1)", text)  # exp((Mul out)) -> exp(Mul out)
 
 
 def _tables(graph: Graph, op: Node) -> tuple[dict, dict | None]:
@@ -52,10 +53,18 @@ def _tables(graph: Graph, op: Node) -> tuple[dict, dict | None]:
         names[lhs.group(1)], values[lhs.group(1)] = label(out.name), number(out.value)
     for slot, i in zip(op.args, op.inputs):
         names[slot] = label(nodes[i].name)
+        names[f"dL/d{slot}"] = f"dL/d{label(nodes[i].name)}"
         values[slot] = number(nodes[i].value)
     if any(v is None for v in values.values()):
         values = None
     return names, values
+
+
+def named_formula(graph: Graph, op: Node) -> str | None:
+    """The op's local derivative in the graph's names: ``dL/dx1 = dL/dn * w1, ...``."""
+    if not op.formula:
+        return None
+    return _substitute(op.formula, _tables(graph, op)[0])
 
 
 def forward_text(graph: Graph, op: Node) -> str:

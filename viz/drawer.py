@@ -13,6 +13,7 @@ import graphviz
 from tensorgraph.graph import Graph, Node
 
 from . import style as S
+from .captions import named_formula
 
 #: gradcheck: relative errors above this mark an op's backward as wrong.
 GRADCHECK_TOLERANCE = 1e-5
@@ -195,8 +196,10 @@ class Drawer:
         if shown:
             rows.append(S.small(", ".join(f"{k}={v}" for k, v in shown), size=8))
         if n.formula and (self.o.show_formulas or self.o.player):
-            # one line per input keeps wide formulas (fused ops) from widening the graph
-            rows.append(S.small(n.formula.replace(",  ", "\n"), "#444444", 9))
+            # In the player, in the graph's names (dL/dx1 = dL/dn * w1), so nobody has to
+            # map slot letters; one line per input keeps wide formulas narrow.
+            text = named_formula(self.g, n) if self.o.player else n.formula
+            rows.append(S.small(text.replace(",  ", "\n"), "#444444", 9))
         elif self.o.player:
             rows.append(S.small(f"{n.op}.backward (its docstring has no formula)",
                                 "#444444", 9))
