@@ -22,12 +22,6 @@ CHECK_MAX_NUMEL = 256
 CHECK_TOLERANCE = 1e-5
 
 
-def engine_parents(fn: Any) -> tuple:
-    """The node each of ``fn``'s inputs sends its gradient to, as the engine wires it
-    (in-place rebasing included); ``None`` for a leaf."""
-    return fn.next_functions
-
-
 def tensor_gradients(root: Tensor, reps: dict, order: list, want: bool
                      ) -> tuple[dict, str | None, bool]:
     """``{key: gradient array}``, a note when incomplete, and whether computed.

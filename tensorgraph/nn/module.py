@@ -376,6 +376,12 @@ class Module(ModuleHooks, ModuleCasts):
         """One line (or several) of this module's settings shown by ``print(model)``."""
         return ""
 
+    def _repr_html_(self) -> str:
+        """Jupyter: ``print(model)`` plus a table of every submodule's parameters."""
+        from ..display import module_html
+
+        return module_html(self)
+
     def __repr__(self) -> str:
         extra = self.extra_repr()
         extra_lines = extra.split("\n") if extra else []
