@@ -106,6 +106,20 @@ def test_sdpa_matches_torch(torch, mask, causal, scale):
     _sdpa_both(torch, [q, k, v], **kw)
 
 
+def test_sdpa_fully_masked_row_gives_zeros_like_torch(torch):
+    rng = np.random.default_rng(3)
+    mask = np.ones((3, 4), bool)
+    mask[1] = False
+    _sdpa_both(torch, list(_qkv(rng, B=(2,), L=3, S=4)), attn_mask=mask)
+
+
+def test_sdpa_grouped_query_attention_matches_torch(torch):
+    rng = np.random.default_rng(4)
+    q, k, v = rng.standard_normal((1, 4, 3, 4)), rng.standard_normal((1, 2, 5, 4)), \
+        rng.standard_normal((1, 2, 5, 3))
+    _sdpa_both(torch, [q, k, v], enable_gqa=True)
+
+
 def test_sdpa_broadcast_batch_dims(torch):
     rng = np.random.default_rng(1)
     q = rng.standard_normal((2, 3, 4, 6))
