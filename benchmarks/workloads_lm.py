@@ -33,7 +33,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "examples"))
 sys.path.insert(0, str(ROOT))
 
-import tensorgraph as tg  # noqa: E402
+import tensorgraph as tg
 
 try:
     import harness as H

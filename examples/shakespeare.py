@@ -41,12 +41,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                                 formatter_class=argparse.ArgumentDefaultsHelpFormatter)
     p.add_argument("--data-dir", default=None, help="folder with tinyshakespeare.txt")
     p.add_argument("--out", default="runs/shakespeare", help="output folder")
-    p.add_argument("--steps", type=int, default=2500, help="training steps (batches)")
+    p.add_argument("--steps", type=int, default=1000, help="training steps (batches)")
     p.add_argument("--time-limit", type=float, default=None,
                    help="stop training after this many minutes")
     p.add_argument("--batch-size", type=int, default=32)
     p.add_argument("--lr", type=float, default=3e-3, help="peak AdamW learning rate")
-    p.add_argument("--eval-interval", type=int, default=250, help="steps between evaluations")
+    p.add_argument("--eval-interval", type=int, default=100, help="steps between evaluations")
     p.add_argument("--eval-batches", type=int, default=20,
                    help="validation batches per evaluation")
     p.add_argument("--context", type=int, default=64)

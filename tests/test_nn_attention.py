@@ -106,6 +106,20 @@ def test_sdpa_matches_torch(torch, mask, causal, scale):
     _sdpa_both(torch, [q, k, v], **kw)
 
 
+def test_sdpa_fully_masked_row_gives_zeros_like_torch(torch):
+    rng = np.random.default_rng(3)
+    mask = np.ones((3, 4), bool)
+    mask[1] = False
+    _sdpa_both(torch, list(_qkv(rng, B=(2,), L=3, S=4)), attn_mask=mask)
+
+
+def test_sdpa_grouped_query_attention_matches_torch(torch):
+    rng = np.random.default_rng(4)
+    q, k, v = rng.standard_normal((1, 4, 3, 4)), rng.standard_normal((1, 2, 5, 4)), \
+        rng.standard_normal((1, 2, 5, 3))
+    _sdpa_both(torch, [q, k, v], enable_gqa=True)
+
+
 def test_sdpa_broadcast_batch_dims(torch):
     rng = np.random.default_rng(1)
     q = rng.standard_normal((2, 3, 4, 6))
@@ -243,3 +257,14 @@ def test_encoder_and_transformer_match_torch(torch):
         mask, torch.nn.Transformer.generate_square_subsequent_mask(4).double().numpy())
     fn = lambda mod: lambda s, t, mk: mod(s, t, tgt_mask=mk)
     check_twins(torch, _Wrap(fn(tm), tm), _Wrap(fn(m), m), [src, tgt, mask])
+
+
+def test_embedding_gradcheck_and_double_backward():
+    w = tg.randn(5, 3, dtype=tg.float64, requires_grad=True)
+    idx = tg.tensor([[0, 4, 4], [2, 0, 1]])
+    assert tg.testing.gradcheck(lambda w: F.embedding(idx, w), [w])  # (padding_idx: by design no grad)
+    (g,) = tg.autograd.grad((F.embedding(idx, w) ** 3).sum(), [w], create_graph=True)
+    (gg,) = tg.autograd.grad(g.sum(), [w])
+    expected = np.zeros((5, 3))
+    np.add.at(expected, idx.array.reshape(-1), 6 * w.array[idx.array.reshape(-1)])
+    np.testing.assert_allclose(gg.array, expected, rtol=1e-12)

@@ -22,13 +22,15 @@ from ..autograd import Function
 def _softmax_last(s: np.ndarray) -> np.ndarray:
     """softmax over the last axis, in place on ``s`` (a fresh temporary)."""
     m = s.max(axis=-1, keepdims=True)
-    # A row that is all -inf (every key masked) has max -inf; shifting by it would
-    # give nan from -inf - -inf before exp. torch's math path returns nan for such
-    # rows as well, so only the shift is guarded, the result is left as torch's.
+    # A row that is all -inf (every key masked) has max -inf: shift it by 0 instead, its
+    # exps are all 0, and dividing by 1 leaves weights of 0, so that query's output is
+    # 0 with zero gradient, as torch's scaled_dot_product_attention gives (not nan).
     m[~np.isfinite(m)] = 0
     np.subtract(s, m, out=s)
     np.exp(s, out=s)
-    s /= s.sum(axis=-1, keepdims=True)
+    total = s.sum(axis=-1, keepdims=True)
+    total[total == 0] = 1
+    s /= total
     return s
 
 

@@ -87,24 +87,28 @@ class LSTMLayer(Function):
             g = g[::-1]
         T, N, _ = x.shape
         H = w_hh.shape[1]
-        da = np.empty_like(acts)
+        # The gates' side of each pre-activation gradient does not depend on the
+        # recurrence: compute it for all steps at once, so the loop is ~6 small ops
+        # and one GEMM per step. da[t, :, k] is the gradient of gate k's pre-activation.
+        i, f, gg, o = (acts[..., k * H:(k + 1) * H] for k in range(4))
+        c_prev = np.concatenate([c0[None], out[:-1, :, H:]], 0)
+        by_dc = np.empty((T, N, 3, H), dtype=acts.dtype)  # d a_{i,f,g} / d c
+        np.multiply(gg, i * (1 - i), out=by_dc[:, :, 0])
+        np.multiply(c_prev, f * (1 - f), out=by_dc[:, :, 1])
+        np.multiply(i, 1 - gg * gg, out=by_dc[:, :, 2])
+        o_by_dh = tanh_c * o * (1 - o)  # d a_o / d h
+        c_by_dh = o * (1 - tanh_c * tanh_c)  # d c / d h (through h = o tanh c)
+        da = np.empty((T, N, 4, H), dtype=acts.dtype)
         dh = np.zeros((N, H), dtype=acts.dtype)
         dc = np.zeros((N, H), dtype=acts.dtype)
         for t in range(T - 1, -1, -1):
-            a = acts[t]
-            i, f, gg, o = a[:, :H], a[:, H:2 * H], a[:, 2 * H:3 * H], a[:, 3 * H:]
-            c_prev = out[t - 1, :, H:] if t else c0
             dh += g[t, :, :H]
             dc += g[t, :, H:]
-            tc = tanh_c[t]
-            dc += dh * o * (1 - tc * tc)
-            d = da[t]
-            np.multiply(dc * gg, i * (1 - i), out=d[:, :H])
-            np.multiply(dc * c_prev, f * (1 - f), out=d[:, H:2 * H])
-            np.multiply(dc * i, 1 - gg * gg, out=d[:, 2 * H:3 * H])
-            np.multiply(dh * tc, o * (1 - o), out=d[:, 3 * H:])
-            dc *= f
-            dh = d @ w_hh
+            dc += dh * c_by_dh[t]
+            np.multiply(by_dc[t], dc[:, None, :], out=da[t, :, :3])
+            np.multiply(dh, o_by_dh[t], out=da[t, :, 3])
+            dc *= f[t]
+            dh = da[t].reshape(N, 4 * H) @ w_hh
         need = ctx.needs_input_grad
         da2 = da.reshape(T * N, 4 * H)
         dx = (da2 @ w_ih).reshape(x.shape) if need[0] else None
