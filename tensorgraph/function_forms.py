@@ -231,6 +231,14 @@ def is_nonzero(input: Tensor) -> builtins.bool:
     return builtins.bool(input.item())
 
 
+def pad(input: Tensor, pad: Any, mode: str = "constant", value: float | None = None) -> Tensor:
+    """``tg.pad`` is ``torch.nn.functional.pad`` (one implementation, in
+    ``nn/functional/padding.py``): pad the last dims by ``pad`` (last dim first)."""
+    from .nn.functional.padding import pad as functional_pad
+
+    return functional_pad(input, pad, mode, value)
+
+
 # ---------------------------------------------------------------- misc
 def is_tensor(obj: object) -> builtins.bool:
     """True for a tensorgraph Tensor."""
@@ -271,11 +279,11 @@ __all__ = [
     "log10", "log1p", "log2", "logical_and", "logical_not", "logical_or", "logical_xor",
     "logsumexp", "lt", "masked_fill", "masked_select", "max", "maximum", "mean", "median",
     "min", "minimum", "mm", "moveaxis", "movedim", "msort", "mv", "nan_to_num", "narrow",
-    "ne", "neg", "negative", "nonzero", "norm", "not_equal", "numel", "outer", "permute",
-    "pow", "prod", "ravel", "reciprocal", "relu", "remainder", "repeat_interleave",
-    "reshape", "roll", "round", "rsqrt", "scatter", "scatter_add", "select", "sgn",
-    "sigmoid", "sign", "sin", "sinh", "sort", "split", "sqrt", "square", "squeeze", "std",
-    "sum", "swapaxes", "swapdims", "t", "take", "take_along_dim", "tan", "tanh",
-    "tensor_split", "tile", "topk", "transpose", "tril", "triu", "trunc", "unbind",
+    "ne", "neg", "negative", "nonzero", "norm", "not_equal", "numel", "outer", "pad",
+    "permute", "pow", "prod", "ravel", "reciprocal", "relu", "remainder",
+    "repeat_interleave", "reshape", "roll", "round", "rsqrt", "scatter", "scatter_add",
+    "select", "sgn", "sigmoid", "sign", "sin", "sinh", "sort", "split", "sqrt", "square",
+    "squeeze", "std", "sum", "swapaxes", "swapdims", "t", "take", "take_along_dim", "tan",
+    "tanh", "tensor_split", "tile", "topk", "transpose", "tril", "triu", "trunc", "unbind",
     "unflatten", "unique", "unique_consecutive", "unsqueeze", "var", "vdot", "where",
 ]
