@@ -76,7 +76,7 @@ class IndexMethods:
     # ------------------------------------------------------------ masks and triangles
     def masked_fill(self, mask: Any, value: Any) -> Any:
         """``value`` where ``mask`` (a bool tensor broadcastable to self) else self."""
-        from .functions import where
+        from .tensor import where
 
         m = mask.array if hasattr(mask, "array") else np.asarray(mask)
         if m.dtype != np.bool_:
@@ -112,7 +112,7 @@ class IndexMethods:
             np.broadcast_to(m, np.broadcast_shapes(self.shape, m.shape))]
 
     def _triangle(self, keep: Any, op: str) -> Any:
-        from .functions import where
+        from .tensor import where
 
         if self.ndim < 2:
             raise RuntimeError(f"{op}: input tensor must have at least 2 dimensions, got "
@@ -131,7 +131,7 @@ class IndexMethods:
 
     def where(self, condition: Any, other: Any) -> Any:
         """``self`` where ``condition`` else ``other`` (torch's method form)."""
-        from .functions import where
+        from .tensor import where
 
         return where(condition, self, other)
 
@@ -210,7 +210,7 @@ class IndexMethods:
                 reduce: str | None = None) -> Any:
         """``self`` with ``src`` (a tensor or a number ``value``) written at ``index``
         along ``dim``, as torch.scatter; ``reduce='add'`` is ``scatter_add``."""
-        from .functions import where
+        from .tensor import where
 
         src = value if src is None else src
         if src is None:
