@@ -174,3 +174,12 @@ def test_tg_pad_is_functional_pad(torch) -> None:
         want = torch.nn.functional.pad(tx, (1, 2), mode=mode, **kwargs)
         assert got.tolist() == want.tolist(), mode
     assert padding.pad(x, (1, 1)).tolist() == tg.pad(x, (1, 1)).tolist()
+
+
+def test_linalg_norm_errors() -> None:
+    with pytest.raises(NotImplementedError, match="SVD"):
+        tg.linalg.matrix_norm(tg.ones(2, 2), "nuc")
+    with pytest.raises(RuntimeError, match="at least 2 dimensions"):
+        tg.linalg.matrix_norm(tg.ones(3))
+    with pytest.raises(RuntimeError, match="1-D or 2-D"):
+        tg.linalg.norm(tg.ones(2, 2, 2), ord=2)
