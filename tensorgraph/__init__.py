@@ -70,8 +70,8 @@ from .random.sampling import (
 from .serialization import CheckpointError, load, save
 from .tensor import Tensor, cat, matmul, stack, tensor
 
-# tg.sin(x), tg.sort(x), ...: the function forms of Tensor methods.
-from . import function_forms
+# tg.sin(x), tg.sort(x), ...: the function forms of Tensor methods; tg.linalg's norms.
+from . import function_forms, linalg
 from .function_forms import *  # noqa: F403  (names listed in function_forms.__all__)
 
 # compat: devices (CPU only), backends flags, and the torch names that mean nothing here.
@@ -94,7 +94,7 @@ from . import _allocator  # noqa: F401  # isort: skip  (malloc keeps freed memor
 bool = bool_  # torch.bool
 __all__ = [
     "CheckpointError", "NonFiniteLossWarning", "Tensor", "arange", "empty", "empty_like",
-    "meshgrid", "autograd", "bool",
+    "linalg", "meshgrid", "autograd", "bool",
     "bool_", "cat", "data", "double", "enable_grad", "eye", "float", "float16", "float32",
     "float64", "from_numpy", "full", "full_like", "get_default_dtype", "graph", "half",
     "int", "int8", "int16", "int32", "int64", "is_grad_enabled", "linspace", "load", "long",

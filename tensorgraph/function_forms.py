@@ -115,16 +115,33 @@ isfinite = _method_form("isfinite")
 isreal = _method_form("isreal")
 
 # ---------------------------------------------------------------- reductions
-sum = _method_form("sum")
-mean = _method_form("mean")
-var = _method_form("var")
-std = _method_form("std")
-max = _method_form("max")
-min = _method_form("min")
-amax = _method_form("amax")
-amin = _method_form("amin")
-argmax = _method_form("argmax")
-argmin = _method_form("argmin")
+def _reduction_form(name: str) -> Callable[..., Any]:
+    """A method form that also takes numpy's ``axis=``/``keepdims=`` for ``dim``/``keepdim``
+    (torch accepts both spellings everywhere)."""
+    method = _method_form(name)
+
+    def fn(input: Any, *args: Any, **kwargs: Any) -> Any:
+        if "axis" in kwargs:
+            kwargs["dim"] = kwargs.pop("axis")
+        if "keepdims" in kwargs:
+            kwargs["keepdim"] = kwargs.pop("keepdims")
+        return method(input, *args, **kwargs)
+
+    fn.__name__ = fn.__qualname__ = name
+    fn.__doc__ = method.__doc__
+    return fn
+
+
+sum = _reduction_form("sum")
+mean = _reduction_form("mean")
+var = _reduction_form("var")
+std = _reduction_form("std")
+max = _reduction_form("max")
+min = _reduction_form("min")
+amax = _reduction_form("amax")
+amin = _reduction_form("amin")
+argmax = _reduction_form("argmax")
+argmin = _reduction_form("argmin")
 
 sort = _method_form("sort")
 argsort = _method_form("argsort")
@@ -137,8 +154,8 @@ cumprod = _method_form("cumprod")
 prod = _method_form("prod")
 logsumexp = _method_form("logsumexp")
 norm = _method_form("norm")
-all = _method_form("all")
-any = _method_form("any")
+all = _reduction_form("all")
+any = _reduction_form("any")
 count_nonzero = _method_form("count_nonzero")
 
 # ---------------------------------------------------------------- shape
@@ -231,6 +248,14 @@ def is_nonzero(input: Tensor) -> builtins.bool:
     return builtins.bool(input.item())
 
 
+def pad(input: Tensor, pad: Any, mode: str = "constant", value: float | None = None) -> Tensor:
+    """``tg.pad`` is ``torch.nn.functional.pad`` (one implementation, in
+    ``nn/functional/padding.py``): pad the last dims by ``pad`` (last dim first)."""
+    from .nn.functional.padding import pad as functional_pad
+
+    return functional_pad(input, pad, mode, value)
+
+
 # ---------------------------------------------------------------- misc
 def is_tensor(obj: object) -> builtins.bool:
     """True for a tensorgraph Tensor."""
@@ -271,11 +296,11 @@ __all__ = [
     "log10", "log1p", "log2", "logical_and", "logical_not", "logical_or", "logical_xor",
     "logsumexp", "lt", "masked_fill", "masked_select", "max", "maximum", "mean", "median",
     "min", "minimum", "mm", "moveaxis", "movedim", "msort", "mv", "nan_to_num", "narrow",
-    "ne", "neg", "negative", "nonzero", "norm", "not_equal", "numel", "outer", "permute",
-    "pow", "prod", "ravel", "reciprocal", "relu", "remainder", "repeat_interleave",
-    "reshape", "roll", "round", "rsqrt", "scatter", "scatter_add", "select", "sgn",
-    "sigmoid", "sign", "sin", "sinh", "sort", "split", "sqrt", "square", "squeeze", "std",
-    "sum", "swapaxes", "swapdims", "t", "take", "take_along_dim", "tan", "tanh",
-    "tensor_split", "tile", "topk", "transpose", "tril", "triu", "trunc", "unbind",
+    "ne", "neg", "negative", "nonzero", "norm", "not_equal", "numel", "outer", "pad",
+    "permute", "pow", "prod", "ravel", "reciprocal", "relu", "remainder",
+    "repeat_interleave", "reshape", "roll", "round", "rsqrt", "scatter", "scatter_add",
+    "select", "sgn", "sigmoid", "sign", "sin", "sinh", "sort", "split", "sqrt", "square",
+    "squeeze", "std", "sum", "swapaxes", "swapdims", "t", "take", "take_along_dim", "tan",
+    "tanh", "tensor_split", "tile", "topk", "transpose", "tril", "triu", "trunc", "unbind",
     "unflatten", "unique", "unique_consecutive", "unsqueeze", "var", "vdot", "where",
 ]

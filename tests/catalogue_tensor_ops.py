@@ -219,4 +219,15 @@ SHAPES = [
        lambda a, b, c: T().meshgrid([a, b, c], indexing="xy")[0] ** 2, [((3,), (4,), (2,))]),
 ]
 
-OPS: list[Op] = [*MATH, *INDEXING, *SORTING, *PRODUCTS, *SHAPES]
+LINALG = [
+    Op("linalg.norm", tg.linalg.norm, lambda a: T().linalg.norm(a), UNARY_SHAPES),
+    Op("linalg.vector_norm", lambda a: tg.linalg.vector_norm(a, 3, dim=-1),
+       lambda a: T().linalg.vector_norm(a, 3, dim=-1), R3),
+    Op("linalg.matrix_norm_fro", tg.linalg.matrix_norm, lambda a: T().linalg.matrix_norm(a), R3),
+    Op("linalg.matrix_norm_1", lambda a: tg.linalg.matrix_norm(a, 1),
+       lambda a: T().linalg.matrix_norm(a, 1), R3, "away0"),
+    Op("linalg.norm_inf", lambda a: tg.linalg.norm(a, float("inf"), (0, 2), keepdim=True),
+       lambda a: T().linalg.norm(a, float("inf"), (0, 2), keepdim=True), R3, "away0"),
+]
+
+OPS: list[Op] = [*MATH, *INDEXING, *SORTING, *PRODUCTS, *SHAPES, *LINALG]

@@ -161,3 +161,25 @@ def test_histograms_and_counts_match_torch(torch) -> None:
     got = tg.tensor(r).unique_consecutive(return_inverse=True, return_counts=True)
     want = torch.tensor(r).unique_consecutive(return_inverse=True, return_counts=True)
     assert [g.tolist() for g in got] == [w.tolist() for w in want]
+
+
+def test_tg_pad_is_functional_pad(torch) -> None:
+    padding = pytest.importorskip("tensorgraph.nn.functional.padding")  # the nn helper's file
+    x = tg.arange(6.0).reshape(1, 2, 3)
+    tx = torch.arange(6.0).reshape(1, 2, 3)
+    for mode, value in (("constant", 1.5), ("reflect", None), ("replicate", None),
+                        ("circular", None)):
+        kwargs = {"value": value} if value is not None else {}
+        got = tg.pad(x, (1, 2), mode=mode, **kwargs)
+        want = torch.nn.functional.pad(tx, (1, 2), mode=mode, **kwargs)
+        assert got.tolist() == want.tolist(), mode
+    assert padding.pad(x, (1, 1)).tolist() == tg.pad(x, (1, 1)).tolist()
+
+
+def test_linalg_norm_errors() -> None:
+    with pytest.raises(NotImplementedError, match="SVD"):
+        tg.linalg.matrix_norm(tg.ones(2, 2), "nuc")
+    with pytest.raises(RuntimeError, match="at least 2 dimensions"):
+        tg.linalg.matrix_norm(tg.ones(3))
+    with pytest.raises(RuntimeError, match="1-D or 2-D"):
+        tg.linalg.norm(tg.ones(2, 2, 2), ord=2)

@@ -105,3 +105,14 @@ def test_return_types_are_named_tuples(torch) -> None:
     assert x.topk(1).indices.tolist() == [[0]]
     assert x.kthvalue(2).values.tolist() == [2.0]
     assert x.median(1).indices.tolist() == torch.tensor([[3.0, 1.0, 2.0]]).median(1).indices.tolist()
+
+
+def test_function_forms_take_axis_and_keepdims(torch) -> None:
+    a = np.arange(12.0).reshape(3, 4) % 5
+    x, tx = tg.tensor(a), torch.tensor(a)
+    for name in ("max", "min", "argmax", "argmin", "amax", "amin", "sum", "mean", "var",
+                 "std", "all", "any", "prod", "logsumexp"):
+        got = getattr(tg, name)(x, axis=1, keepdims=True)
+        want = getattr(torch, name)(tx, axis=1, keepdims=True)
+        got, want = (got[0], want[0]) if isinstance(got, tuple) else (got, want)
+        np.testing.assert_allclose(got.numpy(), want.numpy(), err_msg=name)

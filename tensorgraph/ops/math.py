@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from ..autograd import Function
+from .activation import erfc  # numpy has no erf; erfc has one home
 
 
 def _call(x: Any, name: str) -> Any:
@@ -218,8 +219,6 @@ _ERF_TAYLOR = np.array([(-1) ** n / (math.factorial(n) * (2 * n + 1)) for n in r
 
 def erf(x: np.ndarray) -> np.ndarray:
     """The error function of a float array, in its own dtype."""
-    from .activation import erfc  # numpy has no erf; one home for erfc
-
     a = np.minimum(np.abs(x), 10)  # erf(10) is 1 to double precision; inf stays finite
     a2 = a * a
     series = np.zeros_like(a)

@@ -1,0 +1,62 @@
+"""``tg.linalg``: torch.linalg's norms (``vector_norm``, ``matrix_norm``, ``norm``).
+
+Decompositions (svd, eig, ...) are not here: the spectral and nuclear norms, which need
+an SVD, raise ``NotImplementedError``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .tensor import Tensor
+
+__all__ = ["matrix_norm", "norm", "vector_norm"]
+
+
+def vector_norm(x: Tensor, ord: Any = 2, dim: Any = None, keepdim: bool = False, *,
+                dtype: Any = None) -> Tensor:
+    """The vector ``ord``-norm over ``dim`` (all elements when None), as torch.linalg.
+
+    Example:
+        >>> tg.linalg.vector_norm(tg.tensor([3.0, 4.0]))
+        tensor(5.)
+    """
+    return x.norm(ord, dim, keepdim, dtype)
+
+
+def matrix_norm(A: Tensor, ord: Any = "fro", dim: tuple = (-2, -1), keepdim: bool = False,
+                *, dtype: Any = None) -> Tensor:
+    """Matrix norm over the two dims ``dim``: ``'fro'``, or 1 / -1 (max / min column
+    abs-sum), inf / -inf (max / min row abs-sum)."""
+    if A.ndim < 2:
+        raise RuntimeError(f"linalg.matrix_norm: A must have at least 2 dimensions, got "
+                           f"shape {A.shape}.")
+    x = A if dtype is None else A.to(dtype)
+    if ord == "fro":
+        return x.norm(2, dim, keepdim)
+    if ord in ("nuc", 2, -2):
+        raise NotImplementedError(f"linalg.matrix_norm: ord={ord!r} needs an SVD, which "
+                                  "tensorgraph does not have; use 'fro', 1 or inf.")
+    if ord not in (1, -1, float("inf"), float("-inf")):
+        raise RuntimeError(f"linalg.matrix_norm: order {ord!r} not supported (use 'fro', "
+                           "1, -1, inf or -inf).")
+    rows, cols = (d % A.ndim for d in dim)
+    summed_dim, reduced_dim = (rows, cols) if abs(ord) == 1 else (cols, rows)
+    sums = x.abs().sum(summed_dim, keepdim=True)
+    out = sums.amax(reduced_dim, keepdim=True) if ord > 0 else sums.amin(reduced_dim,
+                                                                       keepdim=True)
+    return out if keepdim else out.squeeze((rows, cols))
+
+
+def norm(A: Tensor, ord: Any = None, dim: Any = None, keepdim: bool = False, *,
+         dtype: Any = None) -> Tensor:
+    """torch.linalg.norm: a vector norm for 1-D input or an int ``dim``, a matrix norm
+    for 2-D input or a 2-tuple ``dim``; with ``ord=None`` the 2-norm of all elements."""
+    if ord is None:
+        return vector_norm(A, 2, dim, keepdim, dtype=dtype)
+    if isinstance(dim, int) or (dim is None and A.ndim == 1):
+        return vector_norm(A, ord, dim, keepdim, dtype=dtype)
+    if dim is None and A.ndim != 2:
+        raise RuntimeError(f"linalg.norm: input must be 1-D or 2-D when ord is given and "
+                           f"dim is None, got shape {A.shape}.")
+    return matrix_norm(A, ord, (-2, -1) if dim is None else tuple(dim), keepdim, dtype=dtype)
