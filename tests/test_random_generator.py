@@ -151,3 +151,12 @@ def test_sample_statistics():
     np.testing.assert_allclose(counts / 10_000, [0.1, 0.2, 0.7], atol=0.02)
     k = tg.multinomial(tg.tensor([0.0, 1.0, 1.0, 1.0]), 3).array
     assert sorted(k.tolist()) == [1, 2, 3]
+
+
+def test_fork_rng_restores_the_default_stream():
+    tg.manual_seed(4)
+    expected = tg.rand(3).array
+    tg.manual_seed(4)
+    with tg.random.fork_rng():
+        tg.randn(100)
+    np.testing.assert_array_equal(tg.rand(3).array, expected)

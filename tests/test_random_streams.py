@@ -241,3 +241,13 @@ def test_makemore_style_sampling(torch):
         return out
     assert sample(torch) == sample(tg)
     assert math.isfinite(sum(sample(tg)))
+
+
+@pytest.mark.parametrize("shape", [(5, 3), (3, 5), (4, 2, 3)])
+def test_orthogonal_draws_torchs_normals(torch, shape):
+    torch.manual_seed(0)
+    tg.manual_seed(0)
+    a = torch.nn.init.orthogonal_(torch.empty(shape), gain=2.0).numpy()
+    b = tg.nn.init.orthogonal_(tg.zeros(*shape), gain=2.0).array
+    np.testing.assert_allclose(b, a, rtol=0, atol=1e-6)  # QR by numpy's LAPACK, not torch's
+    same(torch.get_rng_state(), tg.get_rng_state())

@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 
 from ..autograd import no_grad
-from ..creation import zeros_like
+from ..creation import zeros, zeros_like
 from ..random import Generator
 from ..tensor import Tensor
 
@@ -30,6 +30,7 @@ __all__ = [
     "kaiming_uniform_",
     "normal_",
     "ones_",
+    "orthogonal_",
     "trunc_normal_",
     "uniform_",
     "xavier_normal_",
@@ -256,3 +257,27 @@ def kaiming_normal_(tensor: Tensor, a: float = 0, mode: str = "fan_in",
     if 0 in tensor.shape:
         return tensor
     return normal_(tensor, 0.0, _kaiming_std(tensor, a, mode, nonlinearity), generator)
+
+
+def orthogonal_(tensor: Tensor, gain: float = 1.0, generator: Generator | None = None) -> Tensor:
+    """Fill with a (semi-)orthogonal matrix: QR of a standard normal draw, signs fixed
+    so R's diagonal is positive (Saxe et al., 2013), times ``gain``.
+
+    The normal draw is torch's; the QR is numpy's LAPACK rather than torch's, so the
+    values agree with torch's to rounding, not bit for bit.
+    """
+    if tensor.ndim < 2:
+        raise ValueError("Only tensors with 2 or more dimensions are supported")
+    if tensor.numel() == 0:
+        return tensor
+    rows = int(tensor.shape[0])
+    cols = tensor.numel() // rows
+    with no_grad():
+        flat = zeros(rows, cols, dtype=tensor.dtype).normal_(0, 1, generator=generator).array
+        if rows < cols:
+            flat = flat.T
+        q, r = np.linalg.qr(flat)
+        q = q * np.sign(np.diag(r))
+        if rows < cols:
+            q = q.T
+        return _fill(tensor, (q * gain).reshape(tensor.shape))

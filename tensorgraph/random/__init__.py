@@ -10,6 +10,7 @@ vectorised float math they need), ``sampling`` (the user-facing functions).
 from .generator import (
     Generator,
     default_generator,
+    fork_rng,
     get_rng_state,
     initial_seed,
     manual_seed,
@@ -19,6 +20,6 @@ from .generator import (
 )
 
 __all__ = [
-    "Generator", "default_generator", "get_rng_state", "initial_seed", "manual_seed",
+    "Generator", "default_generator", "fork_rng", "get_rng_state", "initial_seed", "manual_seed",
     "resolve", "seed", "set_rng_state",
 ]

@@ -21,7 +21,11 @@ def fma32(a: np.ndarray, b: np.ndarray | float, c: np.ndarray | float) -> np.nda
     tie (low 29 bits ``1000...``) without being exact: those (found among the few
     ties) are moved one float64 step towards the exact value.
     """
-    a64, b32, c32 = np.asarray(a, f32).astype(f64), np.asarray(b, f32), np.asarray(c, f32)
+    # Operands may come as float64 arrays holding float32 values (hoisted out of a
+    # polynomial's loop): then they are used as they are, with no conversion pass.
+    a64 = a if isinstance(a, np.ndarray) and a.dtype == f64 else np.asarray(a, f32).astype(f64)
+    b32 = b if isinstance(b, np.ndarray) and b.dtype == f64 else np.asarray(b, f32)
+    c32 = c if isinstance(c, np.ndarray) and c.dtype == f64 else np.asarray(c, f32)
     p = a64 * b32
     s = p + c32
     tie = np.flatnonzero((s.view(np.uint64) & np.uint64(0x1FFFFFFF)) == np.uint64(0x10000000))
@@ -91,9 +95,10 @@ def log256_ps(x: np.ndarray) -> np.ndarray:
     e = e - np.where(small, f32(1), f32(0))
     x = x + tmp
     z = x * x
+    x64 = x.astype(f64)
     y = np.full_like(x, _LOG_P[0])
     for p in _LOG_P[1:]:
-        y = fma32(y, x, p)
+        y = fma32(x64, y, p)
     y = fma32(y * x, z, e * _LOG_Q1)
     y = fma32(z, f32(-0.5), y)
     return fma32(e, _LOG_Q2, x + y)
@@ -112,11 +117,12 @@ def sincos256_ps(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     for dp in _DP:  # extended-precision reduction: x - y * pi/4 in three parts
         x = fma32(y, dp, x)
     z = x * x
-    yc = fma32(np.full_like(z, _COSCOF[0]), z, _COSCOF[1])
-    yc = fma32(yc, z, _COSCOF[2])
-    yc = fma32(yc * z, z, -(z * f32(0.5))) + f32(1)
-    ys = fma32(np.full_like(z, _SINCOF[0]), z, _SINCOF[1])
-    ys = fma32(ys, z, _SINCOF[2])
+    z64 = z.astype(f64)
+    yc = fma32(z64, _COSCOF[0], _COSCOF[1])
+    yc = fma32(z64, yc, _COSCOF[2])
+    yc = fma32(z64, yc * z, -(z * f32(0.5))) + f32(1)
+    ys = fma32(z64, _SINCOF[0], _SINCOF[1])
+    ys = fma32(z64, ys, _SINCOF[2])
     ys = fma32(ys * z, x, x)
     s = np.where(poly_is_sin, ys, yc)
     c = np.where(poly_is_sin, yc, ys)

@@ -8,7 +8,9 @@ state saved by one library loads in the other.
 
 from __future__ import annotations
 
+import contextlib
 import secrets
+from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
@@ -204,3 +206,22 @@ def get_rng_state() -> Any:
 def set_rng_state(new_state: Any) -> None:
     """Restore the default generator's state from :func:`get_rng_state`."""
     default_generator.set_state(new_state)
+
+
+@contextlib.contextmanager
+def fork_rng(devices: Any = None, enabled: bool = True, **_: Any) -> Iterator[None]:
+    """Run a block with the default generator's state saved and restored afterwards
+    (``torch.random.fork_rng``; there are no CUDA generators to fork).
+
+    Example:
+        >>> with tg.random.fork_rng():
+        ...     noise = tg.randn(3)      # the stream outside is not advanced
+    """
+    if not enabled:
+        yield
+        return
+    state = get_rng_state()
+    try:
+        yield
+    finally:
+        set_rng_state(state)
