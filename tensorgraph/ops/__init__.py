@@ -6,6 +6,8 @@ The primitives the Tensor methods use are imported here. The fused ops (``linear
 (``from tensorgraph.ops.linear import Linear``).
 """
 
+import warnings
+
 from .elementwise import (
     Add,
     Copy,
@@ -30,3 +32,9 @@ __all__ = [
     "IndexAdd", "Log", "MatMul", "Max", "Maximum", "Mul", "Neg", "Permute", "Pow", "ReLU",
     "Reshape", "Sigmoid", "Sum", "Tanh", "Where",
 ]
+
+# x / 0, log(0), 0 ** -1 and friends give inf/nan silently, as in torch: numpy's
+# floating-point RuntimeWarnings are ignored, but only those raised inside tensorgraph
+# (the filter matches the module the warning is attributed to; user code still warns).
+warnings.filterwarnings("ignore", r"(divide by zero|invalid value|overflow) encountered",
+                        RuntimeWarning, r"tensorgraph(\.|$)")
