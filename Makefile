@@ -2,7 +2,7 @@
 PYTHON ?= python3
 PIP ?= $(PYTHON) -m pip
 
-.PHONY: demo test bench fuzz install-test install-demo
+.PHONY: demo test soak bench fuzz install-test install-demo
 
 # Use the offline MNIST copy next to the checkout (what CI uses) when the user set no data folder.
 ifeq ($(origin TENSORGRAPH_DATA),undefined)
@@ -21,10 +21,12 @@ demo: install-demo
 	$(PYTHON) examples/mnist.py
 
 test: install-test
-	$(PYTHON) -m pytest
+	$(PYTHON) -m pytest -m "not soak"
 
-bench:
-	$(PIP) install -q -e .
+soak: install-test
+	$(PYTHON) -m pytest -m soak -q
+
+bench:  # runs this checkout's tensorgraph (bench.py puts it first on sys.path)
 	$(PYTHON) benchmarks/bench.py
 
 fuzz: install-test

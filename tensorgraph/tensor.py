@@ -14,6 +14,7 @@ from ._shapes import dims_arg, infer_shape, new_dim, shape_arg
 from .autograd import RemovableHandle
 from .autograd.function import bind_tensor_class
 from .autograd.grad_mode import counters, get_mode
+from .device_methods import DeviceMethods
 from .ops.shape import is_basic
 from .display import DisplayMethods
 from .random_methods import RandomMethods
@@ -22,12 +23,16 @@ from .tensor_ops import OpMethods
 _Number = (builtins.int, builtins.float, builtins.bool, np.number, np.bool_)
 
 
-class Tensor(OpMethods, RandomMethods, DisplayMethods):
+class Tensor(OpMethods, RandomMethods, DisplayMethods, DeviceMethods):
     """An n-dimensional array that records the operations applied to it.
 
     Args:
         data: a numpy array (wrapped without copying) or anything ``tg.tensor`` takes.
         requires_grad: record operations on it so ``backward()`` fills ``.grad``.
+
+    Attributes:
+        name: an optional label (``None`` by default; ``tg.tensor(..., name="x")``
+            sets it) that ``tg.graph.trace`` and ``viz`` drawings show for this tensor.
 
     Example:
         >>> x = tg.tensor([1.0, 2.0], requires_grad=True)
@@ -154,10 +159,6 @@ class Tensor(OpMethods, RandomMethods, DisplayMethods):
         return self.array.dtype
 
     @property
-    def device(self) -> str:
-        return "cpu"
-
-    @property
     def is_leaf(self) -> bool:
         return self.grad_fn is None
 
@@ -225,16 +226,6 @@ class Tensor(OpMethods, RandomMethods, DisplayMethods):
         return builtins.int(self.item())
 
     __hash__ = object.__hash__
-
-    def to(self, *args: Any, **kwargs: Any) -> Tensor:
-        """``to(dtype)`` casts (differentiably); device strings like 'cpu' are accepted."""
-        dtype = kwargs.get("dtype")
-        for a in args:
-            if not isinstance(a, str):
-                dtype = a
-        if dtype is None or np.dtype(dtype) == self.dtype:
-            return self
-        return P.Copy.apply(self, dtype=np.dtype(dtype))
 
     def float(self) -> Tensor:
         return self.to(_dtype.float32)

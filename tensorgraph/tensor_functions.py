@@ -16,6 +16,7 @@ import numpy as np
 from . import _dtype
 from . import ops as P
 from ._shapes import dims_arg, new_dim
+from .device import check_device
 from .tensor import Tensor
 
 MinMax = namedtuple("MinMax", ["values", "indices"])
@@ -126,15 +127,22 @@ def stack(tensors: Any, dim: int = 0) -> Tensor:
     return cat([t.unsqueeze(d) for t in tensors], d)
 
 
-def tensor(data: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+def tensor(data: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False,
+           pin_memory: bool = False, name: str | None = None) -> Tensor:
     """A new tensor holding a copy of ``data`` (numbers, nested lists, arrays, Tensors).
 
     Python floats become the default dtype (float32), ints int64, bools bool; numpy
     arrays keep their dtype.
 
+    Args:
+        name: sets ``Tensor.name``, the label ``tg.graph.trace`` and ``viz`` drawings
+            use for this tensor (tensorgraph only; torch has no such keyword).
+
     Example:
         >>> tg.tensor([[1, 2], [3, 4]], dtype=tg.float32, requires_grad=True)
+        >>> x1 = tg.tensor(2.0, name="x1")
     """
+    check_device(device, "tensor")
     if isinstance(data, Tensor):
         data = data.array
     is_array = isinstance(data, np.ndarray)
@@ -149,6 +157,8 @@ def tensor(data: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
     t = Tensor._wrap(arr, False)
     if requires_grad:
         t.requires_grad_(True)
+    if name is not None:
+        t.name = str(name)
     return t
 
 

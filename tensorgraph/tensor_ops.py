@@ -1,13 +1,23 @@
 """More Tensor methods (torch's wider surface), mixed into ``Tensor``.
 
-``Tensor`` inherits from :class:`OpMethods`; each method here is a thin wrapper that
-calls an op in ``tensorgraph/ops/`` or a composite of existing methods.
+``Tensor`` inherits from :class:`OpMethods`, which gathers one mixin per family (each
+in its own file); each method is a thin wrapper that calls an op in
+``tensorgraph/ops/`` or a composite of existing methods. A method that ``tensor.py``
+defines itself takes precedence over one here.
 """
 
 from __future__ import annotations
 
+from .tensor_index import IndexMethods
+from .tensor_linalg import LinalgMethods
+from .tensor_math import MathMethods
+from .tensor_reduce import ReduceMethods
+from .tensor_shape import ShapeMethods
+from .tensor_stats import StatsMethods
 
-class OpMethods:
+
+class OpMethods(MathMethods, IndexMethods, ReduceMethods, LinalgMethods, ShapeMethods,
+                StatsMethods):
     """Tensor methods beyond the core set in ``tensor.py`` (mixed into ``Tensor``)."""
 
     __slots__ = ()

@@ -140,3 +140,25 @@ def test_mnist_rejects_out_of_range_labels(tmp_path):
     )
     with pytest.raises(ValueError, match="label 10 is out of range"):
         MNIST(tmp_path / "d", download=False)
+
+
+@pytest.mark.parametrize("gz", [False, True])
+@pytest.mark.parametrize("dims", [(0, 0xFFFFFFFF, 0xFFFFFFFF), (0xFFFFFFFF, 0, 1),
+                                  (1,) * 40, (1,) * 255, (2,) * 17])
+def test_absurd_headers_name_the_file_never_numpy(tmp_path, gz, dims):
+    """No 'array is too big' or 'maximum supported dimension' from numpy: our own error."""
+    magic = (0x08 << 8) | len(dims)
+    header = struct.pack(">I", magic) + struct.pack(f">{len(dims)}I", *dims)
+    p = write(tmp_path / ("absurd.gz" if gz else "absurd"), header, gz)
+    with pytest.raises(ValueError, match="absurd") as info:
+        read_idx(p)
+    assert "too big" not in str(info.value) and "maximum supported" not in str(info.value)
+    assert "hostile" in str(info.value) or "dimensions" in str(info.value)
+
+
+def test_a_size_that_disagrees_with_the_file_names_it(tmp_path):
+    header = struct.pack(">I", IDX_LABELS_MAGIC) + struct.pack(">I", 5)
+    p = write(tmp_path / "labels-idx1", header + b"\0" * 3, False)
+    with pytest.raises(ValueError, match=r"labels-idx1: header says 5 = 5 bytes of data but "
+                                         r"file has 3"):
+        read_idx(p)

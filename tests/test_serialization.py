@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from tensorgraph import serialization
+from tensorgraph.serialization import atomic
 from tensorgraph.serialization import CheckpointError, load, save
 from tensorgraph.tensor import Tensor
 
@@ -191,7 +191,7 @@ def test_str_and_pathlike_paths_and_numpy_interop(tmp_path):
 def test_save_rejects_what_it_cannot_store(tmp_path):
     cyclic: list = []
     cyclic.append(cyclic)
-    with pytest.raises(TypeError, match=r"obj\['m'\]\[1\]"):
+    with pytest.raises(TypeError, match=r"checkpoint\['m'\]\[1\]"):
         save({"m": [1, object()]}, tmp_path / "x.npz")
     with pytest.raises(TypeError, match="dtype"):
         save(np.array([1j]), tmp_path / "x.npz")
@@ -225,9 +225,9 @@ def test_failed_save_keeps_the_old_file_and_leaves_no_temp_file(tmp_path, monkey
 def test_save_fsyncs_before_renaming(tmp_path, monkeypatch):
     events = []
     real_fsync, real_replace = os.fsync, os.replace
-    monkeypatch.setattr(serialization.os, "fsync", lambda fd: events.append("fsync")
+    monkeypatch.setattr(atomic.os, "fsync", lambda fd: events.append("fsync")
                         or real_fsync(fd))
-    monkeypatch.setattr(serialization.os, "replace", lambda a, b: events.append("replace")
+    monkeypatch.setattr(atomic.os, "replace", lambda a, b: events.append("replace")
                         or real_replace(a, b))
     good_checkpoint(tmp_path / "ckpt.npz")
     assert events[:2] == ["fsync", "replace"]

@@ -36,6 +36,8 @@ _CHUNK = 1 << 20
 # The largest MNIST-family file (EMNIST) holds ~0.6 GB of pixels; anything above this
 # cap is a corrupt or hostile header, refused before a single payload byte is read.
 DEFAULT_MAX_BYTES = 1 << 30
+# Real IDX files have 1 (labels) to 4 dimensions; numpy stops at 32 or 64.
+MAX_DIMS = 16
 
 
 def _read_exact(stream: BinaryIO, n: int) -> bytes:
@@ -158,6 +160,11 @@ def _parse(
         )
     if zero != 0 or type_code not in _IDX_DTYPES or ndim == 0:
         raise ValueError(f"{name}: magic number 0x{magic:08X} is not an IDX header")
+    if ndim > MAX_DIMS:
+        raise ValueError(
+            f"{name}: header declares {ndim} dimensions; IDX data sets have at most "
+            f"{MAX_DIMS} (corrupt or hostile header)"
+        )
     dims_raw = _read_exact(stream, 4 * ndim)
     if len(dims_raw) < 4 * ndim:
         raise ValueError(
@@ -171,7 +178,8 @@ def _parse(
         declared *= d
     shape_txt = "x".join(str(d) for d in dims)
     what = f"header says {shape_txt} = {declared} bytes of {kind}"
-    if declared > max_bytes:
+    if declared > max_bytes or max(dims) * dtype.itemsize > max_bytes:
+        # The second test catches 0 x 2^32 x 2^32: zero bytes, yet no array can have it.
         raise ValueError(
             f"{name}: {what}, over the {max_bytes}-byte limit (corrupt or hostile header)"
         )

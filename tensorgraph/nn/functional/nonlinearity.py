@@ -1,0 +1,227 @@
+"""More activations for ``tensorgraph.nn.functional``: softplus, the ELU family,
+the hard (piecewise-linear) ones, log-sigmoid, softmin, GLU, PReLU and friends.
+
+All are composites of the engine's primitives except ``softplus`` (the
+:class:`~tensorgraph.ops.softplus.Softplus` primitive, for stability). The
+piecewise-linear ones multiply by a constant mask, so their gradients at the kinks are
+torch's (e.g. hardtanh's gradient is 0 exactly at ``min_val`` and ``max_val``).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ...ops.softplus import Softplus
+from ...tensor import Tensor
+from .activation import softmax
+from .check import as_tensor, floating, one_dim
+
+__all__ = [
+    "celu", "elu", "glu", "hardshrink", "hardsigmoid", "hardswish", "hardtanh",
+    "logsigmoid", "mish", "prelu", "relu6", "selu", "silu", "softmin",
+    "softplus", "softshrink", "softsign", "tanhshrink", "threshold",
+]
+
+# SELU's constants, as torch (Klambauer et al., 2017).
+SELU_ALPHA = 1.6732632423543772848170429916717
+SELU_SCALE = 1.0507009873554804934193349852946
+
+
+def _float(input, op: str) -> Tensor:
+    return floating(as_tensor(input, op), op)
+
+
+def _const(x: Tensor, arr: np.ndarray) -> Tensor:
+    """A constant (no gradient) of x's dtype."""
+    return Tensor._wrap(np.asarray(arr, dtype=x.dtype), False)
+
+
+def _piecewise(x: Tensor, slope: np.ndarray, offset: np.ndarray | float = 0) -> Tensor:
+    """``x * slope + offset`` with constant arrays: a piecewise-linear function whose
+    gradient is exactly ``g * slope`` (0 on the flat pieces, 1 on the identity piece)."""
+    y = x * _const(x, slope)
+    if np.any(offset):
+        y = y + _const(x, offset)
+    return y
+
+
+# ---------------------------------------------------------------- smooth ones
+def softplus(input: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
+    """``log(1 + exp(beta * x)) / beta``, and ``x`` itself where ``beta * x > threshold``.
+
+    Example:
+        >>> F.softplus(tg.tensor([0.0, 100.0]))
+        tensor([  0.6931, 100.    ])
+    """
+    return Softplus.apply(_float(input, "softplus"), beta=float(beta), threshold=float(threshold))
+
+
+def silu(input: Tensor, inplace: bool = False) -> Tensor:
+    """``x * sigmoid(x)`` (also called swish)."""
+    x = _float(input, "silu")
+    return x * x.sigmoid()
+
+
+def mish(input: Tensor, inplace: bool = False) -> Tensor:
+    """``x * tanh(softplus(x))``."""
+    x = _float(input, "mish")
+    return x * softplus(x).tanh()
+
+
+def elu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
+    """``x`` where ``x > 0``, else ``alpha * (exp(x) - 1)``."""
+    x = _float(input, "elu")
+    # exp of min(x, 0): the unused branch never overflows (inf * 0 would be a NaN grad).
+    neg = (x.clamp(max=0).exp() - 1) * alpha
+    return _piecewise(x, x.array > 0) + neg * _const(x, x.array <= 0)
+
+
+def selu(input: Tensor, inplace: bool = False) -> Tensor:
+    """``scale * elu(x, alpha)`` with torch's fixed alpha ~ 1.6733 and scale ~ 1.0507."""
+    return elu(_float(input, "selu"), SELU_ALPHA) * SELU_SCALE
+
+
+def celu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
+    """``max(0, x) + min(0, alpha * (exp(x / alpha) - 1))``."""
+    x = _float(input, "celu")
+    if alpha == 0:
+        raise ValueError("celu: alpha must not be 0 (it divides x).")
+    neg = ((x.clamp(max=0) / alpha).exp() - 1) * alpha
+    return _piecewise(x, x.array > 0) + neg * _const(x, x.array <= 0)
+
+
+def logsigmoid(input: Tensor) -> Tensor:
+    """``log(sigmoid(x)) = -softplus(-x)``, stable for large ``|x|``."""
+    x = _float(input, "logsigmoid")
+    return -Softplus.apply(-x, beta=1.0, threshold=np.inf)
+
+
+def softsign(input: Tensor) -> Tensor:
+    """``x / (1 + |x|)``."""
+    x = _float(input, "softsign")
+    return x / (x.abs() + 1)
+
+
+def tanhshrink(input: Tensor) -> Tensor:
+    """``x - tanh(x)``."""
+    x = _float(input, "tanhshrink")
+    return x - x.tanh()
+
+
+def softmin(input: Tensor, dim: int | None = None, _stacklevel: int = 3,
+            dtype=None) -> Tensor:
+    """``softmax(-x, dim)``: each slice along ``dim`` becomes a distribution, largest
+    weight on the smallest entry."""
+    x = as_tensor(input, "softmin")
+    if dtype is not None:
+        x = x.to(dtype)
+    if dim is None:
+        dim = 0 if x.ndim in (0, 1, 3) else 1  # torch's legacy rule
+    return softmax(-x, dim)
+
+
+def glu(input: Tensor, dim: int = -1) -> Tensor:
+    """Gated linear unit: split ``x`` in halves ``a, b`` along ``dim``; ``a * sigmoid(b)``.
+
+    Shape:
+        ``(*, 2N, *) -> (*, N, *)``.
+    """
+    x = _float(input, "glu")
+    if x.ndim == 0:
+        raise RuntimeError("glu does not support scalars because halving size must be even")
+    d = one_dim(dim, x, "glu")
+    n = x.shape[d]
+    if n % 2:
+        raise RuntimeError(
+            f"glu: halving dimension must be even, but dimension {d} is size {n} "
+            f"(input shape {x.shape})."
+        )
+    lead = (slice(None),) * d
+    a, b = x[lead + (slice(0, n // 2),)], x[lead + (slice(n // 2, n),)]
+    return a * b.sigmoid()
+
+
+# ---------------------------------------------------------------- piecewise linear
+def threshold(input: Tensor, threshold: float, value: float, inplace: bool = False) -> Tensor:
+    """``x`` where ``x > threshold``, else ``value``."""
+    x = _float(input, "threshold")
+    keep = x.array > threshold
+    return _piecewise(x, keep, np.where(keep, 0, value))
+
+
+def hardtanh(input: Tensor, min_val: float = -1.0, max_val: float = 1.0,
+             inplace: bool = False) -> Tensor:
+    """``x`` clipped to ``[min_val, max_val]`` (gradient 0 at and beyond the ends)."""
+    x = _float(input, "hardtanh")
+    if min_val > max_val:
+        raise ValueError(f"hardtanh: min_val ({min_val}) cannot be greater than max_val "
+                         f"({max_val}).")
+    a = x.array
+    inside = (a > min_val) & (a < max_val)
+    offset = np.where(a <= min_val, min_val, 0) + np.where(a >= max_val, max_val, 0)
+    return _piecewise(x, inside, np.where(inside, 0, offset))
+
+
+def relu6(input: Tensor, inplace: bool = False) -> Tensor:
+    """``min(max(0, x), 6)`` (hardtanh on [0, 6])."""
+    return hardtanh(_float(input, "relu6"), 0.0, 6.0)
+
+
+def hardsigmoid(input: Tensor, inplace: bool = False) -> Tensor:
+    """``relu6(x + 3) / 6``: 0 below -3, 1 above 3, linear between."""
+    x = _float(input, "hardsigmoid")
+    a = x.array
+    inside = (a > -3) & (a < 3)
+    return _piecewise(x, inside / 6, np.where(inside, 0.5, (a >= 3) * 1.0))
+
+
+def hardswish(input: Tensor, inplace: bool = False) -> Tensor:
+    """``x * relu6(x + 3) / 6`` (MobileNetV3)."""
+    x = _float(input, "hardswish")
+    a = x.array
+    # torch's gradient: 0 up to -3, x/3 + 1/2 strictly between, 1 from 3 on.
+    mid = (a > -3) & (a < 3)
+    gate = (x * _const(x, mid / 6) + _const(x, mid * 0.5)) * x
+    return gate + _piecewise(x, a >= 3)
+
+
+def hardshrink(input: Tensor, lambd: float = 0.5) -> Tensor:
+    """``x`` where ``|x| > lambd``, else 0."""
+    x = _float(input, "hardshrink")
+    return _piecewise(x, np.abs(x.array) > lambd)
+
+
+def softshrink(input: Tensor, lambd: float = 0.5) -> Tensor:
+    """``x - lambd`` above ``lambd``, ``x + lambd`` below ``-lambd``, else 0."""
+    x = _float(input, "softshrink")
+    a = x.array
+    keep = np.abs(a) > lambd
+    return _piecewise(x, keep, np.where(a > lambd, -lambd, 0) + np.where(a < -lambd, lambd, 0))
+
+
+def prelu(input: Tensor, weight: Tensor) -> Tensor:
+    """``max(0, x) + weight * min(0, x)``, one learned slope per channel (dim 1) or
+    one shared slope.
+
+    Shape:
+        input ``(N, C, *)`` (a 1-D or 0-d input has one channel); weight ``(C,)`` or ``(1,)``.
+    """
+    x = _float(input, "prelu")
+    w = as_tensor(weight, "prelu", "weight")
+    if w.ndim != 1 and w.numel() != 1:
+        raise RuntimeError(f"prelu: weight must be 1-D (num_parameters,), got {w.shape}.")
+    n = w.numel()
+    if n != 1:
+        channels = x.shape[1] if x.ndim >= 2 else 1  # torch: a 1-D input has 1 channel
+        if n != channels:
+            raise RuntimeError(
+                f"prelu: mismatch of parameter numbers and input channel size. Found "
+                f"parameter numbers = {n} and channel size = {channels} (input {x.shape}); "
+                "make num_parameters equal dim 1 of the input, or 1."
+            )
+        w = w.reshape((1, n) + (1,) * (x.ndim - 2))
+    else:
+        w = w.reshape(())
+    pos = x.relu()
+    return pos + w * (x - pos)
+
