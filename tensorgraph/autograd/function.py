@@ -239,7 +239,9 @@ class Function:
 
 
 class ViewFunction(Function):
-    """A Function whose output may be a view of its (first) input's memory.
+    """y = view of x (shares its memory);  dx = as the subclass's backward says
+
+    The base of the ops whose output may be a view of their input's memory.
 
     When it is (``reshape`` of a contiguous tensor, basic indexing, ``permute``,
     ``expand``), the output shares the input's version counter and remembers its
