@@ -12,6 +12,7 @@ from .elementwise import (
     Add,
     Copy,
     Exp,
+    Hypot,
     Log,
     Maximum,
     Mul,
@@ -28,7 +29,7 @@ from .shape import AsStrided, Cat, CopySlices, Expand, GetItem, IndexAdd, Permut
 from . import xp  # noqa: E402,F401,I001  (registers the namespaces behind ctx.xp)
 
 __all__ = [
-    "Add", "AsStrided", "Cat", "Copy", "CopySlices", "Exp", "Expand", "GetItem",
+    "Add", "AsStrided", "Cat", "Copy", "CopySlices", "Exp", "Expand", "GetItem", "Hypot",
     "IndexAdd", "Log", "MatMul", "Max", "Maximum", "Mul", "Neg", "Permute", "Pow", "ReLU",
     "Reshape", "Sigmoid", "Sum", "Tanh", "Where",
 ]
