@@ -38,13 +38,9 @@ class _Targets:
 
 
 class CrossEntropy(Function):
-    """l = -sum_c a_c log softmax(x)_c, averaged over the N predictions ('mean');
-    dx = g * (softmax(x) - onehot(t)) / N   (a = onehot(t) without weights/smoothing;
-    in general dx = g * (softmax(x) * sum_c a_c - a) / N),  dtarget = -g (1-eps) w log softmax(x) / N
-
-    Here a = (1-eps) w_t onehot(t) + (eps/C) w for class indices (or
-    a = w * ((1-eps) target + eps/C) for class-probability targets), and 'mean'
-    divides by the summed weights of the non-ignored targets instead of N.
+    """l = -sum_c a_c log softmax(x)_c with a = (1-eps) w_t onehot(t) + (eps/C) w
+    (or a = w * ((1-eps) target + eps/C) for class-probability targets);
+    dx = softmax(x) * sum_c a_c - a,  dtarget = -(1-eps) w log softmax(x)
 
     Fused for speed and stability: one node; the max-subtracted exp is computed once
     and serves as both log-softmax (forward) and softmax (backward), so logits of 1e4
