@@ -36,10 +36,6 @@ def set_default_dtype(d: Any) -> None:
     _default[0] = d
 
 
-def is_float(d: np.dtype) -> bool:
-    return d.kind == "f"
-
-
 _CATEGORY = {"b": 0, "u": 1, "i": 1, "f": 2}
 
 

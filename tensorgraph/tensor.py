@@ -372,7 +372,7 @@ class Tensor(OpMethods, RandomMethods, DisplayMethods, DeviceMethods):
     def __truediv__(self, o: Any) -> Tensor:
         a = self if self.dtype.kind == "f" else self.to(_dtype.get_default_dtype())
         if isinstance(o, _Number):
-            return a._binary(P.Mul, 1.0 / o)
+            return a._binary(P.Mul, np.reciprocal(np.float64(o)))  # x / 0 is inf, as torch
         o = Tensor._lift(o, a)
         return a._binary(P.Mul, o.reciprocal(), op="div")
 
@@ -509,7 +509,8 @@ class Tensor(OpMethods, RandomMethods, DisplayMethods, DeviceMethods):
             )
         axes = dims_arg(dim, self.shape, "mean")
         n = self.array.size if axes is None else np.prod([self.shape[a] for a in axes])
-        return self.sum(axes, keepdim) * (1.0 / max(builtins.int(n), 1))
+        # Over zero elements the mean is NaN, as torch (0/0), without numpy's warning.
+        return self.sum(axes, keepdim) * (1.0 / builtins.int(n) if n else np.nan)
 
     def var(self, dim: Any = None, keepdim: bool = False, *, unbiased: bool = True,
             correction: int | None = None) -> Tensor:
@@ -534,15 +535,19 @@ class Tensor(OpMethods, RandomMethods, DisplayMethods, DeviceMethods):
         return max_min(self, dim, keepdim, -1, "min")
 
     def amax(self, dim: Any = None, keepdim: bool = False) -> Tensor:
-        return P.Max.apply(self, axes=dims_arg(dim, self.shape, "amax"), keepdim=keepdim)
+        axes = dims_arg(dim, self.shape, "amax")
+        check_reduction(self, axes, "amax")
+        return P.Max.apply(self, axes=axes, keepdim=keepdim)
 
     def amin(self, dim: Any = None, keepdim: bool = False) -> Tensor:
         return -(-self).amax(dim, keepdim)
 
     def argmax(self, dim: int | None = None, keepdim: bool = False) -> Tensor:
         if dim is None:
+            check_reduction(self, None, "argmax")
             return Tensor._wrap(np.asarray(np.argmax(self.array), dtype=np.int64), False)
         (axis,) = dims_arg(dim, self.shape, "argmax")
+        check_reduction(self, (axis,), "argmax")
         return Tensor._wrap(np.argmax(self.array, axis=axis, keepdims=keepdim), False)
 
     def argmin(self, dim: int | None = None, keepdim: bool = False) -> Tensor:
@@ -699,7 +704,17 @@ class Tensor(OpMethods, RandomMethods, DisplayMethods, DeviceMethods):
 from ._inplace import refresh_views as _refresh_views
 from ._inplace import write as _write_inplace
 from ._inplace import write_item as _write_item
-from .tensor_functions import MinMax, _index, cat, matmul, max_min, stack, tensor, where
+from .tensor_functions import (
+    MinMax,
+    _index,
+    cat,
+    check_reduction,
+    matmul,
+    max_min,
+    stack,
+    tensor,
+    where,
+)
 
 __all__ = ["MinMax", "Tensor", "cat", "matmul", "stack", "tensor", "where"]
 

@@ -168,12 +168,12 @@ def max_min(x: Tensor, dim: Any, keepdim: bool, sign: int, op: str) -> Any:
     s = x if sign > 0 else -x
     if isinstance(dim, Tensor):
         return x.maximum(dim) if sign > 0 else x.minimum(dim)
-    if x.array.size == 0:
-        raise RuntimeError(f"{op}: cannot reduce an empty tensor (shape {x.shape}).")
     if dim is None:
+        check_reduction(x, None, op)
         out = P.Max.apply(s, axes=None, keepdim=False)
         return out if sign > 0 else -out
     (axis,) = dims_arg(dim, x.shape, op)
+    check_reduction(x, (axis,), op)
     idx = np.expand_dims(np.argmax(s.array, axis=axis), axis)
     index = tuple(
         idx if i == axis else np.arange(n).reshape([-1 if j == i else 1
@@ -184,3 +184,20 @@ def max_min(x: Tensor, dim: Any, keepdim: bool, sign: int, op: str) -> Any:
     if not keepdim:
         values, idx = values.squeeze(axis), idx.squeeze(axis)
     return MinMax(values, Tensor._wrap(idx.astype(np.int64), False))
+
+
+def check_reduction(x: Tensor, axes: tuple | None, op: str) -> None:
+    """max/min/argmax-style reductions need elements to reduce, with torch's errors."""
+    if axes is None:
+        if x.array.size == 0:
+            raise RuntimeError(
+                f"{op}(): Expected reduction dim to be specified for input.numel() == 0. "
+                f"Specify the reduction dim with the 'dim' argument (input shape {x.shape})."
+            )
+        return
+    for a in axes:
+        if x.shape[a] == 0:
+            raise IndexError(
+                f"{op}(): Expected reduction dim {a} to have non-zero size (input shape "
+                f"{x.shape})."
+            )

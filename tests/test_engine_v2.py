@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import threading
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -174,3 +178,68 @@ def test_saved_output_under_create_graph_is_the_nodes_own_output(torch) -> None:
             (h,) = lib.autograd.grad((g * g).sum(), x)
             res.append(h.detach().numpy())
         np.testing.assert_allclose(res[0], res[1], rtol=1e-12, err_msg=name)
+
+
+# ---------------------------------------------------------------- empty tensors, x / 0
+EMPTY_OK = {
+    "mean": lambda e: e.mean(), "mean0": lambda e: e.mean(0), "sum0": lambda e: e.sum(0),
+    "max1": lambda e: e.max(1).values, "max1_idx": lambda e: e.max(1).indices,
+    "min1": lambda e: e.min(1).values, "amax1": lambda e: e.amax(1),
+    "argmax1": lambda e: e.argmax(1), "softmax1": lambda e: e.softmax(1),
+    "softmax0": lambda e: e.softmax(0), "log_softmax0": lambda e: e.log_softmax(0),
+    "var0": lambda e: e.var(0), "std": lambda e: e.std(),
+}
+EMPTY_RAISES = {
+    "max0": (lambda e: e.max(0), IndexError), "max": (lambda e: e.max(), RuntimeError),
+    "amax0": (lambda e: e.amax(0), IndexError), "argmax0": (lambda e: e.argmax(0), IndexError),
+    "min0": (lambda e: e.min(0), IndexError),
+}
+
+
+@pytest.mark.parametrize("name", sorted(EMPTY_OK))
+def test_reductions_of_an_empty_tensor_match_torch(torch, name) -> None:
+    ours = EMPTY_OK[name](tg.zeros(0, 3))
+    theirs = EMPTY_OK[name](torch.zeros(0, 3))
+    assert tuple(ours.shape) == tuple(theirs.shape)
+    np.testing.assert_array_equal(ours.numpy(), theirs.numpy())
+
+
+@pytest.mark.parametrize("name", sorted(EMPTY_RAISES))
+def test_reducing_over_an_empty_dim_raises_as_torch(torch, name) -> None:
+    fn, exc = EMPTY_RAISES[name]
+    with pytest.raises(exc) as theirs:
+        fn(torch.zeros(0, 3))
+    with pytest.raises(exc) as ours:
+        fn(tg.zeros(0, 3))
+    assert str(theirs.value).split(".")[0] in str(ours.value)
+
+
+def test_division_by_zero_gives_inf_and_nan_silently(torch) -> None:
+    cases = [lambda L: L.tensor([1.0, -1.0, 0.0]) / 0, lambda L: L.tensor(0.0) ** -1,
+             lambda L: L.tensor([1, 0]) / 0, lambda L: 1 / L.tensor([0.0, -0.0]),
+             lambda L: L.tensor([-1.0, 0.0]).log(), lambda L: L.tensor([-1.0]).sqrt(),
+             lambda L: L.tensor([2.0]) / L.tensor([0.0]), lambda L: L.tensor([1e30]) * 1e30,
+             lambda L: L.tensor([100.0]).exp()]
+    for case in cases:
+        np.testing.assert_array_equal(case(tg).numpy(), case(torch).numpy())
+
+
+def test_no_numpy_warning_spam_in_a_users_script(tmp_path) -> None:
+    """Run as a user would (default warning filters): x / 0, log(0), empty means and
+    softmax over an empty dim print nothing; the user's own numpy code still warns."""
+    script = tmp_path / "spam.py"
+    script.write_text(
+        "import numpy as np\nimport tensorgraph as tg\n"
+        "x = tg.tensor([1.0, 0.0], requires_grad=True)\n"
+        "y = (x / 0).sum() + x.log().sum() + (1 / x).sum() + (x ** -1).sum()\n"
+        "y.backward()\n"
+        "e = tg.zeros(0, 3)\n"
+        "e.mean(); e.mean(0); e.softmax(0); e.log_softmax(0); e.var(0)\n"
+        "print('done')\n"
+        "np.ones(1) / 0\n")
+    root = Path(__file__).resolve().parents[1]
+    run = subprocess.run([sys.executable, str(script)], capture_output=True, text=True,
+                         env={**os.environ, "PYTHONPATH": str(root)}, timeout=120)
+    assert run.stdout == "done\n", run.stderr
+    lines = [ln for ln in run.stderr.splitlines() if "Warning" in ln]
+    assert len(lines) == 1 and "spam.py" in lines[0], run.stderr

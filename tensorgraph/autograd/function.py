@@ -28,6 +28,9 @@ def bind_tensor_class(cls: type, refresh: Callable[[tuple], None]) -> None:
     Tensor, refresh_views = cls, refresh
 
 
+_CHECKED: set = set()  # Function classes whose saved arrays were checked once
+
+
 # ---------------------------------------------------------------- Function
 class Function:
     """Base class of an op; an instance is both its ``ctx`` and its graph node.
@@ -115,8 +118,17 @@ class Function:
         # When the node was made, counted in in-place ops: backward uses it to skip
         # version checks and to find an input's grad_fn from before an in-place op.
         ctx.inplace_mark = counters.inplace_ops
-        if ctx.saved:
-            ctx._note_saved(arrays, raw, out, result)
+        saved = ctx.saved
+        if saved:
+            # Input versions at save time: backward compares them to catch a saved
+            # tensor modified in place afterwards (through any alias).
+            ctx.versions = tuple([0 if t._vc is None else t._vc[0] for t in inputs])
+            for a in saved:
+                if a is out or a is raw:
+                    ctx._note_saved_output(raw, out, result)
+                    break
+            if cls not in _CHECKED:
+                ctx._check_saved(arrays, raw, out)
         if nondefault[0] and modes.record_source:
             ctx.source = user_frame()
         return result
@@ -128,31 +140,34 @@ class Function:
         """
         self.saved = arrays
 
-    def _note_saved(self, arrays: list, raw: Any, out: np.ndarray, result: Any) -> None:
-        """Remember the versions of what was saved; refuse a saved float array that is
-        neither an input nor the output (its dependence on the inputs would be lost
-        under create_graph, giving wrong second derivatives)."""
-        self.versions = tuple([0 if t._vc is None else t._vc[0] for t in self.inputs])
-        for i, a in enumerate(self.saved):
-            if a is out or a is raw:
-                if a is not out:  # a 0-d result numpy made a scalar: save the array
-                    self.saved = self.saved[:i] + (out,) + self.saved[i + 1:]
-                result._vc = [0]
-                self.out_saved = (i, result._vc)
+    def _note_saved_output(self, raw: Any, out: np.ndarray, result: Any) -> None:
+        """The output is saved: remember where, and give it a version counter."""
+        saved = self.saved
+        i = next(i for i, a in enumerate(saved) if a is out or a is raw)
+        if saved[i] is not out:  # a 0-d result numpy made a scalar: save the array
+            self.saved = saved[:i] + (out,) + saved[i + 1:]
+        result._vc = [0]
+        self.out_saved = (i, result._vc)
+
+    def _check_saved(self, arrays: list, raw: Any, out: np.ndarray) -> None:
+        """Refuse a saved float array that is neither an input nor the output: under
+        create_graph its dependence on the inputs would be lost (wrong second
+        derivatives). Checked the first time each class saves (a Function saves the
+        same kinds of arrays on every call), so the per-op cost stays low."""
+        cls = type(self)
+        for a in self.saved:
+            if a is out or a is raw or any(a is b for b in arrays):
                 continue
-            for b in arrays:
-                if a is b:
-                    break
-            else:
-                if isinstance(a, (np.ndarray, np.generic)) and a.dtype.kind in "fc":
-                    raise RuntimeError(
-                        f"{type(self).__name__}.forward: save_for_backward got a float "
-                        f"array of shape {a.shape} that is neither an input nor the "
-                        "output of forward. Under create_graph its dependence on the "
-                        "inputs would be lost (wrong second derivatives). Save the "
-                        "inputs (or the output) and recompute it in backward; keep "
-                        "constants (masks, indices) as ctx attributes."
-                    )
+            if isinstance(a, (np.ndarray, np.generic)) and a.dtype.kind in "fc":
+                raise RuntimeError(
+                    f"{cls.__name__}.forward: save_for_backward got a float array of "
+                    f"shape {a.shape} that is neither an input nor the output of forward. "
+                    "Under create_graph its dependence on the inputs would be lost "
+                    "(wrong second derivatives). Save the inputs (or the output) and "
+                    "recompute it in backward; keep constants (masks, indices) as ctx "
+                    "attributes."
+                )
+        _CHECKED.add(cls)
 
     # --- backward side
     @property
@@ -210,8 +225,13 @@ class Function:
         modified in place points at the rebased history of its base. A ``None`` node is
         a leaf (or a tensor that does not require grad).
         """
-        mark = self.inplace_mark
-        return tuple((t, input_fn(t, mark)) for t in self.inputs)
+        edges = []
+        for t in self.inputs:
+            fn = t.grad_fn
+            if fn is not None and fn.rebased_from is not None:
+                fn = input_fn(t, self.inplace_mark)
+            edges.append((t, fn))
+        return tuple(edges)
 
     @property
     def next_functions(self) -> tuple:
@@ -239,7 +259,9 @@ class Function:
 
 
 class ViewFunction(Function):
-    """A Function whose output may be a view of its (first) input's memory.
+    """y = view of x (shares its memory);  dx = as the subclass's backward says
+
+    The base of the ops whose output may be a view of their input's memory.
 
     When it is (``reshape`` of a contiguous tensor, basic indexing, ``permute``,
     ``expand``), the output shares the input's version counter and remembers its

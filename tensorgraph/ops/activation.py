@@ -82,7 +82,8 @@ class LogSoftmax(Function):
 
     @staticmethod
     def forward(ctx, x, dim):
-        z = x - x.max(axis=dim, keepdims=True)
+        # initial=-inf: an empty input (a batch of 0) gives an empty output, as torch.
+        z = x - x.max(axis=dim, keepdims=True, initial=-np.inf)
         y = z - np.log(np.exp(z).sum(axis=dim, keepdims=True))
         ctx.save_for_backward(y)
         return y

@@ -193,3 +193,18 @@ class Copy(Function):
     @staticmethod
     def backward(ctx, g):
         return g
+
+
+class Hypot(Function):
+    """y = sqrt(a**2 + b**2);  da = g * a / y,  db = g * b / y"""
+
+    @staticmethod
+    def forward(ctx, a, b):
+        y = np.hypot(a, b)  # no overflow for huge a, b (unlike sqrt(a*a + b*b))
+        ctx.save_for_backward(a, b, y)
+        return y
+
+    @staticmethod
+    def backward(ctx, g):
+        a, b, y = ctx.saved_tensors
+        return g * a / y, g * b / y

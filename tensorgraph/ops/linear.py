@@ -19,17 +19,19 @@ class Linear(Function):
     @staticmethod
     def forward(ctx, x, w, b=None):
         ctx.save_for_backward(x, w)
-        out = x @ w.T
+        # (..., in) @ (in, out) as ONE GEMM on (N, in): numpy's batched matmul over a
+        # 3-D x loops over the batch (~10x slower for (32, 64, 128) inputs).
+        out = x.reshape(-1, x.shape[-1]) @ w.T
         if b is not None:
             out += b  # out is a fresh array: add the bias in place
-        return out
+        return out.reshape(x.shape[:-1] + (w.shape[0],))
 
     @staticmethod
     def backward(ctx, g):
         x, w = ctx.saved_tensors
         need = ctx.needs_input_grad
         g2 = g.reshape(-1, g.shape[-1])
-        dx = g @ w if need[0] else None
+        dx = (g2 @ w).reshape(x.shape) if need[0] else None
         dw = g2.mT @ x.reshape(-1, x.shape[-1]) if need[1] else None
         db = g2.sum(axis=0) if len(need) > 2 and need[2] else None
         return dx, dw, db

@@ -16,7 +16,9 @@ def _channel_shape(x_ndim: int, c: int) -> tuple:
 
 
 class BatchNorm(Function):
-    """y = (x - mean) / sqrt(var + eps) * w + b,  per channel (dim 1).
+    """y = xhat * w + b, xhat = (x - mean) / sqrt(var + eps) per channel (dim 1);
+    dx = w / sqrt(var + eps) * (g - mean(g) - xhat * mean(g * xhat))  (training),
+    dw = sum(g * xhat),  db = sum(g)
 
     training (mean, var of this batch, so they depend on x):
         dx = w / sqrt(var + eps) * (g - mean(g) - xhat * mean(g * xhat))

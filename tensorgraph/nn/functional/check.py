@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 
 from ... import _dtype
+from ...ops.loss import reduce as reduce  # one home for loss reductions
 from ...tensor import Tensor
 
 REDUCTIONS = ("mean", "sum", "none")
@@ -45,15 +46,6 @@ def reduction(value: str, op: str) -> str:
     return value
 
 
-def reduce(loss: Tensor, how: str) -> Tensor:
-    """Apply a loss reduction to the per-element losses of a composite loss."""
-    if how == "mean":
-        return loss.mean()
-    if how == "sum":
-        return loss.sum()
-    return loss
-
-
 def pair(v: Any, op: str, name: str) -> tuple[int, int]:
     """An int or a pair of ints (kernel_size, stride, ...) as a pair of ints >= 0."""
     vals = (v, v) if isinstance(v, (int, np.integer)) else tuple(v)
@@ -71,15 +63,6 @@ def same_shape(input: Tensor, target: Tensor, op: str) -> None:
             f"{op}: target shape {target.shape} differs from input shape {input.shape}; "
             "they must be equal (broadcasting them would silently compute a different "
             "loss). Reshape the target, e.g. target.reshape(input.shape)."
-        )
-
-
-def ndim_between(x: Tensor, lo: int, hi: int, op: str, layout: str) -> None:
-    if not lo <= x.ndim <= hi:
-        raise ValueError(
-            f"{op}: expected a {lo}-D to {hi}-D input {layout}, got shape {x.shape} "
-            f"({x.ndim}-D)." if lo != hi else
-            f"{op}: expected a {lo}-D input {layout}, got shape {x.shape} ({x.ndim}-D)."
         )
 
 
