@@ -108,7 +108,7 @@ def test_shuffle_follows_the_global_seed():
     a = [b[0].tolist() for b in DataLoader(ds, 5, shuffle=True)]
     tg.manual_seed(5)
     b = [b[0].tolist() for b in DataLoader(ds, 5, shuffle=True)]
-    assert a == b and sorted(sum(a, [])) == list(range(20))
+    assert a == b and sorted(x for batch in a for x in batch) == list(range(20))
 
 
 @pytest.mark.xfail(not HAS_TORCH_STREAMS, strict=True,

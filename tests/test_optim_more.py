@@ -7,7 +7,15 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import test_optim as base
-from test_optim import STEPS, run_tg, run_torch, tg_loss, tg_params, torch_loss, torch_params
+from test_optim import (
+    STEPS,
+    run_tg,
+    run_torch,
+    tg_loss,
+    tg_params,
+    torch_loss,
+    torch_params,
+)
 
 import tensorgraph as tg
 from tensorgraph import optim
@@ -160,7 +168,7 @@ def test_lbfgs_state_dict_round_trip_continues_identically(tmp_path):
 
         return params, opt, closure
 
-    params, opt, closure = setup()
+    _, opt, closure = setup()
     opt.step(closure)
     tg.save(opt.state_dict(), tmp_path / "lbfgs.npz")
     expected = [opt.step(closure).item() for _ in range(2)]

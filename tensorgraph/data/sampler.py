@@ -187,8 +187,8 @@ class WeightedRandomSampler(Sampler):
                 or num_samples <= 0):
             raise ValueError(f"num_samples should be a positive integer value, but got "
                              f"num_samples={num_samples}")
-        if not isinstance(replacement, bool):
-            raise ValueError(f"replacement should be a boolean value, but got "
+        if not isinstance(replacement, bool):  # ValueError, as torch raises here
+            raise ValueError(f"replacement should be a boolean value, but got "  # noqa: TRY004
                              f"replacement={replacement}")
         w = np.asarray(weights.array if hasattr(weights, "array") else weights,
                        dtype=np.float64)
@@ -232,8 +232,8 @@ class BatchSampler(Sampler):
                 or batch_size <= 0):
             raise ValueError(f"batch_size should be a positive integer value, but got "
                              f"batch_size={batch_size}")
-        if not isinstance(drop_last, bool):
-            raise ValueError(f"drop_last should be a boolean value, but got "
+        if not isinstance(drop_last, bool):  # ValueError, as torch raises here
+            raise ValueError(f"drop_last should be a boolean value, but got "  # noqa: TRY004
                              f"drop_last={drop_last}")
         self.sampler = sampler
         self.batch_size = batch_size
