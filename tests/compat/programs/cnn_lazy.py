@@ -48,8 +48,10 @@ class Net(nn.Module):
 model = Net()
 x = numpy_tensor((16, 1, 12, 12), seed=1)
 digits = torch.from_numpy(np.random.default_rng(2).integers(0, 10, 16))
+model.eval()  # the dry run must not touch BatchNorm's running stats
 with torch.no_grad():
     model(x[:2])  # materialise LazyLinear
+model.train()
 print(type(model.backbone.proj).__name__, tuple(model.backbone.proj.weight.shape))
 numpy_init(model, seed=3)
 print("parameters", sum(p.numel() for p in model.parameters()))
@@ -74,7 +76,7 @@ with torch.no_grad():
     acc = (out["digit"].argmax(dim=1) == digits).float().mean().item()
 print("eval acc", acc, "bn running mean", model.backbone.features.bn1.running_mean.tolist())
 
-clone = Net()
+clone = Net().eval()
 with torch.no_grad():
     clone(x[:2])
 clone.load_state_dict(model.state_dict())
