@@ -26,8 +26,7 @@ test: install-test
 soak: install-test
 	$(PYTHON) -m pytest -m soak -q
 
-bench:
-	$(PIP) install -q -e .
+bench:  # runs this checkout's tensorgraph (bench.py puts it first on sys.path)
 	$(PYTHON) benchmarks/bench.py
 
 fuzz: install-test

@@ -2,21 +2,30 @@
 
 Every workload runs each implementation in the same process, interleaved in rounds
 (tensorgraph, torch, numpy, tensorgraph, torch, numpy, ...) after a warm-up, so a noisy
-neighbour or a CPU clock change hits all of them alike. Printed per workload: the median
-ms/step of each implementation and the tensorgraph/torch ratio of each round (median,
-min, max) against the target of issue #6. Everything is also written to
-``benchmarks/results.json``. Peak memory (RSS) is measured in fresh subprocesses, one
-per library, since importing torch alone costs far more than a numpy engine.
+neighbour or a CPU clock change hits all of them alike. It runs twice: with all cores
+(wall time), then in a child process with ONE thread for BLAS and torch (CPU time, so
+time spent descheduled by other processes does not count: the steadier number on a
+shared machine). Printed per workload: median ms/step of each implementation, FLOPs of
+one step, GFLOP/s reached and what fraction that is of this machine's float32 GEMM peak
+(a large square matmul measured at the start), and the tensorgraph/torch ratio of each
+round (median, min, max) against the target of issue #16. Everything is also written
+to ``benchmarks/results.json``; a markdown table closes the run (the README's).
+
+Workloads come from ``workloads.py`` and every ``benchmarks/workloads_*.py`` (each
+defines ``WORKLOADS: list[harness.Workload]``): adding such a file is the whole hook.
 
 Usage:
-    python benchmarks/bench.py                 # everything (a few minutes on 2 cores)
+    python benchmarks/bench.py                 # everything (several minutes on 2 cores)
     python benchmarks/bench.py --quick         # fewer rounds, shorter timings
     python benchmarks/bench.py --only mlp_step,per_op --rounds 9
+    python benchmarks/bench.py --threads 1       # only the 1-thread runs (loaded machine)
 """
 
 from __future__ import annotations
 
 import argparse
+import glob
+import importlib
 import json
 import os
 import platform
@@ -24,76 +33,32 @@ import resource
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
-from collections.abc import Callable
 from typing import Any
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.dirname(HERE))  # run from a checkout without installing
 
+import harness as H
 import numpy as np
 import workloads as W
+from harness import Workload
 
 import tensorgraph as tg
 
-# name -> (target tensorgraph/torch ratio, description)
-TARGETS = {
-    "mlp_step": (1.15, "MLP 784-512-256-10 train step, batch 128, SGD momentum, CE"),
-    "cnn_step": (1.6, "CNN conv16-pool-conv32-pool-linear train step, batch 64"),
-    "mlp_epoch": (1.2, "MLP epoch, 60,000 samples, batch 128, incl. DataLoader"),
-    "per_op": (1.5, f"{W.CHAIN_OPS} elementwise ops on 16 floats, forward + backward"),
-    "backward_chain": (1.5, ("backward() time per op, chains of 1e4 / 1e5 / 1e6 ops "
-                            "(target: tensorgraph's 1e6 vs 1e4 per-op time)")),
-    "peak_rss": (1.0, "peak RSS of a process running the MLP step (subprocess each)"),
-}
+THREAD_VARS = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
 CHAIN_SIZES = (10_000, 100_000, 1_000_000)
 
 
-def import_torch() -> Any:
+def import_torch(threads: int) -> Any:
     try:
         import torch
     except ImportError:
         return None
-    torch.set_num_threads(os.cpu_count() or 1)
+    torch.set_num_threads(threads)
     return torch
-
-
-# ------------------------------------------------------------------ timing harness
-def interleave(runners: dict[str, W.Runner], rounds: int, budget_s: float,
-               warmup: int = 3) -> dict[str, list[float]]:
-    """Seconds per step of each runner, one sample per round, runners interleaved.
-
-    ``budget_s`` sets how long one runner's sample should take: the step count per
-    sample is chosen from the warm-up so that each sample lasts about that long.
-    """
-    steps = {}
-    for name, run in runners.items():
-        run(warmup)
-        per = run(1)
-        steps[name] = max(1, int(budget_s / max(per, 1e-9)))
-    samples: dict[str, list[float]] = {name: [] for name in runners}
-    for _ in range(rounds):
-        for name, run in runners.items():
-            samples[name].append(run(steps[name]))
-    return samples
-
-
-def summarize(samples: dict[str, list[float]]) -> dict[str, Any]:
-    """Medians in ms and the per-round tensorgraph/torch ratio (median, min, max)."""
-    out: dict[str, Any] = {
-        name: {"median_ms": 1e3 * statistics.median(s), "rounds_ms": [1e3 * v for v in s]}
-        for name, s in samples.items()
-    }
-    if "tensorgraph" in samples and "torch" in samples:
-        r = [a / b for a, b in zip(samples["tensorgraph"], samples["torch"])]
-        out["ratio"] = {"median": statistics.median(r), "min": min(r), "max": max(r),
-                        "rounds": r}
-    return out
-
-
-def impls(torch: Any, extra: tuple = ()) -> list[str]:
-    return ["tensorgraph"] + (["torch"] if torch is not None else []) + list(extra)
 
 
 def has_nn() -> bool:
@@ -105,27 +70,47 @@ def has_nn() -> bool:
     return hasattr(tg.nn, "Sequential") and hasattr(tg.optim, "SGD")
 
 
+def gemm_peak_gflops(size: int = 2048, reps: int = 5) -> float:
+    """This machine's float32 GEMM speed through numpy (best of ``reps`` square matmuls)."""
+    rng = np.random.default_rng(0)
+    a = rng.standard_normal((size, size), dtype=np.float32)
+    b = rng.standard_normal((size, size), dtype=np.float32)
+    out = np.empty_like(a)
+    np.matmul(a, b, out=out)  # warm-up: threads started, pages touched
+    best = min(_timeit(lambda: np.matmul(a, b, out=out)) for _ in range(reps))
+    return 2 * size**3 / best / 1e9
+
+
+def _timeit(fn: Any) -> float:
+    now = H.CLOCK["now"]
+    t0 = now()
+    fn()
+    return now() - t0
+
+
 # ------------------------------------------------------------------ workloads
 def bench_step(kind: str, torch: Any, args: argparse.Namespace) -> dict[str, Any]:
     n = 128 if kind == "mlp" else 64
     extra = ("numpy", "numpy-prealloc") if kind == "mlp" else ("numpy",)
-    runners = {name: W.make_train_step(kind, name, torch, n) for name in impls(torch, extra)}
-    return summarize(interleave(runners, args.rounds, args.budget))
+    return H.run_interleaved(lambda impl: W.make_train_step(kind, impl, torch, n),
+                             H.impls(torch, extra), args)
+
+
+def bench_layer(make: Any, torch: Any, args: argparse.Namespace) -> dict[str, Any]:
+    return H.run_interleaved(lambda impl: make(impl, torch), H.impls(torch, ("numpy",)), args)
 
 
 def bench_epoch(torch: Any, args: argparse.Namespace) -> dict[str, Any]:
     data = W.epoch_data()
-    runners = {name: W.make_epoch(name, torch, data) for name in impls(torch)}
-    rounds = max(3, args.rounds // 2)
-    res = summarize(interleave(runners, rounds, budget_s=0.0, warmup=1))
+    res = H.run_interleaved(lambda impl: W.make_epoch(impl, torch, data), H.impls(torch),
+                            args, rounds=max(3, args.rounds // 2), budget_s=0.0, warmup=1)
     res["data"] = data[2]
     return res
 
 
 def bench_per_op(torch: Any, args: argparse.Namespace) -> dict[str, Any]:
-    runners = {name: W.make_per_op(name, torch) for name in impls(torch)}
-    res = summarize(interleave(runners, args.rounds, args.budget))
-    for name in runners:
+    res = H.run_interleaved(lambda impl: W.make_per_op(impl, torch), H.impls(torch), args)
+    for name in H.impls(torch):
         res[name]["us_per_op"] = 1e3 * res[name]["median_ms"] / W.CHAIN_OPS
     return res
 
@@ -134,11 +119,10 @@ def bench_backward_chain(torch: Any, args: argparse.Namespace) -> dict[str, Any]
     res: dict[str, Any] = {}
     sizes = CHAIN_SIZES[:2] if args.quick else CHAIN_SIZES
     for size in sizes:
-        runners = {name: W.make_backward_chain(name, torch, size) for name in impls(torch)}
         rounds = 3 if size >= 1_000_000 else max(3, args.rounds // 2)
-        samples = interleave(runners, rounds, budget_s=0.0, warmup=1)
-        r = summarize(samples)
-        for name in runners:
+        r = H.run_interleaved(lambda impl, s=size: W.make_backward_chain(impl, torch, s),
+                              H.impls(torch), args, rounds=rounds, budget_s=0.0, warmup=1)
+        for name in H.impls(torch):
             r[name]["us_per_op"] = 1e3 * r[name]["median_ms"] / size
         res[str(size)] = r
     per_op = [res[str(s)]["tensorgraph"]["us_per_op"] for s in sizes]
@@ -164,7 +148,7 @@ def peak_rss_kb() -> int:
 
 def rss_child(lib: str, steps: int) -> None:
     """Run in a subprocess: the MLP benchmark with one library, print peak RSS (KB)."""
-    torch = import_torch() if lib == "torch" else None
+    torch = import_torch(os.cpu_count() or 1) if lib == "torch" else None
     after_import = peak_rss_kb()
     W.make_train_step("mlp", lib, torch, 128)(steps)
     print(json.dumps({"peak_kb": peak_rss_kb(), "after_import_kb": after_import}))
@@ -172,7 +156,7 @@ def rss_child(lib: str, steps: int) -> None:
 
 def bench_rss(torch: Any, args: argparse.Namespace) -> dict[str, Any]:
     out: dict[str, Any] = {}
-    for lib in impls(torch):
+    for lib in H.impls(torch):
         cmd = [sys.executable, os.path.abspath(__file__), "--rss-child", lib]
         line = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
         info = json.loads(line.strip().splitlines()[-1])
@@ -182,6 +166,65 @@ def bench_rss(torch: Any, args: argparse.Namespace) -> dict[str, Any]:
         r = out["tensorgraph"]["peak_mb"] / out["torch"]["peak_mb"]
         out["ratio"] = {"median": r, "min": r, "max": r, "rounds": [r]}
     return out
+
+
+WORKLOADS: list[Workload] = [
+    Workload("mlp_step", 1.0, "MLP 784-512-256-10 train step, batch 128, SGD momentum, CE",
+             lambda t, a: bench_step("mlp", t, a), W.mlp_flops(128),
+             floors={"numpy-prealloc": 1.05}),
+    Workload("cnn_step", 1.0, "CNN conv16-pool-conv32-pool-linear train step, batch 64",
+             lambda t, a: bench_step("cnn", t, a), W.cnn_flops(64)),
+    Workload("conv_layer", 1.0, "conv2d (64,16,14,14) -> 32 ch, 3x3, pad 1, fwd + bwd",
+             lambda t, a: bench_layer(W.make_conv_layer, t, a), W.conv_layer_flops(),
+             needs_nn=False),
+    Workload("pool_relu", 1.0, "max_pool2d(relu(x), 2) on (64,16,28,28), fwd + bwd",
+             lambda t, a: bench_layer(W.make_pool_relu, t, a), W.pool_relu_flops(),
+             needs_nn=False),
+    Workload("mlp_epoch", 0.9, "MLP epoch, 60,000 samples, batch 128, incl. DataLoader",
+             bench_epoch, W.mlp_flops(128) * 60000 / 128),
+    Workload("per_op", 0.9, f"{W.CHAIN_OPS} elementwise ops on 16 floats, forward + backward",
+             bench_per_op, 2 * W.CHAIN_OPS * 16, single_thread=False, needs_nn=False),
+    Workload("backward_chain", 1.5, "backward() time per op, chains of 1e4 / 1e5 / 1e6 ops "
+             "(target: tensorgraph's 1e6 vs 1e4 per-op time)", bench_backward_chain,
+             single_thread=False, needs_nn=False),
+    Workload("peak_rss", 1.0, "peak RSS of a process running the MLP step (subprocess each)",
+             bench_rss, single_thread=False),
+]
+
+
+def discover_workloads() -> list[Workload]:
+    """WORKLOADS above plus those of every benchmarks/workloads_*.py file."""
+    found = list(WORKLOADS)
+    for path in sorted(glob.glob(os.path.join(HERE, "workloads_*.py"))):
+        mod = importlib.import_module(os.path.splitext(os.path.basename(path))[0])
+        found += list(getattr(mod, "WORKLOADS", []))
+    return found
+
+
+# ------------------------------------------------------------------ single thread
+def run_single_thread(name: str, args: argparse.Namespace) -> dict[str, Any] | None:
+    """Run one workload in a child process with one BLAS / OpenMP / torch thread."""
+    env = dict(os.environ, **dict.fromkeys(THREAD_VARS, "1"))
+    with tempfile.TemporaryDirectory() as tmp:
+        out = os.path.join(tmp, "single.json")
+        cmd = [sys.executable, os.path.abspath(__file__), "--single-thread-child", name,
+               "--rounds", str(args.rounds), "--out", out] + (["--quick"] if args.quick else [])
+        proc = subprocess.run(cmd, env=env, capture_output=True, text=True, check=False)
+        if proc.returncode != 0:
+            print(f"   (single-thread run failed: {proc.stderr.strip().splitlines()[-1:]})")
+            return None
+        with open(out) as f:
+            return json.load(f)
+
+
+def single_thread_child(name: str, args: argparse.Namespace) -> None:
+    H.CLOCK["now"] = time.process_time  # CPU time: immune to being descheduled
+    torch = import_torch(1)
+    wl = {w.name: w for w in discover_workloads()}[name]
+    res = wl.run(torch, args)
+    res["peak_gflops"] = gemm_peak_gflops()
+    with open(args.out, "w") as f:
+        json.dump(res, f)
 
 
 # ------------------------------------------------------------------ report
@@ -227,51 +270,130 @@ def _cpu_name() -> str:
     return platform.processor() or "unknown"
 
 
-def _ratio_text(res: dict[str, Any]) -> str:
-    r = res.get("ratio")
+def _ratio_text(r: dict[str, Any] | None) -> str:
     if not r:
         return "-"
     return f"{r['median']:.2f} [{r['min']:.2f}, {r['max']:.2f}]"
 
 
-def print_result(name: str, res: dict[str, Any]) -> None:
-    target, desc = TARGETS[name]
-    print(f"\n== {name}: {desc}")
-    if name == "backward_chain":
+def _verdict(r: dict[str, Any] | None, target: float) -> str:
+    return "" if not r else ("OK" if r["median"] <= target else "MISSED")
+
+
+def _rate(ms: float, flops: float | None, peak: float | None) -> str:
+    if not flops or not ms:
+        return ""
+    gflops = flops / (ms * 1e-3) / 1e9
+    pct = f" {100 * gflops / peak:5.1f}% of peak" if peak else ""
+    return f"{gflops:8.2f} GFLOP/s{pct}"
+
+
+def _impl_rows(res: dict[str, Any]) -> list[str]:
+    return [k for k, v in res.items() if isinstance(v, dict) and "median_ms" in v]
+
+
+def print_result(wl: Workload, res: dict[str, Any], peak: float,
+                 single: dict[str, Any] | None, label: str = "all threads (wall)") -> None:
+    flops = f"  ({wl.flops:.3g} FLOP/step)" if wl.flops else ""
+    print(f"\n== {wl.name}: {wl.desc}{flops}")
+    if wl.name == "backward_chain":
         for size, r in res.items():
-            if size == "flatness":
+            if not isinstance(r, dict) or "ratio" not in r:
                 continue
-            cells = "  ".join(f"{k} {r[k]['us_per_op']:.2f} us/op" for k in r if k != "ratio")
-            print(f"   {int(size):>9,d} ops: {cells}   tg/torch {_ratio_text(r)}")
-        ok = "OK" if res["flatness"] <= target else "MISSED"
+            cells = "  ".join(f"{k} {r[k]['us_per_op']:.2f} us/op" for k in _impl_rows(r))
+            print(f"   {int(size):>9,d} ops: {cells}   tg/torch {_ratio_text(r['ratio'])}")
+        ok = "OK" if res["flatness"] <= wl.target else "MISSED"
         print(f"   flatness (max per-op / 1e4 per-op, tensorgraph): {res['flatness']:.2f}"
-              f"  target <= {target}  {ok}")
+              f"  target <= {wl.target}  {ok}")
         return
-    if name == "peak_rss":
+    if wl.name == "peak_rss":
         for k, v in res.items():
-            if k != "ratio":
+            if isinstance(v, dict) and "peak_mb" in v:
                 print(f"   {k:<15} peak {v['peak_mb']:7.1f} MB  (after import "
                       f"{v['after_import_mb']:.1f} MB)")
-    else:
-        for k, v in res.items():
-            if isinstance(v, dict) and "median_ms" in v:
-                per = f"  ({v['us_per_op']:.2f} us/op)" if "us_per_op" in v else ""
-                print(f"   {k:<15} {v['median_ms']:9.3f} ms{per}")
-        if "data" in res:
-            print(f"   data: {res['data']}")
-    if "ratio" in res:
-        ok = "OK" if res["ratio"]["median"] <= target else "MISSED"
-        print(f"   tensorgraph/torch per round: median [min, max] = {_ratio_text(res)}"
-              f"   target <= {target}  {ok}")
+        print(f"   tensorgraph/torch: {res['ratio']['median']:.2f}   target <= {wl.target}  "
+              f"{_verdict(res.get('ratio'), wl.target)}")
+        return
+    speak = single.get("peak_gflops") if single else None
+    head = f"   {'':15} {label:>40}"
+    print(head + (f"   {'1 thread (CPU time)':>40}" if single else ""))
+    for k in _impl_rows(res):
+        v = res[k]
+        per = f" ({v['us_per_op']:.2f} us/op)" if "us_per_op" in v else ""
+        cell = f"{v['median_ms']:9.3f} ms{per} {_rate(v['median_ms'], wl.flops, peak)}"
+        line = f"   {k:<15} {cell:>40}"
+        if single and k in single:
+            s = single[k]["median_ms"]
+            line += f"   {f'{s:9.3f} ms {_rate(s, wl.flops, speak)}':>40}"
+        print(line)
+    if "data" in res:
+        print(f"   data: {res['data']}")
+    rows = [("torch", res.get("ratio"), (single or {}).get("ratio"), wl.target)]
+    rows += [(k, res.get("ratio_to", {}).get(k), (single or {}).get("ratio_to", {}).get(k), t)
+             for k, t in wl.floors.items()]
+    for other, r2, r1, target in rows:
+        if r2 is None:
+            continue
+        text = f"   tensorgraph/{other}: {_ratio_text(r2)} {_verdict(r2, target)}"
+        if r1:
+            text += f";  1 thread {_ratio_text(r1)} {_verdict(r1, target)}"
+        print(text + f"   (per round: median [min, max], target <= {target})")
+
+
+def _ms_pair(a: float | None, b: float | None) -> str:
+    return " / ".join("-" if v is None else f"{v:.3g}" for v in (a, b))
+
+
+def _rate_cell(flops: float | None, ms: float | None, peak: float | None) -> str:
+    if not flops or not ms:
+        return "-"
+    g = flops / (ms * 1e-3) / 1e9
+    return f"{g:.3g}" + (f" ({100 * g / peak:.2g}%)" if peak else "")
+
+
+def markdown_table(results: dict[str, Any], workloads: list[Workload]) -> str:
+    """The README's table: one row per workload, both thread settings."""
+    peak, speak = results["peak_gflops"], results.get("peak_gflops_1_thread")
+    lines = [
+        ("| workload | FLOP/step | tensorgraph ms (all threads / 1) | torch ms (all / 1) "
+         "| tensorgraph GFLOP/s (% of peak), all / 1 | tg/torch all threads "
+         "| tg/torch 1 thread | target |"),
+        "| --- | --- | --- | --- | --- | --- | --- | --- |",
+    ]
+    for wl in workloads:
+        res = results["workloads"].get(wl.name)
+        if res is None or "median_ms" not in res.get("tensorgraph", {}):
+            continue
+        single = res.get("single_thread") or {}
+        if res.get("only_1_thread"):  # --threads 1: the run itself is the 1-thread one
+            single, res = res, {}
+        tg_ms = res.get("tensorgraph", {}).get("median_ms")
+        t_ms = res.get("torch", {}).get("median_ms")
+        s_tg = single.get("tensorgraph", {}).get("median_ms")
+        s_t = single.get("torch", {}).get("median_ms")
+        target = f"<= {wl.target}" + "".join(
+            f"; vs {k}: {_ratio_text(res.get('ratio_to', {}).get(k))} / "
+            f"{_ratio_text(single.get('ratio_to', {}).get(k))} (<= {t})"
+            for k, t in wl.floors.items())
+        flops = f"{wl.flops:.3g}" if wl.flops else "-"
+        rates = (f"{_rate_cell(wl.flops, tg_ms, peak)} / {_rate_cell(wl.flops, s_tg, speak)}"
+                 if wl.flops else "-")
+        lines.append(f"| {wl.name} | {flops} | {_ms_pair(tg_ms, s_tg)} | {_ms_pair(t_ms, s_t)} "
+                     f"| {rates} | {_ratio_text(res.get('ratio'))} "
+                     f"| {_ratio_text(single.get('ratio'))} | {target} |")
+    return "\n".join(lines)
 
 
 def main(argv: list[str] | None = None) -> None:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--quick", action="store_true", help="fewer rounds, shorter samples")
     p.add_argument("--rounds", type=int, default=None, help="rounds per workload (default 7)")
-    p.add_argument("--only", default="", help="comma-separated workload names: "
-                   + ", ".join(TARGETS))
+    p.add_argument("--only", default="", help="comma-separated workload names")
+    p.add_argument("--threads", choices=["both", "all", "1"], default="both",
+                   help="BLAS-bound workloads: all cores, 1 thread (child process, CPU "
+                   "time), or both (default). '1' is the one to use on a loaded machine")
     p.add_argument("--rss-child", choices=["tensorgraph", "torch"], help=argparse.SUPPRESS)
+    p.add_argument("--single-thread-child", help=argparse.SUPPRESS)
     p.add_argument("--out", default=os.path.join(HERE, "results.json"))
     args = p.parse_args(argv)
     if args.rss_child:
@@ -279,12 +401,18 @@ def main(argv: list[str] | None = None) -> None:
         return
     args.rounds = args.rounds or (3 if args.quick else 7)
     args.budget = 0.15 if args.quick else 0.4  # seconds per sample
+    if args.single_thread_child:
+        single_thread_child(args.single_thread_child, args)
+        return
+    workloads = discover_workloads()
     only = [s.strip() for s in args.only.split(",") if s.strip()]
-    unknown = [s for s in only if s not in TARGETS]
+    unknown = [s for s in only if s not in {w.name for w in workloads}]
     if unknown:
-        p.error(f"unknown workload(s) {unknown}; choose from {list(TARGETS)}")
+        p.error(f"unknown workload(s) {unknown}; choose from {[w.name for w in workloads]}")
 
-    torch = import_torch()
+    if args.threads == "1":  # the whole run on one thread, in CPU time
+        H.CLOCK["now"] = time.process_time
+    torch = import_torch(1 if args.threads == "1" else os.cpu_count() or 1)
     info = machine_info(torch)
     print("machine:", info["cpu"], f"({info['cores']} cores),", info["platform"])
     print(f"python {info['python']}, numpy {info['numpy']}, torch {info['torch']} "
@@ -293,39 +421,56 @@ def main(argv: list[str] | None = None) -> None:
         print("BLAS:", b)
     if info["OPENBLAS_CORETYPE"] or info["OPENBLAS_L2_SIZE"]:
         print(f"note: OPENBLAS_CORETYPE={info['OPENBLAS_CORETYPE']} "
-              f"OPENBLAS_L2_SIZE={info['OPENBLAS_L2_SIZE']} are set (they slow numpy's BLAS)")
-    load = os.getloadavg()[0]
-    if load > 0.5 * (info["cores"] or 1):
-        print(f"warning: load average {load:.1f} on {info['cores']} cores: other processes "
-              "compete for the CPU, so times are noisy (the per-round ratios less so)")
+              f"OPENBLAS_L2_SIZE={info['OPENBLAS_L2_SIZE']} are set (a forced OpenBLAS "
+              "kernel: numpy's GEMM may run below what the CPU can do; torch is unaffected)")
+    load = os.getloadavg()
     info["loadavg_at_start"] = load
+    print(f"load average {load[0]:.1f} {load[1]:.1f} {load[2]:.1f} on {info['cores']} cores"
+          + ("  (other processes compete for the CPU: trust the 1-thread CPU-time "
+             "ratios more)" if load[0] > 0.5 * (info["cores"] or 1) else ""))
     if torch is None:
         print("torch is not installed: tensorgraph and numpy only (pip install torch)")
+    peak = gemm_peak_gflops()
+    print(f"float32 GEMM peak (numpy 2048^2 matmul, all threads): {peak:.1f} GFLOP/s")
 
-    benches: dict[str, Callable[[], dict[str, Any]]] = {
-        "mlp_step": lambda: bench_step("mlp", torch, args),
-        "cnn_step": lambda: bench_step("cnn", torch, args),
-        "mlp_epoch": lambda: bench_epoch(torch, args),
-        "per_op": lambda: bench_per_op(torch, args),
-        "backward_chain": lambda: bench_backward_chain(torch, args),
-        "peak_rss": lambda: bench_rss(torch, args),
-    }
-    needs_nn = {"mlp_step", "cnn_step", "mlp_epoch", "peak_rss"}
-    results: dict[str, Any] = {"machine": info, "rounds": args.rounds, "workloads": {}}
-    for name, fn in benches.items():
-        if only and name not in only:
+    results: dict[str, Any] = {"machine": info, "rounds": args.rounds, "workloads": {},
+                               "peak_gflops": peak}
+    for wl in workloads:
+        if only and wl.name not in only:
             continue
-        if name in needs_nn and not has_nn():
-            print(f"\n== {name}: skipped (tensorgraph.nn / tensorgraph.optim not available)")
+        if wl.needs_nn and not has_nn():
+            print(f"\n== {wl.name}: skipped (tensorgraph.nn / tensorgraph.optim not available)")
             continue
         t0 = time.perf_counter()
-        res = fn()
+        single = None
+        if wl.single_thread and args.threads == "1":
+            res = run_single_thread(wl.name, args) or {}
+            res["only_1_thread"] = True
+            print_result(wl, res, res.get("peak_gflops", peak), None, "1 thread (CPU time)")
+        else:
+            res = wl.run(torch, args)
+            if wl.single_thread and args.threads == "both":
+                single = run_single_thread(wl.name, args)
+            print_result(wl, res, peak, single)
+        res["single_thread"] = single
         res["seconds"] = time.perf_counter() - t0
-        res["target"] = TARGETS[name][0]
-        results["workloads"][name] = res
-        print_result(name, {k: v for k, v in res.items() if k not in ("seconds", "target")})
+        res["target"] = wl.target
+        results["workloads"][wl.name] = res
+    results["loadavg_at_end"] = os.getloadavg()
+    speaks = [r["single_thread"]["peak_gflops"] for r in results["workloads"].values()
+              if r.get("single_thread")]
+    speaks += [r["peak_gflops"] for r in results["workloads"].values()
+               if r.get("only_1_thread") and "peak_gflops" in r]
+    if speaks:
+        results["peak_gflops_1_thread"] = statistics.median(speaks)
     with open(args.out, "w") as f:
         json.dump(results, f, indent=1)
+    sp = results.get("peak_gflops_1_thread")
+    print(f"\nmachine: {info['cpu']}, {info['cores']} cores, numpy {info['numpy']}, torch "
+          f"{info['torch']}; float32 GEMM peak {peak:.0f} GFLOP/s all threads"
+          + (f", {sp:.0f} GFLOP/s 1 thread" if sp else "")
+          + f"; load average {load[0]:.1f} at start, {results['loadavg_at_end'][0]:.1f} at end")
+    print(markdown_table(results, workloads))
     print(f"\nwrote {os.path.relpath(args.out)}")
 
 

@@ -137,7 +137,7 @@ class NumpyMLPPrealloc:
         return loss
 
 
-def _conv_forward(x: np.ndarray, w: np.ndarray, b: np.ndarray) -> tuple:
+def conv_forward(x: np.ndarray, w: np.ndarray, b: np.ndarray) -> tuple:
     """3x3 conv, stride 1, padding 1: y[n,o,h,w]; returns (y, padded-input windows)."""
     xp = np.pad(x, ((0, 0), (0, 0), (1, 1), (1, 1)))
     cols = sliding_window_view(xp, (3, 3), axis=(2, 3))  # (N, C, H, W, 3, 3), a view
@@ -146,7 +146,7 @@ def _conv_forward(x: np.ndarray, w: np.ndarray, b: np.ndarray) -> tuple:
     return y.transpose(0, 3, 1, 2), cols
 
 
-def _conv_backward(g: np.ndarray, cols: np.ndarray, w: np.ndarray, need_x: bool) -> tuple:
+def conv_backward(g: np.ndarray, cols: np.ndarray, w: np.ndarray, need_x: bool) -> tuple:
     """Gradients of the 3x3 conv: (dx or None, dw, db); col2im sums the 9 offsets."""
     dw = np.tensordot(g, cols, axes=([0, 2, 3], [0, 2, 3]))  # (O, C, 3, 3)
     db = g.sum(axis=(0, 2, 3))
@@ -161,7 +161,7 @@ def _conv_backward(g: np.ndarray, cols: np.ndarray, w: np.ndarray, need_x: bool)
     return dxp[:, :, 1:-1, 1:-1], dw, db
 
 
-def _pool_forward(x: np.ndarray) -> tuple:
+def pool_forward(x: np.ndarray) -> tuple:
     """2x2 max-pool, stride 2, by reshaping; returns (y, argmax mask)."""
     n, c, h, w = x.shape
     r = x.reshape(n, c, h // 2, 2, w // 2, 2)
@@ -170,7 +170,7 @@ def _pool_forward(x: np.ndarray) -> tuple:
     return y, mask
 
 
-def _pool_backward(g: np.ndarray, mask: np.ndarray) -> np.ndarray:
+def pool_backward(g: np.ndarray, mask: np.ndarray) -> np.ndarray:
     n, c, h2, _, w2, _ = mask.shape
     return (mask * g[:, :, :, None, :, None]).reshape(n, c, h2 * 2, w2 * 2)
 
@@ -188,20 +188,20 @@ class NumpyCNN:
         self.opt = _SGD([self.w1, self.b1, self.w2, self.b2, self.w3, self.b3], lr, momentum)
 
     def step(self, x: np.ndarray, y: np.ndarray) -> float:
-        z1, cols1 = _conv_forward(x, self.w1, self.b1)
+        z1, cols1 = conv_forward(x, self.w1, self.b1)
         r1 = np.maximum(z1, 0)
-        p1, m1 = _pool_forward(r1)
-        z2, cols2 = _conv_forward(p1, self.w2, self.b2)
+        p1, m1 = pool_forward(r1)
+        z2, cols2 = conv_forward(p1, self.w2, self.b2)
         r2 = np.maximum(z2, 0)
-        p2, m2 = _pool_forward(r2)
+        p2, m2 = pool_forward(r2)
         flat = p2.reshape(p2.shape[0], -1)
         logits = flat @ self.w3.T + self.b3
         loss, g = _softmax_xent_grad(logits, y)
         dw3, db3 = g.T @ flat, g.sum(axis=0)
         g = (g @ self.w3).reshape(p2.shape)
-        g = _pool_backward(g, m2) * (z2 > 0)
-        g, dw2, db2 = _conv_backward(g, cols2, self.w2, need_x=True)
-        g = _pool_backward(g, m1) * (z1 > 0)
-        _, dw1, db1 = _conv_backward(g, cols1, self.w1, need_x=False)
+        g = pool_backward(g, m2) * (z2 > 0)
+        g, dw2, db2 = conv_backward(g, cols2, self.w2, need_x=True)
+        g = pool_backward(g, m1) * (z1 > 0)
+        _, dw1, db1 = conv_backward(g, cols1, self.w1, need_x=False)
         self.opt.step([dw1, db1, dw2, db2, dw3, db3])
         return loss

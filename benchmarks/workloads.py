@@ -1,9 +1,10 @@
 """The benchmark's workloads, written the same way in tensorgraph, PyTorch and numpy.
 
 Each ``make_*`` returns a *runner*: ``run(n) -> seconds per step`` over ``n`` steps.
-Most runners just time ``n`` calls of a step closure (see ``timed``); the backward-chain
-runners build a graph untimed and time only ``backward()``. The harness (bench.py)
-interleaves runners of one workload in rounds.
+Most runners just time ``n`` calls of a step closure (see ``harness.timed``); the
+backward-chain runners build a graph untimed and time only ``backward()``. The harness
+interleaves runners of one workload in rounds. The ``WORKLOADS`` list at the end is
+what bench.py runs; the ``*_flops`` functions count one step's arithmetic.
 """
 
 from __future__ import annotations
@@ -11,12 +12,12 @@ from __future__ import annotations
 import functools
 import itertools
 import os
-import time
 from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 import numpy_ref
+from harness import CLOCK, Runner, timed
 
 import tensorgraph as tg
 
@@ -29,21 +30,6 @@ except ImportError:  # the harness reports the nn workloads as skipped
 MLP_SIZES = (784, 512, 256, 10)
 LR, MOMENTUM = 0.01, 0.9
 FASHION_DIR = "/usr/share/datasets/fashion-mnist"
-
-Runner = Callable[[int], float]
-
-
-def timed(step: Callable[[], Any]) -> Runner:
-    """A runner that times ``n`` calls of ``step``."""
-
-    def run(n: int) -> float:
-        t0 = time.perf_counter()
-        for _ in range(n):
-            step()
-        return (time.perf_counter() - t0) / n
-
-    return run
-
 
 POOL_BATCHES = 64
 
@@ -131,6 +117,91 @@ def make_train_step(kind: str, impl: str, torch: Any, n: int) -> Runner:
     return timed(cycle(ref.step, list(data)))
 
 
+# ------------------------------------------------------------------ single layers
+CONV_LAYER = (64, 16, 14, 14, 32, 3)  # N, C, H, W, out channels, kernel: the CNN's 2nd conv
+POOL_INPUT = (64, 16, 28, 28)  # the CNN's first ReLU + max-pool
+
+
+def _layer_arrays(shapes: list[tuple], seed: int = 0) -> list[np.ndarray]:
+    rng = np.random.default_rng(seed)
+    return [rng.standard_normal(s, dtype=np.float32) for s in shapes]
+
+
+def make_conv_layer(impl: str, torch: Any) -> Runner:
+    """conv2d (64, 16, 14, 14) -> 32 channels, 3x3, padding 1: forward + backward
+    (dx, dW, db) with a fixed upstream gradient."""
+    n, c, h, w, o, k = CONV_LAYER
+    xv, wv, bv, gv = _layer_arrays([(n, c, h, w), (o, c, k, k), (o,), (n, o, h, w)])
+    if impl == "numpy":
+        def step() -> None:
+            _, cols = numpy_ref.conv_forward(xv, wv, bv)
+            numpy_ref.conv_backward(gv, cols, wv, need_x=True)
+        return timed(step)
+    lib = tg if impl == "tensorgraph" else torch
+    x, wt, b = (lib.tensor(a, requires_grad=True) for a in (xv, wv, bv))
+    g = lib.tensor(gv)
+
+    def step() -> None:
+        x.grad = wt.grad = b.grad = None
+        lib.nn.functional.conv2d(x, wt, b, padding=1).backward(g)
+
+    return timed(step)
+
+
+def make_pool_relu(impl: str, torch: Any) -> Runner:
+    """max_pool2d(relu(x), 2) on (64, 16, 28, 28), forward + backward."""
+    xv, gv = _layer_arrays([POOL_INPUT, POOL_INPUT[:2] + (14, 14)])
+    if impl == "numpy":
+        def step() -> None:
+            r = np.maximum(xv, 0)
+            _, mask = numpy_ref.pool_forward(r)
+            numpy_ref.pool_backward(gv, mask) * (xv > 0)
+        return timed(step)
+    lib = tg if impl == "tensorgraph" else torch
+    x, g = lib.tensor(xv, requires_grad=True), lib.tensor(gv)
+    F = lib.nn.functional
+
+    def step() -> None:
+        x.grad = None
+        F.max_pool2d(F.relu(x), 2).backward(g)
+
+    return timed(step)
+
+
+# ------------------------------------------------------------------ FLOPs of one step
+def _conv_flops(n: int, c: int, hw: int, o: int, k: int, need_dx: bool) -> int:
+    """Forward, dW and (when needed) dx GEMMs of a stride-1 'same' conv: 2 flops per MAC."""
+    return 2 * n * hw * o * c * k * k * (3 if need_dx else 2)
+
+
+def _linear_flops(n: int, i: int, o: int, need_dx: bool) -> int:
+    return 2 * n * i * o * (3 if need_dx else 2)
+
+
+def mlp_flops(n: int) -> int:
+    """GEMM flops of one MLP step (the first layer needs no dx); elementwise work ignored."""
+    pairs = list(itertools.pairwise(MLP_SIZES))
+    return sum(_linear_flops(n, i, o, need_dx=j > 0) for j, (i, o) in enumerate(pairs))
+
+
+def cnn_flops(n: int) -> int:
+    """GEMM flops of one CNN step: conv1 (no dx), conv2, linear."""
+    return (_conv_flops(n, 1, 28 * 28, 16, 3, False) + _conv_flops(n, 16, 14 * 14, 32, 3, True)
+            + _linear_flops(n, 32 * 7 * 7, 10, True))
+
+
+def conv_layer_flops() -> int:
+    n, c, h, w, o, k = CONV_LAYER
+    return _conv_flops(n, c, h * w, o, k, True)
+
+
+def pool_relu_flops() -> int:
+    """Comparisons and multiplies: ReLU forward + backward (1 each per input), max-pool
+    forward (3 comparisons per 2x2 window)."""
+    size = int(np.prod(POOL_INPUT))
+    return 2 * size + 3 * size // 4
+
+
 # ------------------------------------------------------------------ MLP epoch
 def epoch_data(count: int = 60000) -> tuple[np.ndarray, np.ndarray, str]:
     """``count`` training images (N, 784) float32 in [0, 1], labels, and where from."""
@@ -211,9 +282,10 @@ def make_backward_chain(impl: str, torch: Any, n_ops: int) -> Runner:
             for _ in range(n_ops // 2):
                 y = y * c + d
             root = y.sum()
-            t0 = time.perf_counter()
+            now = CLOCK["now"]
+            t0 = now()
             root.backward()
-            total += time.perf_counter() - t0
+            total += now() - t0
             del y, root
         return total / n
 

@@ -2,7 +2,6 @@
 # torch.Generator and torch.multinomial, the average negative log likelihood, then the
 # same model as a one-layer network trained with `.data` updates.
 # compat: rtol=1e-4 atol=1e-6
-# compat: pending=torch.Generator streams, torch.multinomial (random helper), F.one_hot (lm)
 import os
 
 import torch

@@ -2,7 +2,6 @@
 # everything, cudnn flags, tensors made with device=, .to(device) for models and
 # batches, torch.compile, inference_mode, and a --amp switch that stays off on CPU.
 # compat: rtol=1e-5 atol=1e-6
-# compat: pending=device= on linspace/ones/zeros (ops helper)
 import argparse
 import random
 

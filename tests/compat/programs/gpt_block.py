@@ -2,7 +2,6 @@
 # registered tril buffer and masked_fill, LayerNorm, GELU MLP, weight tying, AdamW with
 # decoupled weight decay groups, gradient clipping, and a few training steps on text.
 # compat: rtol=2e-3 atol=1e-5
-# compat: pending=nn.ModuleDict, nn.Embedding, Tensor.split/masked_fill, torch.tril (nn, lm, ops helpers)
 import math
 import os
 from dataclasses import dataclass

@@ -2,7 +2,6 @@
 # read straight from the IDX files (no torchvision), weights copied from numpy.
 # compat: rtol=2e-3 atol=1e-4
 # compat: args=--epochs 2 --train-size 640 --test-size 320 --dropout 0
-# compat: pending=Tensor.view_as (ops helper)
 import argparse
 import gzip
 import os
