@@ -35,18 +35,12 @@ def draw_seed(generator: Any = None) -> int:
     ``torch.empty((), dtype=torch.int64).random_(generator=generator).item()``."""
     if isinstance(generator, np.random.Generator):
         return int(generator.integers(2**63))
-    probe = creation.zeros((), dtype=int64)
-    if hasattr(probe, "random_"):  # the torch-identical streams of tensorgraph.random
-        return int(probe.random_(generator=generator).item())
-    return int(tg_random.default_generator().integers(2**63))
+    return int(creation.zeros((), dtype=int64).random_(generator=generator).item())
 
 
 def fresh_generator(seed: int) -> Any:
-    """A new generator seeded with ``seed`` (``tg.Generator`` when tensorgraph has it)."""
-    make = getattr(tg_random, "Generator", None)
-    if make is None:
-        return np.random.default_rng(seed)
-    return make().manual_seed(seed)
+    """A new ``tg.Generator`` seeded with ``seed`` (torch's CPU stream)."""
+    return tg_random.Generator().manual_seed(seed)
 
 
 def permutation(n: int, generator: Any) -> list[int]:

@@ -2,7 +2,6 @@
 # Generator, shuffled DataLoaders (generator=), a model initialised by torch's own
 # default init, Dropout, and validation each epoch.
 # compat: rtol=1e-4 atol=1e-6
-# compat: pending=torch's CPU streams for manual_seed / Generator / randperm / init / dropout (random helper)
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
