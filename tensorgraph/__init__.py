@@ -75,11 +75,11 @@ from . import function_forms, linalg
 from .function_forms import *  # noqa: F403  (names listed in function_forms.__all__)
 
 # compat: devices (CPU only), backends flags, and the torch names that mean nothing here.
-from . import accelerator, amp, backends, cuda, distributed, onnx  # noqa: E402
-from .amp import autocast  # noqa: E402
-from .device import device, get_default_device, set_default_device  # noqa: E402
-from .inference import inference_mode, is_inference_mode_enabled  # noqa: E402
-from .runtime import (  # noqa: E402
+from . import accelerator, amp, backends, cuda, distributed, onnx
+from .amp import autocast
+from .device import device, get_default_device, set_default_device
+from .inference import inference_mode, is_inference_mode_enabled
+from .runtime import (
     are_deterministic_algorithms_enabled,
     get_float32_matmul_precision,
     get_num_threads,
@@ -87,7 +87,7 @@ from .runtime import (  # noqa: E402
     set_num_threads,
     use_deterministic_algorithms,
 )
-from .unsupported import compile  # noqa: E402
+from .unsupported import compile
 
 from . import _allocator  # noqa: F401  # isort: skip  (malloc keeps freed memory)
 

@@ -17,7 +17,7 @@ def is_available() -> bool:
 
 def current_accelerator(check_available: bool = False) -> None:
     """None, torch's answer when there is no accelerator."""
-    return None
+    return
 
 
 def device_count() -> int:

@@ -7,7 +7,7 @@ it off; enabling either raises :class:`NotAvailableError`.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Self
 
 from .unsupported import not_available
 
@@ -16,7 +16,7 @@ __all__ = ["GradScaler", "autocast"]
 _WHAT = "automatic mixed precision"
 
 
-class autocast:  # noqa: N801 - torch's name
+class autocast:
     """torch.amp.autocast: a no-op when ``enabled=False``; refused otherwise."""
 
     def __init__(self, device_type: str = "cpu", dtype: Any = None, enabled: bool = True,
@@ -24,7 +24,7 @@ class autocast:  # noqa: N801 - torch's name
         if enabled:
             raise not_available("torch.autocast", _WHAT)
 
-    def __enter__(self) -> autocast:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:

@@ -12,7 +12,7 @@ A ``device("cuda")`` object can be *made* (torch allows that on a CPU-only build
 
 from __future__ import annotations
 
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, Self
 
 import numpy as np
 
@@ -48,7 +48,7 @@ def _unavailable_message(what: Any, where: str) -> str:
     )
 
 
-class device:  # noqa: N801 - torch's name
+class device:
     """Where a tensor lives: always ``device(type='cpu')`` in tensorgraph.
 
     Args:
@@ -65,7 +65,7 @@ class device:  # noqa: N801 - torch's name
 
     __slots__ = ("_index", "_type")
 
-    def __init__(self, type: Any, index: int | None = None) -> None:  # noqa: A002
+    def __init__(self, type: Any, index: int | None = None) -> None:
         if isinstance(type, device):
             if index is not None:
                 raise TypeError("device(): an index can't be given with a device object")
@@ -124,7 +124,7 @@ class device:  # noqa: N801 - torch's name
 
     # ``with tg.device("cpu"):`` sets torch's default device for factories; the CPU is
     # already the only one, so entering checks the device and changes nothing.
-    def __enter__(self) -> device:
+    def __enter__(self) -> Self:
         check_device(self, "with device(...)")
         return self
 

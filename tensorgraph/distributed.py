@@ -7,7 +7,6 @@ when used.
 
 from __future__ import annotations
 
-
 from .unsupported import raising_getattr
 
 _WHAT = "distributed training"

@@ -18,7 +18,7 @@ __all__ = ["inference_mode", "is_inference_mode_enabled"]
 _active = [False]
 
 
-class inference_mode:  # noqa: N801 - torch's name
+class inference_mode:
     """Context manager / decorator: no gradients are recorded inside (as ``no_grad``).
 
     Args:

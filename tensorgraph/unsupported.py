@@ -47,7 +47,7 @@ def raising_getattr(module: str, what: str) -> Callable[[str], Any]:
 _compile_noted = [False]
 
 
-def compile(model: Callable | None = None, *, fullgraph: bool = False,  # noqa: A001
+def compile(model: Callable | None = None, *, fullgraph: bool = False,
             dynamic: bool | None = None, backend: Any = "inductor", mode: str | None = None,
             options: dict | None = None, disable: bool = False) -> Any:
     """torch.compile's signature; returns ``model`` unchanged (there is no compiler).

@@ -146,7 +146,7 @@ def test_inference_mode_context_and_decorators():
 
 
 def test_compile_returns_the_model_with_one_note():
-    import tensorgraph.unsupported as unsupported
+    from tensorgraph import unsupported
 
     unsupported._compile_noted[0] = False
     m = tg.nn.Linear(2, 2)

@@ -7,7 +7,15 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import test_optim as base
-from test_optim import STEPS, run_tg, run_torch, tg_loss, tg_params, torch_loss, torch_params
+from test_optim import (
+    STEPS,
+    run_tg,
+    run_torch,
+    tg_loss,
+    tg_params,
+    torch_loss,
+    torch_params,
+)
 
 import tensorgraph as tg
 from tensorgraph import optim
@@ -145,3 +153,33 @@ def test_add_param_group_on_new_optimizers(torch):
     topt.add_param_group({"params": [tparams[2]], "lr": 0.02})
     np.testing.assert_allclose(run_tg(opt, params, STEPS),
                                run_torch(torch, topt, tparams, STEPS), rtol=1e-12)
+
+
+def test_lbfgs_state_dict_round_trip_continues_identically(tmp_path):
+    def setup():
+        params = tg_params()
+        opt = optim.LBFGS(params, max_iter=4, history_size=3)
+
+        def closure():
+            opt.zero_grad()
+            loss = tg_loss(params)
+            loss.backward()
+            return loss
+
+        return params, opt, closure
+
+    _, opt, closure = setup()
+    opt.step(closure)
+    tg.save(opt.state_dict(), tmp_path / "lbfgs.npz")
+    expected = [opt.step(closure).item() for _ in range(2)]
+    params2, opt2, closure2 = setup()
+    # restart from the saved point: weights after the first step, then the optimizer state
+    params_ref, opt_ref, closure_ref = setup()
+    opt_ref.step(closure_ref)
+    for p, q in zip(params2, params_ref):
+        p.array[...] = q.array
+    opt2.load_state_dict(tg.load(tmp_path / "lbfgs.npz"))
+    assert [opt2.step(closure2).item() for _ in range(2)] == expected
+    other = optim.LBFGS([tg.tensor(np.ones(1), requires_grad=True) for _ in range(3)])
+    with pytest.raises(ValueError, match="different model"):
+        other.load_state_dict(opt.state_dict())

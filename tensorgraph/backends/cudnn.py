@@ -13,4 +13,4 @@ def is_available() -> bool:
 
 def version() -> None:
     """None, as torch answers without cuDNN."""
-    return None
+    return

@@ -37,7 +37,7 @@ def with_context(err: BaseException, context: str) -> BaseException:
     message = f"{err}\n{context}" if str(err) else context
     try:
         new = _build(type(err), message)
-    except Exception:  # e.g. an exception class with a required extra argument
+    except Exception:  # noqa: BLE001 - e.g. an exception class with a required argument
         err.add_note(context)
         return err
     new.__cause__ = err
@@ -125,6 +125,6 @@ class ExceptionWrapper:
         text = f"Caught {self.exc_type.__name__} {self.where}.\nOriginal {self.traceback}"
         try:
             err = _build(self.exc_type, text)
-        except Exception:
+        except Exception:  # noqa: BLE001 - a type that can't be built from a message
             err = RuntimeError(text)
         raise err

@@ -35,18 +35,12 @@ def draw_seed(generator: Any = None) -> int:
     ``torch.empty((), dtype=torch.int64).random_(generator=generator).item()``."""
     if isinstance(generator, np.random.Generator):
         return int(generator.integers(2**63))
-    probe = creation.zeros((), dtype=int64)
-    if hasattr(probe, "random_"):  # the torch-identical streams of tensorgraph.random
-        return int(probe.random_(generator=generator).item())
-    return int(tg_random.default_generator().integers(2**63))
+    return int(creation.zeros((), dtype=int64).random_(generator=generator).item())
 
 
 def fresh_generator(seed: int) -> Any:
-    """A new generator seeded with ``seed`` (``tg.Generator`` when tensorgraph has it)."""
-    make = getattr(tg_random, "Generator", None)
-    if make is None:
-        return np.random.default_rng(seed)
-    return make().manual_seed(seed)
+    """A new ``tg.Generator`` seeded with ``seed`` (torch's CPU stream)."""
+    return tg_random.Generator().manual_seed(seed)
 
 
 def permutation(n: int, generator: Any) -> list[int]:
@@ -187,8 +181,8 @@ class WeightedRandomSampler(Sampler):
                 or num_samples <= 0):
             raise ValueError(f"num_samples should be a positive integer value, but got "
                              f"num_samples={num_samples}")
-        if not isinstance(replacement, bool):
-            raise ValueError(f"replacement should be a boolean value, but got "
+        if not isinstance(replacement, bool):  # ValueError, as torch raises here
+            raise ValueError(f"replacement should be a boolean value, but got "  # noqa: TRY004
                              f"replacement={replacement}")
         w = np.asarray(weights.array if hasattr(weights, "array") else weights,
                        dtype=np.float64)
@@ -232,8 +226,8 @@ class BatchSampler(Sampler):
                 or batch_size <= 0):
             raise ValueError(f"batch_size should be a positive integer value, but got "
                              f"batch_size={batch_size}")
-        if not isinstance(drop_last, bool):
-            raise ValueError(f"drop_last should be a boolean value, but got "
+        if not isinstance(drop_last, bool):  # ValueError, as torch raises here
+            raise ValueError(f"drop_last should be a boolean value, but got "  # noqa: TRY004
                              f"drop_last={drop_last}")
         self.sampler = sampler
         self.batch_size = batch_size

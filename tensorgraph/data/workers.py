@@ -67,7 +67,7 @@ def _worker_loop(fetcher: Any, iterable: bool, index_queue: Any, result_queue: A
     try:
         if init_fn is not None:
             init_fn(worker_id)
-    except Exception as err:
+    except Exception as err:  # noqa: BLE001 - carried to the main process, re-raised
         result_queue.put((None, ExceptionWrapper(err, worker_id)))
         return
     while True:
@@ -82,7 +82,7 @@ def _worker_loop(fetcher: Any, iterable: bool, index_queue: Any, result_queue: A
             data = fetcher.fetch() if iterable else fetcher.fetch(indices)
         except StopIteration:
             data = _Done()
-        except Exception as err:
+        except Exception as err:  # noqa: BLE001 - carried to the main process, re-raised
             data = ExceptionWrapper(err, worker_id)
         result_queue.put((task_id, data))
 

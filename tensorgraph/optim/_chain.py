@@ -21,8 +21,8 @@ def _check_children(who: str, optimizer: Optimizer, schedulers: Sequence[Any]) -
     for i, s in enumerate(schedulers):
         if not hasattr(s, "optimizer"):
             raise TypeError(f"{who} at index {i} should have `optimizer` as its attribute.")
-        if isinstance(s, ReduceLROnPlateau):
-            raise ValueError(f"{who} does not support `ReduceLROnPlateau` scheduler as it "
+        if isinstance(s, ReduceLROnPlateau):  # ValueError, as torch raises here
+            raise ValueError(f"{who} does not support `ReduceLROnPlateau` scheduler as it "  # noqa: TRY004
                              "requires additional kwargs to be specified when calling "
                              f"`step`, but got one at index {i} in the given schedulers "
                              "sequence.")

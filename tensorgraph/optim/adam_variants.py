@@ -8,7 +8,14 @@ import numpy as np
 
 from .. import _dtype
 from .adam import check_adam_hyperparameters
-from .optimizer import Optimizer, ParamsT, buffer, direction, implementation_flags, lerp_
+from .optimizer import (
+    Optimizer,
+    ParamsT,
+    buffer,
+    direction,
+    implementation_flags,
+    lerp_,
+)
 
 __all__ = ["Adamax", "NAdam", "RAdam"]
 

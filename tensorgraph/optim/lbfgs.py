@@ -111,6 +111,26 @@ def _strong_wolfe(obj_func: Callable, x: list[np.ndarray], t: Any, d: np.ndarray
     return bracket_f[low_pos], bracket_g[low_pos], bracket[low_pos], ls_func_evals
 
 
+# State entries that are vectors over all parameters (or lists of them), not per-param.
+_FLAT_KEYS = frozenset({"d", "prev_flat_grad", "old_dirs", "old_stps", "ro", "al", "H_diag",
+                        "t"})
+
+
+def _flat_copy(value: Any, numel: int, dtype: np.dtype, key: str) -> Any:
+    if isinstance(value, (list, tuple)):
+        return [_flat_copy(v, numel, dtype, key) for v in value]
+    if value is None or isinstance(value, (int, float)):
+        return value
+    arr = np.array(getattr(value, "array", value), dtype=dtype, copy=True)
+    if arr.ndim == 0:
+        return arr[()]
+    if arr.shape != (numel,):
+        raise ValueError(f"LBFGS.load_state_dict: state {key!r} has shape {arr.shape}, but "
+                         f"the parameters have {numel} elements in all; the checkpoint "
+                         "belongs to a different model.")
+    return arr
+
+
 class LBFGS(Optimizer):
     """L-BFGS, torch's algorithm step for step; ``step(closure)`` runs up to ``max_iter``
     iterations, each evaluating the closure (which must zero the gradients, compute the
@@ -127,8 +147,9 @@ class LBFGS(Optimizer):
         line_search_fn: None (fixed step ``lr``) or ``"strong_wolfe"``.
 
     Note:
-        The state (directions, history) is kept as flat numpy arrays; ``state_dict()``
-        includes it, but loading it into another LBFGS is not supported.
+        The state (directions, history) is global, kept with the first parameter as in
+        torch, as flat vectors over all parameters; ``state_dict()`` /
+        ``load_state_dict()`` carry it (the vectors' length is checked).
 
     Example:
         >>> opt = tg.optim.LBFGS(model.parameters(), lr=1, line_search_fn="strong_wolfe")
@@ -157,6 +178,23 @@ class LBFGS(Optimizer):
         if len(self.param_groups) != 1:
             raise ValueError("LBFGS doesn't support per-parameter options (parameter groups)")
         self._params = self.param_groups[0]["params"]
+
+    def load_state_dict(self, state_dict: dict[str, Any]) -> None:
+        """As :meth:`Optimizer.load_state_dict`; the flat vectors (over all parameters,
+        not shaped like the first) are checked against the total size and restored."""
+        trimmed = dict(state_dict)
+        trimmed["state"], flat = {}, {}
+        for key, entry in state_dict["state"].items():
+            entry = dict(entry)
+            flat[key] = {k: entry.pop(k) for k in list(entry) if k in _FLAT_KEYS}
+            trimmed["state"][key] = entry
+        super().load_state_dict(trimmed)
+        numel = sum(p.array.size for p in self._params)
+        dtype = self._params[0].array.dtype
+        for values in flat.values():
+            state = self.state[self._params[0]]
+            for k, v in values.items():
+                state[k] = _flat_copy(v, numel, dtype, k)
 
     def _gather_flat_grad(self) -> np.ndarray:
         return np.concatenate([np.zeros(p.array.size, p.array.dtype) if p.grad is None
@@ -210,7 +248,7 @@ class LBFGS(Optimizer):
 
         d, t = state.get("d"), state.get("t")
         old_dirs, old_stps, ro = state.get("old_dirs"), state.get("old_stps"), state.get("ro")
-        H_diag = state.get("H_diag")  # noqa: N806 - torch's name
+        H_diag = state.get("H_diag")
         prev_flat_grad, prev_loss = state.get("prev_flat_grad"), state.get("prev_loss")
         n_iter = 0
         while n_iter < max_iter:
@@ -219,7 +257,7 @@ class LBFGS(Optimizer):
             if state["n_iter"] == 1:
                 d = -flat_grad
                 old_dirs, old_stps, ro = [], [], []
-                H_diag = 1  # noqa: N806
+                H_diag = 1
             else:
                 y = flat_grad - prev_flat_grad
                 s = d * t
@@ -232,7 +270,7 @@ class LBFGS(Optimizer):
                     old_dirs.append(y)
                     old_stps.append(s)
                     ro.append(1.0 / ys)
-                    H_diag = ys / y.dot(y)  # noqa: N806
+                    H_diag = ys / y.dot(y)
                 num_old = len(old_dirs)
                 if "al" not in state:
                     state["al"] = [None] * history_size

@@ -4,9 +4,8 @@ imported as ``torch``; the printed numbers must agree (see runner.py)."""
 from __future__ import annotations
 
 import pytest
-from runner import PROGRAMS, read_options, run_both, tokens
-
 from conftest import import_torch
+from runner import PROGRAMS, read_options, run_both, tokens
 
 ALL = sorted(PROGRAMS.glob("*.py"))
 
@@ -63,6 +62,6 @@ def test_as_torch_maps_every_torch_import_to_tensorgraph(tmp_path):
         "print(torch.__name__, sched.__name__)\n")
     out = subprocess.run([sys.executable, str(HERE / "as_torch.py"), str(script)],
                          capture_output=True, text=True, env={"PYTHONPATH": str(ROOT)},
-                         timeout=120)
+                         timeout=120, check=False)
     assert out.returncode == 0, out.stderr
     assert out.stdout.split() == ["tensorgraph", "tensorgraph.optim.lr_scheduler"]

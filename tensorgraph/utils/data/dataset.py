@@ -1,6 +1,6 @@
 """``torch.utils.data.dataset``: the dataset classes (the objects of ``tg.data``)."""
 
-from ...data.dataset import (  # noqa: F401
+from ...data.dataset import (
     ChainDataset,
     ConcatDataset,
     Dataset,

@@ -1,6 +1,6 @@
 """``torch.utils.data.sampler``: the samplers (the objects of ``tg.data``)."""
 
-from ...data.sampler import (  # noqa: F401
+from ...data.sampler import (
     BatchSampler,
     RandomSampler,
     Sampler,

@@ -2,7 +2,7 @@
 # table C, a context of 3 characters, minibatches drawn with a seeded Generator and
 # `p.data += -lr * p.grad` updates.
 # compat: rtol=1e-3 atol=1e-5
-# compat: pending=torch.Generator with torch.randn/randint/multinomial streams (random helper)
+# compat: pending=print(X.shape) shows a tuple, torch shows torch.Size([...]) (core: Tensor.shape)
 import os
 import random
 

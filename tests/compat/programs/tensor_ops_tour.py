@@ -1,7 +1,7 @@
 # The tensor surface real code leans on: creation, indexing, reductions with dim,
 # sorting, cumulative ops, masking, gathering, einsum, and f-string formatting.
 # compat: rtol=1e-5 atol=1e-6
-# compat: pending=sort/topk/cumsum/gather/einsum/split/flip/roll/new_zeros/__format__ (ops helper)
+# compat: pending=argmax(axis=, keepdims=) (ops)
 import torch
 
 a = torch.arange(12, dtype=torch.float32).reshape(3, 4)
