@@ -49,122 +49,43 @@ from .creation import (
 )
 from .random import manual_seed
 from .serialization import CheckpointError, load, save
-from .tensor import Tensor, cat, matmul, stack, tensor, where
+from .tensor import Tensor, cat, matmul, stack, tensor
+
+# tg.sin(x), tg.sort(x), ...: the function forms of Tensor methods.
+from . import function_forms
+from .function_forms import *  # noqa: F403  (names listed in function_forms.__all__)
+
+# compat: devices (CPU only), backends flags, and the torch names that mean nothing here.
+from . import accelerator, amp, backends, cuda, distributed, onnx  # noqa: E402
+from .amp import autocast  # noqa: E402
+from .device import device, get_default_device, set_default_device  # noqa: E402
+from .inference import inference_mode, is_inference_mode_enabled  # noqa: E402
+from .runtime import (  # noqa: E402
+    are_deterministic_algorithms_enabled,
+    get_float32_matmul_precision,
+    get_num_threads,
+    set_float32_matmul_precision,
+    set_num_threads,
+    use_deterministic_algorithms,
+)
+from .unsupported import compile  # noqa: E402
 
 bool = bool_  # torch.bool
-
-
-def exp(x: Tensor) -> Tensor:
-    return x.exp()
-
-
-def log(x: Tensor) -> Tensor:
-    return x.log()
-
-
-def sqrt(x: Tensor) -> Tensor:
-    return x.sqrt()
-
-
-def abs(x: Tensor) -> Tensor:
-    return x.abs()
-
-
-def sigmoid(x: Tensor) -> Tensor:
-    return x.sigmoid()
-
-
-def tanh(x: Tensor) -> Tensor:
-    return x.tanh()
-
-
-def relu(x: Tensor) -> Tensor:
-    return x.relu()
-
-
-def maximum(a: Tensor, b: Tensor) -> Tensor:
-    return a.maximum(b)
-
-
-def minimum(a: Tensor, b: Tensor) -> Tensor:
-    return a.minimum(b)
-
-
-def clamp(x: Tensor, min=None, max=None) -> Tensor:
-    return x.clamp(min, max)
-
-
-clip = clamp
-
-
-def sum(x: Tensor, dim=None, keepdim: bool = False) -> Tensor:
-    return x.sum(dim, keepdim)
-
-
-def mean(x: Tensor, dim=None, keepdim: bool = False) -> Tensor:
-    return x.mean(dim, keepdim)
-
-
-def max(x: Tensor, dim=None, keepdim: bool = False):
-    return x.max(dim, keepdim)
-
-
-def min(x: Tensor, dim=None, keepdim: bool = False):
-    return x.min(dim, keepdim)
-
-
-def argmax(x: Tensor, dim=None, keepdim: bool = False) -> Tensor:
-    return x.argmax(dim, keepdim)
-
-
-def reshape(x: Tensor, shape) -> Tensor:
-    return x.reshape(shape)
-
-
-def flatten(x: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
-    return x.flatten(start_dim, end_dim)
-
-
-def transpose(x: Tensor, dim0: int, dim1: int) -> Tensor:
-    return x.transpose(dim0, dim1)
-
-
-def permute(x: Tensor, dims) -> Tensor:
-    return x.permute(*dims)
-
-
-def unsqueeze(x: Tensor, dim: int) -> Tensor:
-    return x.unsqueeze(dim)
-
-
-def squeeze(x: Tensor, dim=None) -> Tensor:
-    return x.squeeze(dim)
-
-
-def var(x: Tensor, dim=None, keepdim: bool = False, unbiased: bool = True) -> Tensor:
-    return x.var(dim, keepdim, unbiased=unbiased)
-
-
-def std(x: Tensor, dim=None, keepdim: bool = False, unbiased: bool = True) -> Tensor:
-    return x.std(dim, keepdim, unbiased=unbiased)
-
-
-def is_tensor(x: object) -> bool:
-    return isinstance(x, Tensor)
-
-
 __all__ = [
-    "CheckpointError", "NonFiniteLossWarning", "Tensor", "abs", "arange", "argmax",
-    "autograd", "bool", "bool_", "cat", "clamp", "clip", "data", "double",
-    "enable_grad", "exp", "eye", "flatten", "float", "float16", "float32", "float64",
-    "from_numpy", "full", "full_like", "get_default_dtype", "graph", "half", "int",
-    "int8", "int16", "int32", "int64", "is_grad_enabled", "is_tensor", "linspace",
-    "load", "log", "long", "manual_seed", "matmul", "max", "maximum", "mean", "min",
-    "minimum", "nn", "no_grad", "ones", "ones_like", "ops", "optim", "permute", "rand",
-    "randint", "randn", "randperm", "relu", "reshape", "save", "set_default_dtype",
-    "set_grad_enabled", "sigmoid", "sqrt", "squeeze", "stack", "std", "sum", "tanh",
-    "tensor", "testing", "transpose", "uint8", "unsqueeze", "utils", "var", "where",
-    "zeros", "zeros_like"
+    "CheckpointError", "NonFiniteLossWarning", "Tensor", "arange", "autograd", "bool",
+    "bool_", "cat", "data", "double", "enable_grad", "eye", "float", "float16", "float32",
+    "float64", "from_numpy", "full", "full_like", "get_default_dtype", "graph", "half",
+    "int", "int8", "int16", "int32", "int64", "is_grad_enabled", "linspace", "load", "long",
+    "manual_seed", "matmul", "nn", "no_grad", "ones", "ones_like", "ops", "optim", "rand",
+    "randint", "randn", "randperm", "save", "set_default_dtype", "set_grad_enabled",
+    "stack", "tensor", "testing", "uint8", "utils", "zeros", "zeros_like",
+    *function_forms.__all__,
+    # compat
+    "accelerator", "amp", "are_deterministic_algorithms_enabled", "autocast", "backends",
+    "compile", "cuda", "device", "distributed", "get_default_device",
+    "get_float32_matmul_precision", "get_num_threads", "inference_mode",
+    "is_inference_mode_enabled", "onnx", "set_default_device",
+    "set_float32_matmul_precision", "set_num_threads", "use_deterministic_algorithms",
 ]
 
 __version__ = "0.1.0"

@@ -103,12 +103,12 @@ def first_nonfinite_op(loss: Any) -> tuple[Function, Any] | None:
     # A node keeps its inputs, not its output: an output is the input of a later node.
     outputs = {id(loss.grad_fn): loss.array}
     for node in nodes:
-        for t in node.inputs:
-            if t.grad_fn is not None:
-                outputs[id(t.grad_fn)] = t.array
+        for t, fn in node.edges:
+            if fn is not None:
+                outputs.setdefault(id(fn), t.array)
     for node in reversed(nodes):  # inputs before the ops that read them
-        for t in node.inputs:
-            if t.grad_fn is None and not _finite(t.array):
+        for t, fn in node.edges:
+            if fn is None and not _finite(t.array):
                 return node, t
         if not _finite(outputs.get(id(node), 0.0)):
             return node, None

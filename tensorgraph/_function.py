@@ -143,9 +143,21 @@ class Function:
         return type(self).apply(*self.inputs, **self.kwargs)
 
     @property
+    def edges(self) -> tuple:
+        """``(input tensor, node its gradient goes to or None)`` per forward input, in order.
+
+        This is the wiring backward uses: after an in-place op, a node recorded earlier
+        still points at the input's old ``grad_fn`` (not at the in-place op), and a view
+        modified in place points at the rebased history of its base. A ``None`` node is
+        a leaf (or a tensor that does not require grad).
+        """
+        mark = self.inplace_mark
+        return tuple((t, _input_fn(t, mark)) for t in self.inputs)
+
+    @property
     def next_functions(self) -> tuple:
         """The node each input's gradient goes to (``None`` for a leaf), as in PyTorch."""
-        return tuple(_input_fn(t, self.inplace_mark) for t in self.inputs)
+        return tuple(fn for _, fn in self.edges)
 
     def name(self) -> str:
         """Node name as PyTorch prints it, e.g. ``MulBackward``."""

@@ -13,23 +13,25 @@ from typing import Any
 import numpy as np
 
 
-def _dims(dim: Any, ndim: int, op: str) -> tuple | None:
-    """Normalise ``dim`` (int, tuple or None) to a tuple of non-negative axes."""
+def dims_arg(dim: Any, shape: tuple, op: str) -> tuple | None:
+    """Normalise ``dim`` (int, tuple or None) to a sorted tuple of non-negative axes of a
+    tensor of ``shape``; an out-of-range dim is an IndexError naming the op and shape."""
     if dim is None:
         return None
+    ndim = len(shape)
     dims = (dim,) if isinstance(dim, (builtins.int, np.integer)) else tuple(dim)
     out = []
     for d in dims:
         if not -max(ndim, 1) <= d < max(ndim, 1):
             raise IndexError(
-                f"{op}: dim {d} is out of range for a tensor with {ndim} dimensions "
+                f"{op}: dim {d} is out of range for a tensor of shape {tuple(shape)} ({ndim} dimensions) "
                 f"(expected a dim in [{-max(ndim, 1)}, {max(ndim, 1) - 1}])."
             )
         out.append(d % ndim if ndim else 0)
     return tuple(sorted(set(out)))
 
 
-def _new_dim(dim: int, shape: tuple, op: str) -> int:
+def new_dim(dim: int, shape: tuple, op: str) -> int:
     """Position of a dim to insert (unsqueeze, stack): ``-ndim-1 <= dim <= ndim``."""
     n = len(shape) + 1
     if not -n <= dim < n:
@@ -40,14 +42,14 @@ def _new_dim(dim: int, shape: tuple, op: str) -> int:
     return dim % n
 
 
-def _shape_arg(shape: tuple) -> tuple:
+def shape_arg(shape: tuple) -> tuple:
     """Accept ``f(2, 3)`` and ``f((2, 3))`` alike."""
     if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
         return tuple(shape[0])
     return tuple(shape)
 
 
-def _infer_shape(old: tuple, new: tuple) -> tuple:
+def infer_shape(old: tuple, new: tuple) -> tuple:
     size = builtins.int(np.prod(old))
     new = tuple(builtins.int(n) for n in new)
     if new.count(-1) > 1:

@@ -76,10 +76,7 @@ def topological_order(roots: Iterable[Function]) -> list[Function]:
             continue
         seen.add(id(node))
         stack.append((node, True))
-        for t in node.inputs:
-            fn = t.grad_fn
-            if fn is not None and fn.rebased_from is not None:
-                fn = _input_fn(t, node.inplace_mark)
+        for _, fn in node.edges:
             if fn is not None and id(fn) not in seen:
                 stack.append((fn, False))
     order.reverse()

@@ -8,7 +8,7 @@ import numpy as np
 
 from . import _dtype
 from .random import default_generator
-from .tensor import Tensor, _shape_arg
+from .tensor import Tensor, shape_arg
 
 
 def _make(arr: np.ndarray, requires_grad: bool) -> Tensor:
@@ -22,12 +22,12 @@ def _float(dtype: Any) -> np.dtype:
 
 def zeros(*shape: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
     """A tensor of zeros (default dtype float32)."""
-    return _make(np.zeros(_shape_arg(shape), dtype=_float(dtype)), requires_grad)
+    return _make(np.zeros(shape_arg(shape), dtype=_float(dtype)), requires_grad)
 
 
 def ones(*shape: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
     """A tensor of ones (default dtype float32)."""
-    return _make(np.ones(_shape_arg(shape), dtype=_float(dtype)), requires_grad)
+    return _make(np.ones(shape_arg(shape), dtype=_float(dtype)), requires_grad)
 
 
 def full(shape: Any, fill_value: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
@@ -75,7 +75,7 @@ def randn(*shape: Any, dtype: Any = None, requires_grad: bool = False,
     """Standard normal samples from the seeded generator (``tg.manual_seed``)."""
     g = generator or default_generator()
     d = _float(dtype)
-    return _make(g.standard_normal(_shape_arg(shape), dtype=d if d.kind == "f" and
+    return _make(g.standard_normal(shape_arg(shape), dtype=d if d.kind == "f" and
                                    d.itemsize >= 4 else np.float64).astype(d, copy=False),
                  requires_grad)
 
@@ -85,7 +85,7 @@ def rand(*shape: Any, dtype: Any = None, requires_grad: bool = False,
     """Uniform samples in [0, 1) from the seeded generator."""
     g = generator or default_generator()
     d = _float(dtype)
-    return _make(g.random(_shape_arg(shape), dtype=np.float64).astype(d), requires_grad)
+    return _make(g.random(shape_arg(shape), dtype=np.float64).astype(d), requires_grad)
 
 
 def randint(low: int, high: int | None = None, size: Any = (), dtype: Any = None,

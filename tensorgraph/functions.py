@@ -15,7 +15,8 @@ import numpy as np
 
 from . import _dtype
 from . import ops as P
-from ._shapes import _dims, _new_dim
+from ._shapes import dims_arg, new_dim
+from .device import check_device
 from .tensor import Tensor
 
 MinMax = namedtuple("MinMax", ["values", "indices"])
@@ -96,7 +97,7 @@ def cat(tensors: Any, dim: int = 0) -> Tensor:
     if not tensors:
         raise ValueError("cat: expected a non-empty list of tensors.")
     ref = tensors[0]
-    (axis,) = _dims(dim, ref.ndim, "cat")
+    (axis,) = dims_arg(dim, ref.shape, "cat")
     for i, t in enumerate(tensors):
         if t.ndim != ref.ndim or any(
             a != b for j, (a, b) in enumerate(zip(t.shape, ref.shape)) if j != axis
@@ -122,19 +123,26 @@ def stack(tensors: Any, dim: int = 0) -> Tensor:
                 f"stack: tensor {i} has shape {t.shape} but tensor 0 has shape "
                 f"{tensors[0].shape}; stack needs equal shapes."
             )
-    d = _new_dim(dim, tensors[0].shape, "stack")
+    d = new_dim(dim, tensors[0].shape, "stack")
     return cat([t.unsqueeze(d) for t in tensors], d)
 
 
-def tensor(data: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+def tensor(data: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False,
+           pin_memory: bool = False, name: str | None = None) -> Tensor:
     """A new tensor holding a copy of ``data`` (numbers, nested lists, arrays, Tensors).
 
     Python floats become the default dtype (float32), ints int64, bools bool; numpy
     arrays keep their dtype.
 
+    Args:
+        name: sets ``Tensor.name``, the label ``tg.graph.trace`` and ``viz`` drawings
+            use for this tensor (tensorgraph only; torch has no such keyword).
+
     Example:
         >>> tg.tensor([[1, 2], [3, 4]], dtype=tg.float32, requires_grad=True)
+        >>> x1 = tg.tensor(2.0, name="x1")
     """
+    check_device(device, "tensor")
     if isinstance(data, Tensor):
         data = data.array
     is_array = isinstance(data, np.ndarray)
@@ -149,6 +157,8 @@ def tensor(data: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
     t = Tensor._wrap(arr, False)
     if requires_grad:
         t.requires_grad_(True)
+    if name is not None:
+        t.name = str(name)
     return t
 
 
@@ -163,7 +173,7 @@ def max_min(x: Tensor, dim: Any, keepdim: bool, sign: int, op: str) -> Any:
     if dim is None:
         out = P.Max.apply(s, axes=None, keepdim=False)
         return out if sign > 0 else -out
-    (axis,) = _dims(dim, x.ndim, op)
+    (axis,) = dims_arg(dim, x.shape, op)
     idx = np.expand_dims(np.argmax(s.array, axis=axis), axis)
     index = tuple(
         idx if i == axis else np.arange(n).reshape([-1 if j == i else 1

@@ -10,8 +10,9 @@ import numpy as np
 
 from . import _dtype, _function, autograd
 from . import ops as P
-from ._shapes import _dims, _infer_shape, _new_dim, _shape_arg
+from ._shapes import dims_arg, infer_shape, new_dim, shape_arg
 from .autograd import RemovableHandle, _State
+from .device_methods import DeviceMethods
 from .display import DisplayMethods
 from .random_methods import RandomMethods
 from .tensor_ops import OpMethods
@@ -19,12 +20,16 @@ from .tensor_ops import OpMethods
 _Number = (builtins.int, builtins.float, builtins.bool, np.number, np.bool_)
 
 
-class Tensor(OpMethods, RandomMethods, DisplayMethods):
+class Tensor(OpMethods, RandomMethods, DisplayMethods, DeviceMethods):
     """An n-dimensional array that records the operations applied to it.
 
     Args:
         data: a numpy array (wrapped without copying) or anything ``tg.tensor`` takes.
         requires_grad: record operations on it so ``backward()`` fills ``.grad``.
+
+    Attributes:
+        name: an optional label (``None`` by default; ``tg.tensor(..., name="x")``
+            sets it) that ``tg.graph.trace`` and ``viz`` drawings show for this tensor.
 
     Example:
         >>> x = tg.tensor([1.0, 2.0], requires_grad=True)
@@ -111,10 +116,6 @@ class Tensor(OpMethods, RandomMethods, DisplayMethods):
         return self.array.dtype
 
     @property
-    def device(self) -> str:
-        return "cpu"
-
-    @property
     def is_leaf(self) -> bool:
         return self.grad_fn is None
 
@@ -182,16 +183,6 @@ class Tensor(OpMethods, RandomMethods, DisplayMethods):
         return builtins.int(self.item())
 
     __hash__ = object.__hash__
-
-    def to(self, *args: Any, **kwargs: Any) -> Tensor:
-        """``to(dtype)`` casts (differentiably); device strings like 'cpu' are accepted."""
-        dtype = kwargs.get("dtype")
-        for a in args:
-            if not isinstance(a, str):
-                dtype = a
-        if dtype is None or np.dtype(dtype) == self.dtype:
-            return self
-        return P.Copy.apply(self, dtype=np.dtype(dtype))
 
     def float(self) -> Tensor:
         return self.to(_dtype.float32)
@@ -456,7 +447,7 @@ class Tensor(OpMethods, RandomMethods, DisplayMethods):
         x = self if self.dtype.kind in "fc" or dtype else self.to(_dtype.int64)
         if dtype is not None:
             x = x.to(dtype)
-        return P.Sum.apply(x, axes=_dims(dim, self.ndim, "sum"), keepdim=keepdim)
+        return P.Sum.apply(x, axes=dims_arg(dim, self.shape, "sum"), keepdim=keepdim)
 
     def mean(self, dim: Any = None, keepdim: bool = False, *, axis: Any = None,
              keepdims: Any = None) -> Tensor:
@@ -466,14 +457,14 @@ class Tensor(OpMethods, RandomMethods, DisplayMethods):
                 f"mean: input dtype must be floating point, got {self.dtype}; call "
                 ".float() first."
             )
-        axes = _dims(dim, self.ndim, "mean")
+        axes = dims_arg(dim, self.shape, "mean")
         n = self.array.size if axes is None else np.prod([self.shape[a] for a in axes])
         return self.sum(axes, keepdim) * (1.0 / max(builtins.int(n), 1))
 
     def var(self, dim: Any = None, keepdim: bool = False, *, unbiased: bool = True,
             correction: int | None = None) -> Tensor:
         """Variance; ``correction=1`` (unbiased, the default) as torch.var."""
-        axes = _dims(dim, self.ndim, "var")
+        axes = dims_arg(dim, self.shape, "var")
         n = self.array.size if axes is None else np.prod([self.shape[a] for a in axes])
         c = (1 if unbiased else 0) if correction is None else correction
         d = self - self.mean(axes, keepdim=True)
@@ -493,7 +484,7 @@ class Tensor(OpMethods, RandomMethods, DisplayMethods):
         return max_min(self, dim, keepdim, -1, "min")
 
     def amax(self, dim: Any = None, keepdim: bool = False) -> Tensor:
-        return P.Max.apply(self, axes=_dims(dim, self.ndim, "amax"), keepdim=keepdim)
+        return P.Max.apply(self, axes=dims_arg(dim, self.shape, "amax"), keepdim=keepdim)
 
     def amin(self, dim: Any = None, keepdim: bool = False) -> Tensor:
         return -(-self).amax(dim, keepdim)
@@ -501,7 +492,7 @@ class Tensor(OpMethods, RandomMethods, DisplayMethods):
     def argmax(self, dim: int | None = None, keepdim: bool = False) -> Tensor:
         if dim is None:
             return Tensor._wrap(np.asarray(np.argmax(self.array), dtype=np.int64), False)
-        (axis,) = _dims(dim, self.ndim, "argmax")
+        (axis,) = dims_arg(dim, self.shape, "argmax")
         return Tensor._wrap(np.argmax(self.array, axis=axis, keepdims=keepdim), False)
 
     def argmin(self, dim: int | None = None, keepdim: bool = False) -> Tensor:
@@ -509,9 +500,9 @@ class Tensor(OpMethods, RandomMethods, DisplayMethods):
 
     # ------------------------------------------------------------ shape
     def reshape(self, *shape: Any) -> Tensor:
-        shape = _shape_arg(shape)
+        shape = shape_arg(shape)
         try:
-            target = _infer_shape(self.shape, shape)
+            target = infer_shape(self.shape, shape)
         except ValueError as e:
             raise RuntimeError(
                 f"reshape: {e}. The new shape must hold the same number of elements; "
@@ -526,7 +517,7 @@ class Tensor(OpMethods, RandomMethods, DisplayMethods):
     def flatten(self, start_dim: int = 0, end_dim: int = -1) -> Tensor:
         if self.ndim == 0:
             return self.reshape(1)
-        (s,), (e,) = _dims(start_dim, self.ndim, "flatten"), _dims(end_dim, self.ndim, "flatten")
+        (s,), (e,) = dims_arg(start_dim, self.shape, "flatten"), dims_arg(end_dim, self.shape, "flatten")
         if s > e:
             raise RuntimeError(
                 f"flatten: start_dim {start_dim} comes after end_dim {end_dim} for a tensor "
@@ -535,8 +526,8 @@ class Tensor(OpMethods, RandomMethods, DisplayMethods):
         return self.reshape(self.shape[:s] + (-1,) + self.shape[e + 1:])
 
     def permute(self, *dims: Any) -> Tensor:
-        dims = _shape_arg(dims)
-        axes = tuple(_dims(d, self.ndim, "permute")[0] for d in dims)
+        dims = shape_arg(dims)
+        axes = tuple(dims_arg(d, self.shape, "permute")[0] for d in dims)
         if sorted(axes) != list(range(self.ndim)):
             raise RuntimeError(
                 f"permute: dims {dims} are not a permutation of the {self.ndim} dims of a "
@@ -546,22 +537,22 @@ class Tensor(OpMethods, RandomMethods, DisplayMethods):
 
     def transpose(self, dim0: int, dim1: int) -> Tensor:
         axes = list(range(self.ndim))
-        (d0,), (d1,) = _dims(dim0, self.ndim, "transpose"), _dims(dim1, self.ndim, "transpose")
+        (d0,), (d1,) = dims_arg(dim0, self.shape, "transpose"), dims_arg(dim1, self.shape, "transpose")
         axes[d0], axes[d1] = axes[d1], axes[d0]
         return P.Permute.apply(self, axes=tuple(axes))
 
     def unsqueeze(self, dim: int) -> Tensor:
-        d = _new_dim(dim, self.shape, "unsqueeze")
+        d = new_dim(dim, self.shape, "unsqueeze")
         return self.reshape(self.shape[:d] + (1,) + self.shape[d:])
 
     def squeeze(self, dim: Any = None) -> Tensor:
-        axes = _dims(dim, self.ndim, "squeeze")
+        axes = dims_arg(dim, self.shape, "squeeze")
         shape = tuple(n for i, n in enumerate(self.shape)
                       if not (n == 1 and (axes is None or i in axes)))
         return self.reshape(shape)
 
     def expand(self, *sizes: Any) -> Tensor:
-        sizes = _shape_arg(sizes)
+        sizes = shape_arg(sizes)
         lead = len(sizes) - self.ndim
         if lead < 0:
             raise RuntimeError(f"expand: cannot expand shape {self.shape} to {sizes}.")

@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 
 
 # ---------------------------------------------------------------- helpers
-def _dims_subset(draw: Callable, ndim: int) -> Any:
+def dims_subset(draw: Callable, ndim: int) -> Any:
     """None, one (maybe negative) int, or a tuple of distinct dims."""
     if ndim == 0:
         return None
@@ -41,7 +41,7 @@ def _count(shape: tuple, dim: Any) -> int:
     return int(np.prod([shape[d] for d in dims]))
 
 
-def _positive(b: Any, i: int) -> int:
+def positive(b: Any, i: int) -> int:
     """A strictly positive value derived from v_i (itself when already >= 0.05)."""
     x = b.value(i)
     if x.size and x.min() >= 0.05:
@@ -49,14 +49,14 @@ def _positive(b: Any, i: int) -> int:
     return b.add("{0} * {0} + 0.5", lambda L, x: x * x + 0.5, i)
 
 
-def _bounded(b: Any, i: int, limit: float = 4.0) -> int:
+def bounded(b: Any, i: int, limit: float = 4.0) -> int:
     x = b.value(i)
     if not x.size or np.abs(x).max() <= limit:
         return i
     return b.add("{0}.tanh()", lambda L, x: x.tanh(), i)
 
 
-def _partner(b: Any, i: int) -> int:
+def partner(b: Any, i: int) -> int:
     """A value that broadcasts with v_i: an earlier value or a new leaf."""
     shape = b.value(i).shape
     for j in reversed(range(len(b.vals))):
@@ -74,7 +74,7 @@ def _partner(b: Any, i: int) -> int:
 
 
 # ---------------------------------------------------------------- unary
-def _unary(text: str, fn: Callable, domain: Callable | None = None) -> Callable:
+def unary(text: str, fn: Callable, domain: Callable | None = None) -> Callable:
     def build(b: Any) -> None:
         i = b.pick()
         if domain is not None:
@@ -106,24 +106,24 @@ def _pow_scalar(b: Any) -> None:
     i = b.pick()
     p = b.draw(st.sampled_from([2, 3, -1, -2, 0.5, 1.5, -0.5, 2.5, 0]))
     if not (isinstance(p, int) and p >= 0):
-        i = _positive(b, i)  # fractional or negative powers need a positive base
+        i = positive(b, i)  # fractional or negative powers need a positive base
     else:
-        i = _bounded(b, i)
+        i = bounded(b, i)
     b.add(f"{{0}} ** {p!r}", lambda L, x: x**p, i)
 
 
 def _rpow(b: Any) -> None:
-    i = _bounded(b, b.pick())
+    i = bounded(b, b.pick())
     base = b.draw(st.sampled_from([2.0, 0.5, 3.0]))
     b.add(f"{base!r} ** {{0}}", lambda L, x: base**x, i)
 
 
 # ---------------------------------------------------------------- binary
-def _binary(text: str, fn: Callable, rhs_domain: Callable | None = None,
+def binary(text: str, fn: Callable, rhs_domain: Callable | None = None,
             lhs_domain: Callable | None = None) -> Callable:
     def build(b: Any) -> None:
         i = b.pick()
-        j = _partner(b, i)
+        j = partner(b, i)
         if lhs_domain is not None:
             i = lhs_domain(b, i)
         if rhs_domain is not None:
@@ -143,13 +143,13 @@ def _safe_denominator(b: Any, j: int) -> int:
 
 def _div(b: Any) -> None:
     i = b.pick()
-    j = _safe_denominator(b, _partner(b, i))
+    j = _safe_denominator(b, partner(b, i))
     b.add("{0} / {1}", lambda L, x, y: x / y, i, j)
 
 
 def _pow_tensor(b: Any) -> None:
-    i = _positive(b, b.pick())
-    j = _bounded(b, _partner(b, i), 2.0)
+    i = positive(b, b.pick())
+    j = bounded(b, partner(b, i), 2.0)
     b.add("{0} ** {1}", lambda L, x, y: x**y, i, j)
 
 
@@ -191,7 +191,7 @@ def _reduce(name: str) -> Callable:
     def build(b: Any) -> None:
         i = b.pick()
         x = b.value(i)
-        dim = _dims_subset(b.draw, x.ndim)
+        dim = dims_subset(b.draw, x.ndim)
         keep = b.draw(st.booleans())
         if name in ("amax", "amin") and x.size == 0:
             return
@@ -223,7 +223,7 @@ def _max_dim(b: Any) -> None:
 def _var_std(b: Any) -> None:
     i = b.pick()
     x = b.value(i)
-    dim = _dims_subset(b.draw, x.ndim)
+    dim = dims_subset(b.draw, x.ndim)
     keep = b.draw(st.booleans())
     corr = b.draw(st.sampled_from([0, 1]))
     if _count(x.shape, dim) <= corr:
@@ -398,7 +398,7 @@ def _stack(b: Any) -> None:
 
 def _where(b: Any) -> None:
     i = b.pick()
-    j = _partner(b, i)
+    j = partner(b, i)
     cond = np.broadcast_to(b.value(i) > 0, np.broadcast_shapes(b.value(i).shape,
                                                               b.value(j).shape)).copy()
     b.add("where({0} > 0, {0}, {1})",
@@ -422,24 +422,24 @@ def _fan_out(b: Any) -> None:
 
 
 OPS: dict[str, Callable] = {
-    "exp": _unary("{0}.exp()", lambda L, x: x.exp(), lambda b, i: _bounded(b, i)),
-    "log": _unary("{0}.log()", lambda L, x: x.log(), _positive),
-    "sqrt": _unary("{0}.sqrt()", lambda L, x: x.sqrt(), _positive),
-    "tanh": _unary("{0}.tanh()", lambda L, x: x.tanh()),
-    "sigmoid": _unary("{0}.sigmoid()", lambda L, x: x.sigmoid()),
-    "relu": _unary("{0}.relu()", lambda L, x: x.relu()),
-    "abs": _unary("{0}.abs()", lambda L, x: x.abs()),
-    "neg": _unary("-{0}", lambda L, x: -x),
-    "square": _unary("{0}.square()", lambda L, x: x.square(), lambda b, i: _bounded(b, i, 30)),
+    "exp": unary("{0}.exp()", lambda L, x: x.exp(), lambda b, i: bounded(b, i)),
+    "log": unary("{0}.log()", lambda L, x: x.log(), positive),
+    "sqrt": unary("{0}.sqrt()", lambda L, x: x.sqrt(), positive),
+    "tanh": unary("{0}.tanh()", lambda L, x: x.tanh()),
+    "sigmoid": unary("{0}.sigmoid()", lambda L, x: x.sigmoid()),
+    "relu": unary("{0}.relu()", lambda L, x: x.relu()),
+    "abs": unary("{0}.abs()", lambda L, x: x.abs()),
+    "neg": unary("-{0}", lambda L, x: -x),
+    "square": unary("{0}.square()", lambda L, x: x.square(), lambda b, i: bounded(b, i, 30)),
     "clamp": _clamp,
     "pow_scalar": _pow_scalar,
     "rpow": _rpow,
-    "add": _binary("{0} + {1}", lambda L, x, y: x + y),
-    "sub": _binary("{0} - {1}", lambda L, x, y: x - y),
-    "mul": _binary("{0} * {1}", lambda L, x, y: x * y),
+    "add": binary("{0} + {1}", lambda L, x, y: x + y),
+    "sub": binary("{0} - {1}", lambda L, x, y: x - y),
+    "mul": binary("{0} * {1}", lambda L, x, y: x * y),
     "div": _div,
-    "maximum": _binary("maximum({0}, {1})", lambda L, x, y: L.m.maximum(x, y)),
-    "minimum": _binary("minimum({0}, {1})", lambda L, x, y: L.m.minimum(x, y)),
+    "maximum": binary("maximum({0}, {1})", lambda L, x, y: L.m.maximum(x, y)),
+    "minimum": binary("minimum({0}, {1})", lambda L, x, y: L.m.minimum(x, y)),
     "pow_tensor": _pow_tensor,
     "scalar": _scalar_arith,
     "matmul": _matmul,

@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 from fuzz_ops import OPS
+from fuzz_ops_more import available
 from hypothesis import strategies as st
 
 import tensorgraph as tg
@@ -125,6 +126,9 @@ class Builder:
         return self.vals[i].array
 
 
+MENU = {**OPS, **available(tg.Tensor)}
+
+
 @st.composite
 def programs(draw: Callable) -> Program:
     rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
@@ -133,10 +137,10 @@ def programs(draw: Callable) -> Program:
         b.leaf(tuple(draw(st.lists(st.integers(1, 4), min_size=0, max_size=3))))
     # Hypothesis favours the first entries of a list it samples from; a per-example
     # shuffle (from the drawn seed) spreads that preference evenly over all ops.
-    menu = list(rng.permutation(sorted(OPS)))
+    menu = list(rng.permutation(sorted(MENU)))
     for _ in range(draw(st.integers(1, 7))):
         name = draw(st.sampled_from(menu))
-        OPS[name](b)
+        MENU[name](b)
         # Keep magnitudes moderate so exp/pow/square chains stay finite.
         last = len(b.vals) - 1
         if b.value(last).size and np.abs(b.value(last)).max() > 1e3:

@@ -145,3 +145,77 @@ def test_non_scalar_root_and_rejects_non_tensor():
     assert "not a scalar" in g.grad_note and g.nodes[g.root].grad.values == (1.0,) * 3
     with pytest.raises(TypeError, match="Tensor"):
         trace(np.ones(3))
+
+
+def test_trace_follows_the_engines_wiring_after_in_place_ops():
+    x = tg.tensor([1.0, 2.0], requires_grad=True)
+    y = x * 2
+    z = y + 3  # uses y before add_
+    y.add_(1)
+    loss = (z * y).sum()
+    g = trace(loss, grads=True, names={"x": x, "z": z, "y": y})
+    z_node = next(n for n in g.nodes if n.name == "z")
+    fed_by = g.nodes[g.nodes[z_node.inputs[0]].inputs[0]]  # z's Add, its first input
+    assert fed_by.op == "Mul" and fed_by.value.values == (2.0, 4.0)  # y before add_
+    loss.backward()
+    assert g.nodes[0].grad.values == tuple(x.grad.tolist())  # the engine agrees
+    # every op's inputs are what engine_parents says
+    from tensorgraph.graph import engine_parents
+    fn = loss.grad_fn.next_functions[0]  # the final Mul
+    assert [p is not None for p in engine_parents(fn)] == [True, True]
+
+
+def test_names_from_tensor_name_locals_roles_and_numbering():
+    nn = pytest.importorskip("tensorgraph.nn")
+    x1 = tg.tensor(2.0, name="x1")
+    x2 = tg.tensor(0.0)
+    w1 = tg.tensor(-3.0, requires_grad=True)
+    y = tg.tensor([1, 0])
+    n = x1 * w1 + x2 * w1
+    g = trace(n, names=locals())
+    names = [m.name for m in g.tensors]
+    assert {"x1", "x2", "w1", "n"} <= set(names)
+    assert next(m for m in g.tensors if m.name == "x1").named
+    logits = tg.randn(2, 3, requires_grad=True)
+    loss = nn.functional.cross_entropy(logits, y) + nn.functional.cross_entropy(logits, y)
+    g = trace(loss)
+    names = [m.name for m in g.tensors]
+    assert "target" in names and "leaf" in names and "loss" in names
+    assert "CrossEntropy out 1" in names and "CrossEntropy out 2" in names
+    assert len(set(names)) == len(names)
+
+
+def test_dropout_mask_is_labelled():
+    nn = pytest.importorskip("tensorgraph.nn")
+    model = nn.Sequential(nn.Linear(3, 4), nn.Dropout(0.5))
+    with record_modules(model):
+        loss = model(tg.randn(2, 3)).sum()
+    assert "dropout mask" in [n.name for n in trace(loss, model=model).tensors]
+
+
+def test_changed_parameters_are_flagged_and_freed_graph_known():
+    w = tg.randn(3, requires_grad=True)
+    loss = (w * tg.randn(3)).sum()
+    assert trace(loss, params={"w": w}).changed == ()
+    loss.backward()
+    with tg.no_grad():
+        w -= 0.1 * w.grad
+    g = trace(loss, params={"w": w})
+    assert g.changed == ("w",) and g.freed
+
+
+def test_edge_terms_sum_to_the_tensor_gradient():
+    a = tg.randn(3, dtype=tg.float64, requires_grad=True)
+    b = a.exp()
+    loss = (a * b + a).sum()  # a feeds three ops
+    g = trace(loss, grads=True, names={"a": a})
+    a_node = next(n for n in g.tensors if n.name == "a")
+    terms = [np.array(e.grad.values) for e in g.edges if e.src == a_node.id]
+    assert len(terms) == 3
+    np.testing.assert_allclose(sum(terms), np.array(a_node.grad.values))
+
+
+def test_graph_repr_is_short():
+    a = tg.randn(3, requires_grad=True)
+    g = trace((a * 2).sum())
+    assert repr(g).startswith("<Graph: 2 ops") and len(repr(g)) < 80

@@ -46,6 +46,7 @@ def draw(
     fold_constants: bool = True,
     rankdir: str = "TB",
     title: str | None = None,
+    names: dict | None = None,
 ) -> graphviz.Digraph:
     """Draw the graph recorded behind ``root``: tensors (boxes) and ops (ovals).
 
@@ -69,10 +70,13 @@ def draw(
         show_formulas: show each op's local derivative (``dL/da = dL/dy @ b^T``).
         max_nodes: past this many nodes the middle of the graph is collapsed into
             one "N nodes hidden" node; ``None`` draws everything.
-        fold_constants: write scalar constants into their op (``Mul  b = 0.5``)
-            instead of drawing a node for each.
+        fold_constants: write unnamed scalar constants (``x * 0.5``) into their op
+            (``Mul  b = 0.5``) instead of drawing a node for each; named tensors
+            (``tg.tensor(2.0, name="x1")``, or found in ``names``) are always drawn.
         rankdir: ``"TB"`` (top to bottom) or ``"LR"`` (left to right).
         title: a caption for the whole drawing.
+        names: a mapping such as ``locals()``: tensors in it are labelled by their
+            variable names.
 
     Returns:
         A ``graphviz.Digraph``: displays inline in Jupyter; ``.source`` is the DOT.
@@ -89,7 +93,7 @@ def draw(
         graph = root
     else:
         want = color == "grad" if grads is None else grads
-        graph = trace(root, params=params, model=model, grads=want)
+        graph = trace(root, params=params, model=model, grads=want, names=names)
     opts = _Options(color, collapse, show_values, show_formulas, max_nodes,
                     fold_constants, rankdir, title)
     return _Drawer(graph, opts).digraph()
@@ -336,7 +340,7 @@ class _Drawer:
 
 
 def _is_constant(n: Node) -> bool:
-    return (n.kind == "tensor" and n.is_leaf and not n.requires_grad
+    return (n.kind == "tensor" and n.is_leaf and not n.requires_grad and not n.named
             and n.value is not None and n.value.numel == 1)
 
 

@@ -116,6 +116,13 @@ def backprop_steps(root: Any, out_dir: str | os.PathLike, *, params: dict | None
     return write_atomic(out / "index.html", page.encode("utf-8"))
 
 
+def script_json(value: object) -> str:
+    """JSON safe inside ``<script>``: no ``<`` at all, so neither ``</script>`` nor
+    ``<!--`` in a user's name can end or re-parse the script."""
+    return json.dumps(value).replace("<", "\\u003c").replace(">", "\\u003e").replace(
+        "&", "\\u0026")
+
+
 def _inline(svg: str) -> str:
     """An SVG document as an inline element (drop the XML prolog and DOCTYPE)."""
     return svg[svg.index("<svg"):]
@@ -128,7 +135,7 @@ def _page(title: str, frames: list[str], captions: list[str], note: str) -> str:
     )
     return _TEMPLATE.format(
         title=html.escape(title), last=len(frames) - 1, count=len(frames), frames=divs,
-        note=html.escape(note), captions=json.dumps(captions).replace("</", "<\\/"),
+        note=html.escape(note), captions=script_json(captions),
     )
 
 

@@ -11,8 +11,23 @@ from typing import Any
 
 import numpy as np
 
-from ..tensor import Tensor
-from .device import as_dtype, check_device, is_device
+from ..device import check_device, parse_to_args
+
+
+def as_dtype(d: Any, op: str) -> np.dtype:
+    """A dtype argument as a numpy dtype; bfloat16 and unknown names are refused."""
+    if isinstance(d, str) and "bfloat16" in d:
+        d = "bfloat16"
+    try:
+        return np.dtype(d)
+    except TypeError:
+        name = getattr(d, "__name__", None) or str(d)
+        if "bfloat16" in name:
+            raise TypeError(
+                f"{op}: numpy has no bfloat16 dtype, so tensorgraph cannot store it; use "
+                "float32, float16 or float64."
+            ) from None
+        raise TypeError(f"{op}: {d!r} is not a dtype (use e.g. tg.float32).") from None
 
 
 class ModuleCasts:
@@ -23,25 +38,10 @@ class ModuleCasts:
 
         Floating parameters and buffers are cast in place; the Parameter objects stay
         the same, so an optimizer created earlier keeps training them (as in PyTorch).
-        The device may be ``'cpu'``, ``'cpu:0'`` or a device object whose ``type`` is
-        ``'cpu'``; any other device is refused (tensorgraph runs on numpy, on the CPU).
+        The device must be the CPU (``'cpu'``, ``'cpu:0'``, ``tg.device('cpu')``);
+        any other is refused (tensorgraph runs on numpy, on the CPU).
         """
-        kwargs.pop("non_blocking", None)
-        kwargs.pop("memory_format", None)
-        dtype = kwargs.pop("dtype", None)
-        if "device" in kwargs:
-            check_device(kwargs.pop("device"), "Module.to")
-        if kwargs:
-            raise TypeError(f"to() got unexpected keyword arguments {sorted(kwargs)}")
-        for a in args:
-            if isinstance(a, Tensor):
-                dtype = a.dtype
-            elif isinstance(a, bool):
-                continue  # torch's positional non_blocking
-            elif is_device(a):
-                check_device(a, "Module.to")
-            else:
-                dtype = a
+        dtype = parse_to_args(args, kwargs, "Module.to").dtype
         if dtype is None:
             return self
         dtype = as_dtype(dtype, "Module.to")

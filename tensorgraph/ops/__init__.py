@@ -1,4 +1,10 @@
-"""Primitive ops: each a Function with forward and backward side by side."""
+"""Every Function (every gradient): each with forward and backward side by side.
+
+The primitives the Tensor methods use are imported here. The fused ops (``linear``,
+``norm``, ``activation``, ``cross_entropy``, ``loss``; plumbing in ``fused``) build on
+``Tensor`` for their composite twins, so import them from their modules
+(``from tensorgraph.ops.linear import Linear``).
+"""
 
 from .elementwise import (
     Add,

@@ -40,3 +40,8 @@ def where(mask: np.ndarray, a: Any, b: Any) -> Any:
 def log(x: Any) -> Any:
     """Natural log of an array or Tensor."""
     return np.log(x) if isinstance(x, np.ndarray) else x.log()
+
+
+def exp(x: Any) -> Any:
+    """e ** x of an array or Tensor."""
+    return np.exp(x) if isinstance(x, np.ndarray) else x.exp()

@@ -5,17 +5,28 @@ Example:
     >>> logits = F.linear(F.relu(F.linear(x, w1, b1)), w2, b2)
     >>> loss = F.cross_entropy(logits, labels)
 
-Most functions are *composites*: written with the engine's primitives, they need no
-backward of their own. A few are *fused* primitives with a hand-written backward, each
-saying why in its docstring (speed or numerical stability): ``linear``, ``conv2d``,
-``max_pool2d``, ``batch_norm``, ``log_softmax``, ``cross_entropy``,
-``binary_cross_entropy`` and ``binary_cross_entropy_with_logits``. Their gradients of
-gradients (``create_graph=True``) go through the composite twin of each
-(``fused.py``), so higher derivatives work everywhere.
+This package checks arguments (errors that name the op, shapes and dtypes) and calls
+``.apply`` on a ``Function``; every ``Function`` (every gradient) lives in
+``tensorgraph/ops/``. Most functions are *composites*: written with the engine's
+primitives, they need no backward of their own. A few call *fused* primitives with a
+hand-written backward, each saying why in its docstring (speed or numerical
+stability): ``linear`` (``ops/linear.py``), ``batch_norm`` (``ops/norm.py``),
+``log_softmax`` (``ops/activation.py``), ``cross_entropy`` (``ops/cross_entropy.py``),
+``binary_cross_entropy`` and ``binary_cross_entropy_with_logits`` (``ops/loss.py``),
+``conv2d`` and ``max_pool2d``. Their gradients of gradients (``create_graph=True``) go
+through the composite twin of each (``ops/fused.py``), so higher derivatives work
+everywhere.
 
 Where the code lives (this package): activations and softmax in ``activation.py``,
 linear in ``linear.py``, conv2d in ``conv.py``, pooling in ``pool.py``, normalisation in
 ``norm.py``, losses in ``loss.py`` and ``ce.py``; argument checks in ``check.py``.
+More families, one file each: activations beyond the basic ones in ``nonlinearity.py``,
+``smooth_l1_loss``/``huber_loss`` in ``regression_loss.py``, norms, similarities and
+``kl_div`` in ``distance.py``, ``conv1d`` and 1-d pools in ``temporal.py``,
+``conv_transpose1d/2d`` in ``conv_transpose.py``, ``unfold``/``fold`` in ``fold.py``,
+adaptive pooling in ``adaptive_pool.py``, ``group_norm`` in ``group_norm.py``, channel
+dropout in ``channel_dropout.py``, ``pad`` in ``padding.py`` and ``interpolate`` in
+``sampling.py``.
 """
 
 from .activation import (
@@ -29,6 +40,7 @@ from .activation import (
     tanh,
 )
 from .adaptive_pool import adaptive_avg_pool1d, adaptive_avg_pool2d
+from .attention import scaled_dot_product_attention
 from .ce import cross_entropy, nll_loss
 from .channel_dropout import dropout1d, dropout2d, dropout3d
 from .conv import conv2d
@@ -40,6 +52,7 @@ from .distance import (
     normalize,
     pairwise_distance,
 )
+from .embedding import embedding, one_hot
 from .fold import fold, unfold
 from .group_norm import group_norm
 from .linear import flatten, linear
@@ -98,6 +111,7 @@ __all__ = [
     "dropout2d",
     "dropout3d",
     "elu",
+    "embedding",
     "flatten",
     "fold",
     "gelu",
@@ -122,11 +136,13 @@ __all__ = [
     "mse_loss",
     "nll_loss",
     "normalize",
+    "one_hot",
     "pad",
     "pairwise_distance",
     "prelu",
     "relu",
     "relu6",
+    "scaled_dot_product_attention",
     "selu",
     "sigmoid",
     "silu",

@@ -1,21 +1,21 @@
 """Element-wise losses for ``tensorgraph.nn.functional``: MSE, L1 (composites) and the
-two binary cross-entropies (fused: see their docstrings for why)."""
+two binary cross-entropies (fused, in ``tensorgraph/ops/loss.py``: see their docstrings
+for why)."""
 
 from __future__ import annotations
 
 import numpy as np
 
 from ..._checks import check_finite_loss
-from ...autograd import Function
-from ...tensor import Tensor, where
-from .check import as_tensor, floating, reduce, same_dtype, same_shape
+from ...ops.loss import BinaryCrossEntropy, BinaryCrossEntropyWithLogits, reduce
+from ...tensor import Tensor
+from .check import as_tensor, floating, same_dtype, same_shape
 from .check import reduction as reduction_arg
-from .fused import composite_grad, const, is_array
 
 __all__ = ["binary_cross_entropy", "binary_cross_entropy_with_logits", "l1_loss", "mse_loss"]
 
 
-def _pair(op: str, input, target) -> tuple[Tensor, Tensor]:
+def _input_target(op: str, input, target) -> tuple[Tensor, Tensor]:
     """input and target of an element-wise loss: float, same shape, same dtype."""
     x = floating(as_tensor(input, op), op)
     y = as_tensor(target, op, "target")
@@ -26,18 +26,6 @@ def _pair(op: str, input, target) -> tuple[Tensor, Tensor]:
         )
     same_shape(x, y, op)
     return x, same_dtype(y, x)
-
-
-def reduce_array(loss: np.ndarray, how: str) -> np.ndarray:
-    """The reduced loss of a fused loss op, as a numpy array in the loss's dtype."""
-    if how == "none":
-        return loss
-    return np.asarray(loss.sum() if how == "sum" else loss.mean(), dtype=loss.dtype)
-
-
-def grad_scale(g: np.ndarray, how: str, count: int) -> np.ndarray:
-    """The incoming gradient as a per-element factor (broadcasts against the input)."""
-    return g if how != "mean" else g * (1 / max(count, 1))
 
 
 # ---------------------------------------------------------------- composites
@@ -53,7 +41,7 @@ def mse_loss(input: Tensor, target: Tensor, reduction: str = "mean") -> Tensor:
         tensor(2.)
     """
     how = reduction_arg(reduction, "mse_loss")
-    x, y = _pair("mse_loss", input, target)
+    x, y = _input_target("mse_loss", input, target)
     d = x - y
     return check_finite_loss(reduce(d * d, how), "mse_loss")
 
@@ -66,58 +54,12 @@ def l1_loss(input: Tensor, target: Tensor, reduction: str = "mean") -> Tensor:
         tensor(1.)
     """
     how = reduction_arg(reduction, "l1_loss")
-    x, y = _pair("l1_loss", input, target)
+    x, y = _input_target("l1_loss", input, target)
     return check_finite_loss(reduce((x - y).abs(), how), "l1_loss")
 
 
 
 # ---------------------------------------------------------------- BCE on probabilities
-class BinaryCrossEntropy(Function):
-    """l = -w (y log p + (1-y) log(1-p)), each log clamped at -100 (as torch);
-    dp = g w (p - y) / max(p (1-p), 1e-12),  dy = g w (log(1-p) - log p)
-
-    Fused so a probability of exactly 0 or 1 stays finite: the clamp keeps the loss
-    at most 100 per element and the gradient's denominator is bounded away from 0,
-    where the composite would give inf and NaN.
-    """
-
-    @staticmethod
-    def forward(ctx, p, y, weight=None, reduction="mean"):
-        with np.errstate(divide="ignore"):  # log(0) = -inf, then clamped: intended
-            logp = np.maximum(np.log(p), -100)
-            log1mp = np.maximum(np.log1p(-p), -100)
-        loss = -(y * logp + (1 - y) * log1mp)
-        if weight is not None:
-            loss *= weight
-        ctx.save_for_backward(p, y)
-        ctx.logs = (logp, log1mp)
-        return reduce_array(loss, reduction)
-
-    @staticmethod
-    def backward(ctx, g):
-        k = ctx.kwargs
-        w = k.get("weight")
-        if not is_array(g):
-            return composite_grad(ctx, g, lambda p, y: bce_composite(p, y, w, k["reduction"]))
-        p, y = ctx.saved_tensors
-        gs = grad_scale(g, k["reduction"], p.size)
-        if w is not None:
-            gs = gs * w
-        dp = gs * (p - y) / np.maximum(p * (1 - p), 1e-12) if ctx.needs_input_grad[0] else None
-        dy = None
-        if ctx.needs_input_grad[1]:
-            dy = gs * (ctx.logs[1] - ctx.logs[0])
-        return dp, dy
-
-
-def bce_composite(p: Tensor, y: Tensor, w: np.ndarray | None, how: str) -> Tensor:
-    """BCE from primitives (its readable definition; used for create_graph)."""
-    loss = -(y * p.log().clamp(min=-100) + (1 - y) * (1 - p).log().clamp(min=-100))
-    if w is not None:
-        loss = loss * const(w)
-    return reduce(loss, how)
-
-
 def _weight_array(weight, x: Tensor, op: str, name: str = "weight") -> np.ndarray | None:
     if weight is None:
         return None
@@ -149,7 +91,7 @@ def binary_cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = 
     """
     op = "binary_cross_entropy"
     how = reduction_arg(reduction, op)
-    p, y = _pair(op, input, target)
+    p, y = _input_target(op, input, target)
     if p.array.size and (p.array.min() < 0 or p.array.max() > 1):
         raise ValueError(
             f"{op}: input must hold probabilities in [0, 1], got values in "
@@ -162,65 +104,6 @@ def binary_cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = 
 
 
 # ---------------------------------------------------------------- BCE on logits
-def _sigmoid(x: np.ndarray) -> np.ndarray:
-    e = np.exp(-np.abs(x))
-    return np.where(x >= 0, 1 / (1 + e), e / (1 + e)).astype(x.dtype, copy=False)
-
-
-class BinaryCrossEntropyWithLogits(Function):
-    """l = w ((1-y) x + lw softplus(-x)),  lw = 1 + (pos_weight - 1) y,
-    softplus(-x) = max(-x, 0) + log1p(exp(-|x|));
-    dx = g w ((1-y) - lw sigmoid(-x)),  dy = g w ((pos_weight - 1) softplus(-x) - x)
-
-    Fused for stability: exp only ever sees -|x| <= 0, so logits of +-1000 give a
-    finite, exact loss (0 or 1000) and gradient, where log(sigmoid(x)) gives -inf.
-    """
-
-    @staticmethod
-    def forward(ctx, x, y, weight=None, pos_weight=None, reduction="mean"):
-        sp = np.maximum(-x, 0) + np.log1p(np.exp(-np.abs(x)))  # softplus(-x)
-        lw = 1 if pos_weight is None else 1 + (pos_weight - 1) * y
-        loss = (1 - y) * x + lw * sp
-        if weight is not None:
-            loss *= weight
-        ctx.save_for_backward(x, y)
-        ctx.sp = sp
-        return reduce_array(loss, reduction)
-
-    @staticmethod
-    def backward(ctx, g):
-        k = ctx.kwargs
-        w, pw = k.get("weight"), k.get("pos_weight")
-        if not is_array(g):
-            return composite_grad(ctx, g, lambda x, y: bce_logits_composite(
-                x, y, w, pw, k["reduction"]))
-        x, y = ctx.saved_tensors
-        gs = grad_scale(g, k["reduction"], x.size)
-        if w is not None:
-            gs = gs * w
-        dx = dy = None
-        if ctx.needs_input_grad[0]:
-            lw = 1 if pw is None else 1 + (pw - 1) * y
-            dx = gs * ((1 - y) - lw * _sigmoid(-x))
-        if ctx.needs_input_grad[1]:
-            dy = gs * ((0 if pw is None else (pw - 1) * ctx.sp) - x)
-        return dx, dy
-
-
-def bce_logits_composite(x: Tensor, y: Tensor, w, pw, how: str) -> Tensor:
-    """BCE-with-logits from primitives (readable definition; used for create_graph)."""
-    # softplus(-x), split on the sign of x so exp never overflows and each branch is
-    # smooth (a max/abs form would have a kink at 0 and a wrong second derivative there).
-    pos = x.array >= 0
-    xp, xn = where(pos, x, 0.0), where(pos, 0.0, x)
-    sp = where(pos, ((-xp).exp() + 1).log(), (xn.exp() + 1).log() - xn)
-    lw = 1 if pw is None else (y * const(pw - 1) + 1)
-    loss = (1 - y) * x + lw * sp
-    if w is not None:
-        loss = loss * const(w)
-    return reduce(loss, how)
-
-
 def binary_cross_entropy_with_logits(input: Tensor, target: Tensor,
                                      weight: Tensor | None = None,
                                      reduction: str = "mean",
@@ -241,7 +124,7 @@ def binary_cross_entropy_with_logits(input: Tensor, target: Tensor,
     """
     op = "binary_cross_entropy_with_logits"
     how = reduction_arg(reduction, op)
-    x, y = _pair(op, input, target)
+    x, y = _input_target(op, input, target)
     w = _weight_array(weight, x, op)
     pw = _weight_array(pos_weight, x, op, "pos_weight")
     out = BinaryCrossEntropyWithLogits.apply(x, y, weight=w, pos_weight=pw, reduction=how)

@@ -1,8 +1,8 @@
 """What a traced graph says about each node: value and gradient summaries, and the
-chain-rule formula read from a primitive's one-line docstring.
+chain-rule formula read from a primitive's math docstring.
 
-Used by ``tensorgraph.graph.trace``; ``Summary`` and ``backward_formula`` are public
-through ``tensorgraph.graph``.
+Used by ``tensorgraph.graph.trace``; ``Summary``, ``backward_formula`` and
+``slot_formulas`` are public through ``tensorgraph.graph``.
 """
 
 from __future__ import annotations
@@ -106,30 +106,54 @@ def backward_formula(op: type) -> tuple[str | None, str | None]:
     """``(forward, local derivative)`` of a primitive, read from its docstring.
 
     A primitive's docstring starts ``"y = <math>;  dx = <math>,  dw = <math>"`` with
-    ``g`` the incoming gradient. This rewrites the backward half in chain-rule
-    notation: ``dL/dx = <math with dL/dy>``. Returns ``(None, None)`` for an op
-    whose docstring does not follow the convention.
+    ``g`` the incoming gradient (the first paragraph may span lines, as fused ops'
+    do). This rewrites the backward half in chain-rule notation:
+    ``dL/dx = <math with dL/dy>``. Returns ``(None, None)`` for an op whose
+    docstring does not follow the convention.
 
     Example:
         >>> backward_formula(tg.ops.MatMul)
         ('y = a @ b', 'dL/da = dL/dy @ b^T,  dL/db = a^T @ dL/dy   (batch dims ...)')
     """
-    return _formula(op)
+    return formula_of(op)
+
+
+_BACKWARD_START = re.compile(r";\s*(?=d\w+\s*=)")
+_SLOT = re.compile(r"(?:^|,\s+|;\s*)dL/d(\w+)\s*=\s*")
 
 
 @functools.cache
-def _formula(op: type) -> tuple[str | None, str | None]:
-    doc = inspect.getdoc(op) or ""
-    first = doc.strip().splitlines()[0] if doc.strip() else ""
-    if ";" not in first or not first.lstrip().startswith("y ="):
+def formula_of(op: type) -> tuple[str | None, str | None]:
+    """Cached :func:`backward_formula`."""
+    doc = (inspect.getdoc(op) or "").strip()
+    first = " ".join(line.strip() for line in doc.split("\n\n", 1)[0].splitlines())
+    cut = _BACKWARD_START.search(first)
+    if cut is None or not re.match(r"\w+ =", first):
         return None, None
-    fwd, bwd = (s.strip() for s in first.split(";", 1))
+    fwd, bwd = first[:cut.start()].strip(), first[cut.end():].strip()
     # The incoming gradient is called g, except in ops whose input is itself
     # called g (IndexAdd), where the docstring says dy.
     upstream = r"\bdy\b" if re.search(r"\bdy\b", bwd) else r"\bg\b"
     bwd = re.sub(upstream, "dL/dy", bwd)
     bwd = re.sub(r"(^|,\s*)d(\w+)(\s*=)", r"\1dL/d\2\3", bwd)
     return fwd, bwd
+
+
+def slot_formulas(formula: str | None) -> dict[str, str]:
+    """``{slot: right-hand side}`` from a chain-rule formula.
+
+    Example:
+        >>> slot_formulas("dL/da = dL/dy * b,  dL/db = dL/dy * a")
+        {'a': 'dL/dy * b', 'b': 'dL/dy * a'}
+    """
+    if not formula:
+        return {}
+    marks = list(_SLOT.finditer(formula))
+    out = {}
+    for m, nxt in zip(marks, [*marks[1:], None]):
+        rhs = formula[m.end(): nxt.start() if nxt else len(formula)].strip().rstrip(",;")
+        out[m.group(1)] = rhs
+    return out
 
 
 @functools.cache
@@ -147,7 +171,8 @@ def _arg_names(op: type) -> tuple[tuple, str | None]:
     return fixed, var
 
 
-def _input_names(op: type, n: int) -> tuple:
+def input_names(op: type, n: int) -> tuple:
+    """Names of an op's first ``n`` tensor inputs, from its ``forward`` signature."""
     fixed, var = _arg_names(op)
     names = list(fixed[:n])
     for i in range(n - len(names)):
@@ -155,6 +180,7 @@ def _input_names(op: type, n: int) -> tuple:
     return tuple(names)
 
 
-def _short_repr(v: Any, limit: int = 40) -> str:
+def short_repr(v: Any, limit: int = 40) -> str:
+    """A short ``repr`` of an op's non-tensor argument."""
     text = f"array{v.shape}" if isinstance(v, np.ndarray) and v.size > 8 else repr(v)
     return text if len(text) <= limit else text[: limit - 3] + "..."

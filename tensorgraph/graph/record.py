@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import itertools
 import weakref
 from collections.abc import Iterator
 from typing import Any
 
-from ._grad_mode import _State
+from .._grad_mode import _State  # TODO(core): a public switch for source recording
 
 
 # ---------------------------------------------------------------- sources
@@ -35,8 +36,8 @@ def record_sources() -> Iterator[None]:
 
 
 # ---------------------------------------------------------------- modules
-# op node -> (module path, module type), filled by record_modules' forward hooks.
-_OWNER: weakref.WeakKeyDictionary[Any, tuple[str, str]] = weakref.WeakKeyDictionary()
+#: op node -> (module path, module type), filled by record_modules' forward hooks.
+OWNERS: weakref.WeakKeyDictionary[Any, tuple[str, str]] = weakref.WeakKeyDictionary()
 
 
 @contextlib.contextmanager
@@ -80,5 +81,45 @@ def _claim_ops(path: str, type_name: str, module: Any, args: tuple, out: Any) ->
         if id(fn) in seen or id(fn) in stop:
             continue
         seen.add(id(fn))
-        _OWNER.setdefault(fn, (path, type_name))  # inner modules finish first: they win
-        stack.extend(t.grad_fn for t in fn.inputs if t.grad_fn is not None)
+        OWNERS.setdefault(fn, (path, type_name))  # inner modules finish first: they win
+        stack.extend(p for p in fn.next_functions if p is not None)
+
+
+# ---------------------------------------------------------------- always-on
+# out node -> [(call number, module, ids of the call's input nodes)], from the global
+# forward hook below: O(1) per module call; the ops are claimed only when traced.
+_CALLS: weakref.WeakKeyDictionary[Any, list] = weakref.WeakKeyDictionary()
+_calls_made = itertools.count()
+
+
+def remember_call(module: Any, args: tuple, out: Any) -> None:
+    """Global forward hook: note which module produced ``out`` from ``args``."""
+    stop = frozenset(id(a.grad_fn) for a in args if getattr(a, "grad_fn", None) is not None)
+    for o in out if isinstance(out, (tuple, list)) else (out,):
+        fn = getattr(o, "grad_fn", None)
+        if fn is not None:
+            _CALLS.setdefault(fn, []).append((next(_calls_made), weakref.ref(module), stop))
+
+
+def module_owners(fns: list, module_paths: dict) -> dict[int, tuple[str, str]]:
+    """``{id(op node): (module path, type)}`` for the ops in ``fns``: what
+    ``record_modules`` recorded, else what the global module hook saw for modules of
+    the model (``module_paths``: ``{id(module): path}``)."""
+    owners = {id(fn): OWNERS[fn] for fn in fns if fn in OWNERS}
+    calls = sorted((c for fn in fns for c in _CALLS.get(fn, ()) if c[1]() is not None
+                    and id(c[1]()) in module_paths), key=lambda c: c[0])
+    members = {id(fn) for fn in fns}
+    by_id = {id(fn): fn for fn in fns}
+    for _, ref, stop in calls:  # call order: inner modules finish first, so they win
+        module = ref()
+        owner = (module_paths[id(module)], type(module).__name__)
+        starts = [fn for fn in fns if any(c[1] is ref for c in _CALLS.get(fn, ()))]
+        stack, seen = list(starts), set()
+        while stack:
+            fn = stack.pop()
+            if id(fn) in seen or id(fn) in stop or id(fn) not in members:
+                continue
+            seen.add(id(fn))
+            owners.setdefault(id(fn), owner)
+            stack.extend(p for p in by_id[id(fn)].next_functions if p is not None)
+    return owners

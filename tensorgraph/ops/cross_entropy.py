@@ -1,0 +1,145 @@
+"""Cross-entropy on logits: the fused ``CrossEntropy`` (log-softmax + weighted NLL in one
+node) and its composite twin ``ce_composite``, which ``nll_loss`` shares (``class_loss``)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..autograd import Function
+from ..tensor import Tensor
+from .activation import LogSoftmax
+from .fused import composite_grad, const, is_array
+
+__all__ = ["CrossEntropy", "ce_composite", "class_loss"]
+
+
+def rows(a: np.ndarray) -> np.ndarray:
+    """(N, C, d1, ...) -> (N*d1*..., C): one row of class scores per prediction."""
+    return a if a.ndim == 2 else np.moveaxis(a, 1, -1).reshape(-1, a.shape[1])
+
+
+def unrows(a2: np.ndarray, shape: tuple) -> np.ndarray:
+    """Inverse of :func:`rows`."""
+    if len(shape) == 2:
+        return a2
+    return np.moveaxis(a2.reshape((shape[0],) + shape[2:] + (shape[1],)), -1, 1)
+
+
+class _Targets:
+    """Class-index targets flattened to one per row, with ignore_index resolved."""
+
+    def __init__(self, t: np.ndarray, w: np.ndarray | None, ignore_index: int, dtype):
+        t = t.reshape(-1)
+        self.valid = t != ignore_index
+        self.safe = np.where(self.valid, t, 0)  # an ignored row points at class 0, weight 0
+        wt = self.valid.astype(dtype) if w is None else w[self.safe] * self.valid
+        self.wt = wt  # per-row weight w[t] (0 where ignored)
+        self.denom = np.asarray(wt.sum(), dtype=dtype)  # 'mean' divides by this, as torch
+
+
+class CrossEntropy(Function):
+    """l = -sum_c a_c log softmax(x)_c with a = (1-eps) w_t onehot(t) + (eps/C) w
+    (or a = w * ((1-eps) target + eps/C) for class-probability targets);
+    dx = softmax(x) * sum_c a_c - a,  dtarget = -(1-eps) w log softmax(x)
+
+    Fused for speed and stability: one node; the max-subtracted exp is computed once
+    and serves as both log-softmax (forward) and softmax (backward), so logits of 1e4
+    give exact finite values, and the backward is one expression (softmax - onehot).
+    """
+
+    @staticmethod
+    def forward(ctx, x, target, weight=None, ignore_index=-100, label_smoothing=0.0,
+                reduction="mean", probs=False):
+        x2 = rows(x)
+        m, c = x2.shape
+        z = x2 - x2.max(axis=1, keepdims=True)
+        e = np.exp(z)
+        s = e.sum(axis=1, keepdims=True)
+        logp = z - np.log(s)
+        ctx.p, eps = e / s, label_smoothing
+        if probs:
+            a = rows(target)
+            if eps:
+                a = a * (1 - eps) + eps / c
+            if weight is not None:
+                a = a * weight
+            loss = -(logp * a).sum(axis=1)
+            ctx.a, ctx.denom, ctx.logp = a, m, logp  # logp: for d/dtarget
+        else:
+            tg_ = _Targets(target, weight, ignore_index, x.dtype)
+            loss = -(1 - eps) * tg_.wt * logp[np.arange(m), tg_.safe]
+            if eps:
+                smooth = logp.sum(axis=1) if weight is None else logp @ weight
+                loss -= (eps / c) * smooth * tg_.valid
+            ctx.t, ctx.denom = tg_, tg_.denom
+        if reduction == "none":
+            return loss.reshape(x.shape[:1] + x.shape[2:])
+        total = loss.sum()
+        with np.errstate(invalid="ignore", divide="ignore"):  # all ignored: NaN, as torch
+            out = total if reduction == "sum" else total / ctx.denom
+        return np.asarray(out, dtype=x.dtype)
+
+    @staticmethod
+    def backward(ctx, g):
+        k = ctx.kwargs
+        if not is_array(g):
+            return composite_grad(ctx, g, lambda x, t: ce_composite(x, t, **k))
+        eps, how, w = k["label_smoothing"], k["reduction"], k["weight"]
+        gs = g.reshape(-1) if how == "none" else (g if how == "sum" else g / ctx.denom)
+        p = ctx.p
+        c = p.shape[1]
+        dx = dt = None
+        if k["probs"]:
+            if ctx.needs_input_grad[0]:
+                dx = p * (ctx.a.sum(axis=1) * gs)[:, None] - ctx.a * np.reshape(gs, (-1, 1))
+            if ctx.needs_input_grad[1]:
+                dt2 = -ctx.logp * (1 - eps) * np.reshape(gs, (-1, 1))
+                dt = unrows(dt2 if w is None else dt2 * w, ctx.inputs[0].shape)
+        else:
+            t = ctx.t
+            total_w = t.wt * (1 - eps)  # sum_c a_c per row
+            if eps:
+                # valid as p's dtype: a Python float times a bool array is float64
+                total_w = total_w + (eps * (c if w is None else w.sum()) / c) * t.valid.astype(
+                    p.dtype)
+            dx = p * (total_w * gs)[:, None]
+            if eps:
+                dx -= (eps / c) * (1 if w is None else w) * (t.valid * gs)[:, None]
+            dx[np.arange(p.shape[0]), t.safe] -= (1 - eps) * t.wt * gs
+        if dx is not None:
+            dx = unrows(dx, ctx.inputs[0].shape)
+        return dx, dt
+
+
+def ce_composite(x: Tensor, t: Tensor, weight=None, ignore_index=-100, label_smoothing=0.0,
+                 reduction="mean", probs=False) -> Tensor:
+    """cross_entropy from primitives: log_softmax then the weighted NLL (create_graph)."""
+    logp = LogSoftmax.apply(x, dim=1)
+    return class_loss(logp, t, weight, ignore_index, label_smoothing, reduction, probs)
+
+
+def class_loss(logp: Tensor, t: Tensor, weight, ignore_index: int, eps: float, how: str,
+               probs: bool) -> Tensor:
+    """-sum_c a_c logp_c per prediction (see CrossEntropy), reduced as torch does."""
+    c = logp.shape[1]
+    lp = logp if logp.ndim == 2 else logp.permute(0, *range(2, logp.ndim), 1).reshape(-1, c)
+    if probs:
+        a = t if t.ndim == 2 else t.permute(0, *range(2, t.ndim), 1).reshape(-1, c)
+        if eps:
+            a = a * (1 - eps) + eps / c
+        if weight is not None:
+            a = a * const(weight)
+        loss, denom = -(lp * a).sum(dim=1), lp.shape[0]
+    else:
+        tt = _Targets(t.array, weight, ignore_index, logp.dtype)
+        picked = lp[np.arange(lp.shape[0]), tt.safe]
+        loss = picked * const(tt.wt * -(1 - eps))
+        if eps:
+            smooth = lp.sum(dim=1) if weight is None else lp @ const(weight)
+            loss = loss - smooth * const((tt.valid * (eps / c)).astype(logp.dtype))
+        denom = tt.denom
+    if how == "none":
+        return loss.reshape(logp.shape[:1] + logp.shape[2:])
+    if how == "sum":
+        return loss.sum()
+    return loss.sum() * (1.0 / float(denom) if float(denom) else float("nan"))

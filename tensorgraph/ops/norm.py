@@ -1,0 +1,80 @@
+"""Batch normalisation: the fused ``BatchNorm`` and its composite twin."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..autograd import Function
+from ..tensor import Tensor
+from .fused import composite_grad, const, is_array
+
+__all__ = ["BatchNorm", "batch_norm_composite"]
+
+
+def _channel_shape(x_ndim: int, c: int) -> tuple:
+    return (1, c) + (1,) * (x_ndim - 2)
+
+
+class BatchNorm(Function):
+    """y = (x - mean) / sqrt(var + eps) * w + b,  per channel (dim 1).
+
+    training (mean, var of this batch, so they depend on x):
+        dx = w / sqrt(var + eps) * (g - mean(g) - xhat * mean(g * xhat))
+    eval (running statistics, constants):  dx = g * w / sqrt(var + eps)
+    dw = sum(g * xhat),  db = sum(g)   (sums and means over every dim but 1)
+
+    Fused for speed (one node and one backward formula instead of ~12 nodes) and so
+    the normalised input is computed once and shared by forward and backward.
+    """
+
+    @staticmethod
+    def forward(ctx, x, w, b, mean, var, eps, training):
+        shape = _channel_shape(x.ndim, x.shape[1])
+        invstd = (1 / np.sqrt(var + eps)).astype(x.dtype, copy=False)
+        xhat = (x - mean.reshape(shape)) * invstd.reshape(shape)
+        ctx.save_for_backward(x, w, b)
+        ctx.xhat, ctx.invstd = xhat, invstd
+        return xhat * w.reshape(shape) + b.reshape(shape)
+
+    @staticmethod
+    def backward(ctx, g):
+        if not is_array(g):
+            k = ctx.kwargs
+            return composite_grad(ctx, g, lambda x, w, b: batch_norm_composite(
+                x, w, b, k["mean"], k["var"], k["eps"], k["training"]))
+        _, w, _ = ctx.saved_tensors
+        need = ctx.needs_input_grad
+        shape = _channel_shape(g.ndim, g.shape[1])
+        axes = (0,) + tuple(range(2, g.ndim))
+        xhat = ctx.xhat
+        dx = dw = db = None
+        if need[1] or need[0]:
+            g_xhat = (g * xhat).sum(axis=axes)
+            dw = g_xhat if need[1] else None
+        if need[2] or (need[0] and ctx.kwargs["training"]):
+            g_sum = g.sum(axis=axes)
+            db = g_sum if need[2] else None
+        if need[0]:
+            scale = (w * ctx.invstd).reshape(shape)
+            if ctx.kwargs["training"]:
+                n = g.size // g.shape[1]
+                dx = (g - (g_sum / n).reshape(shape) - xhat * (g_xhat / n).reshape(shape))
+                dx *= scale
+            else:
+                dx = g * scale
+        return dx, dw, db
+
+
+def batch_norm_composite(x: Tensor, w: Tensor, b: Tensor, mean: np.ndarray,
+                         var: np.ndarray, eps: float, training: bool) -> Tensor:
+    """batch_norm from primitives (the readable definition; used for create_graph)."""
+    shape = _channel_shape(x.ndim, x.shape[1])
+    axes = (0,) + tuple(range(2, x.ndim))
+    if training:
+        mu = x.mean(dim=axes, keepdim=True)
+        d = x - mu
+        v = (d * d).mean(dim=axes, keepdim=True)
+    else:
+        d = x - const(mean.reshape(shape))
+        v = const(var.reshape(shape))
+    return d * (v + eps) ** -0.5 * w.reshape(shape) + b.reshape(shape)
