@@ -6,7 +6,12 @@ Example:
     >>> loss = tg.nn.CrossEntropyLoss()(model(tg.randn(32, 784)), tg.randint(0, 10, (32,)))
 """
 
-from . import functional, init, utils
+from . import (
+    functional,
+    init,
+    modules,
+    utils,
+)
 from .activation import GELU, LeakyReLU, LogSoftmax, ReLU, Sigmoid, Softmax, Tanh
 from .attention import MultiheadAttention
 from .container import ModuleDict, ModuleList, Sequential
@@ -190,5 +195,6 @@ __all__ = [
     "ZeroPad3d",
     "functional",
     "init",
+    "modules",
     "utils",
 ]
