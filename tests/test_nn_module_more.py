@@ -106,3 +106,12 @@ def test_type_casts_every_tensor():
     m = tg.nn.Linear(2, 3)
     m.type(tg.float64)
     assert m.weight.dtype == tg.float64 and m.share_memory() is m
+
+
+def test_clip_grad_accepts_torchs_foreach_flag():
+    p = tg.nn.Parameter(tg.ones(3))
+    (p * 10).sum().backward()
+    total = tg.nn.utils.clip_grad_norm_([p], 1.0, foreach=True)
+    assert abs(total.item() - np.sqrt(300)) < 1e-4
+    tg.nn.utils.clip_grad_value_([p], 0.1, foreach=None)
+    assert float(p.grad.array.max()) <= 0.1 + 1e-7
