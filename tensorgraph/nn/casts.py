@@ -12,22 +12,7 @@ from typing import Any
 import numpy as np
 
 from ..device import check_device, parse_to_args
-
-
-def as_dtype(d: Any, op: str) -> np.dtype:
-    """A dtype argument as a numpy dtype; bfloat16 and unknown names are refused."""
-    if isinstance(d, str) and "bfloat16" in d:
-        d = "bfloat16"
-    try:
-        return np.dtype(d)
-    except TypeError:
-        name = getattr(d, "__name__", None) or str(d)
-        if "bfloat16" in name:
-            raise TypeError(
-                f"{op}: numpy has no bfloat16 dtype, so tensorgraph cannot store it; use "
-                "float32, float16 or float64."
-            ) from None
-        raise TypeError(f"{op}: {d!r} is not a dtype (use e.g. tg.float32).") from None
+from .device import as_dtype
 
 
 class ModuleCasts:
