@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
-from .._function import Function
+from ..autograd import Function
 
 
 def blocks(size: int, k: int, stride: int, pad: int, dil: int) -> int:
@@ -46,7 +46,7 @@ def _col2im(cols: np.ndarray, size: tuple, k: tuple, dil: tuple, pad: tuple,
 
 
 class Unfold(Function):
-    """y[n, (c, i, j), l] = x_padded[n, c, s*l_h + d*i, s*l_w + d*j];  dx = Fold(g)"""
+    """y = im2col(x): y[n, (c,i,j), l] = x_pad[n, c, s*lh + d*i, s*lw + d*j];  dx = Fold(g)"""
 
     @staticmethod
     def forward(ctx, x, kernel, dilation, padding, stride):
