@@ -150,3 +150,22 @@ def count_hook_calls(lib) -> int:
 
 def test_backward_hook_calls_under_no_grad_and_second_order_match_torch(torch):
     assert count_hook_calls(tg) == count_hook_calls(torch) == 2
+
+
+def global_hook_story(lib) -> list:
+    mm = lib.nn.modules.module
+    seen = []
+    model = lib.nn.Sequential(lib.nn.Linear(2, 3), lib.nn.ReLU())
+    model[0].register_forward_hook(lambda m, a, out: seen.append("own"))
+    h1 = mm.register_module_forward_pre_hook(lambda m, a: seen.append(("pre", type(m).__name__)))
+    h2 = mm.register_module_forward_hook(lambda m, a, out: seen.append(type(m).__name__))
+    model(lib.ones(1, 2))
+    h1.remove()
+    h2.remove()
+    model(lib.ones(1, 2))
+    return seen
+
+
+def test_global_module_hooks_match_torch(torch):
+    assert global_hook_story(tg) == global_hook_story(torch)
+    assert not tg.nn.hooks.GLOBAL_HOOKS  # removed: back on the fast path

@@ -101,6 +101,9 @@ PATHS = [
     ("nn.utils", "clip_grad_norm_"), ("nn.utils", "clip_grad_value_"),
     ("nn.utils", "parameters_to_vector"), ("nn.utils", "vector_to_parameters"),
     ("nn.functional", "pad"), ("nn.functional", "interpolate"),
+    ("nn.modules.activation", "MultiheadAttention"), ("nn.modules.sparse", "Embedding"),
+    ("nn.modules.rnn", "LSTM"), ("nn.modules.transformer", "TransformerEncoderLayer"),
+    ("nn.modules.module", "register_module_forward_hook"),
 ]
 
 

@@ -11,7 +11,6 @@ from typing import Any
 
 import numpy as np
 
-from ..tensor import Tensor
 from ..device import check_device, parse_to_args
 from .device import as_dtype
 
@@ -24,13 +23,13 @@ class ModuleCasts:
 
         Floating parameters and buffers are cast in place; the Parameter objects stay
         the same, so an optimizer created earlier keeps training them (as in PyTorch).
-        The device may be ``'cpu'``, ``'cpu:0'`` or a device object whose ``type`` is
-        ``'cpu'``; any other device is refused (tensorgraph runs on numpy, on the CPU).
+        The device must be the CPU (``'cpu'``, ``'cpu:0'``, ``tg.device('cpu')``);
+        any other is refused (tensorgraph runs on numpy, on the CPU).
         """
         dtype = parse_to_args(args, kwargs, "Module.to").dtype
         if dtype is None:
             return self
-        dtype = np.dtype(dtype)
+        dtype = as_dtype(dtype, "Module.to")
         if dtype.kind != "f":
             raise TypeError(
                 f"nn.Module.to only accepts floating point or complex dtypes, but got "

@@ -34,6 +34,49 @@ class _Hook:
         self.fn, self.with_kwargs, self.always_call = fn, with_kwargs, always_call
 
 
+# Hooks of every module (torch.nn.modules.module.register_module_forward_hook ...):
+# GLOBAL_HOOKS holds all their entries, so Module.__call__ tests one list's truth.
+GLOBAL_HOOKS: list[_Hook] = []
+_GLOBAL_PRE: list[_Hook] = []
+_GLOBAL_POST: list[_Hook] = []
+
+
+class _GlobalHandle(RemovableHandle):
+    def __init__(self, hooks: list, entry: _Hook) -> None:
+        super().__init__(hooks, entry)
+        self._entry = entry
+
+    def remove(self) -> None:
+        super().remove()
+        if self._entry in GLOBAL_HOOKS:
+            GLOBAL_HOOKS.remove(self._entry)
+
+
+def register_module_forward_pre_hook(hook: Callable) -> RemovableHandle:
+    """Call ``hook(module, args)`` before the forward of EVERY module (before the
+    module's own pre-hooks); it may return replacement args. As torch's global hook."""
+    entry = _Hook(hook)
+    _GLOBAL_PRE.append(entry)
+    GLOBAL_HOOKS.append(entry)
+    return _GlobalHandle(_GLOBAL_PRE, entry)
+
+
+def register_module_forward_hook(hook: Callable, *, always_call: bool = False
+                                 ) -> RemovableHandle:
+    """Call ``hook(module, args, output)`` after the forward of EVERY module (before the
+    module's own forward hooks); it may return a new output. As torch's global hook.
+
+    Example:
+        >>> h = tg.nn.modules.module.register_module_forward_hook(
+        ...     lambda m, args, out: print(type(m).__name__))
+        >>> model(x); h.remove()
+    """
+    entry = _Hook(hook, always_call=always_call)
+    _GLOBAL_POST.append(entry)
+    GLOBAL_HOOKS.append(entry)
+    return _GlobalHandle(_GLOBAL_POST, entry)
+
+
 def _add(module: Any, registry: str, entry: _Hook, prepend: bool) -> RemovableHandle:
     hooks = module.__dict__[registry]
     hooks.insert(0, entry) if prepend else hooks.append(entry)
@@ -98,7 +141,7 @@ class ModuleHooks:
     # ------------------------------------------------------------ the hooked call
     def _call_with_hooks(self, args: tuple, kwargs: dict) -> Any:
         d = self.__dict__
-        for h in list(d["_forward_pre_hooks"]):
+        for h in [*_GLOBAL_PRE, *d["_forward_pre_hooks"]]:
             if h.with_kwargs:
                 result = h.fn(self, args, kwargs)
                 if result is not None:
@@ -119,7 +162,7 @@ class ModuleHooks:
         try:
             out = self.forward(*args, **kwargs)
         except Exception:
-            for h in list(d["_forward_hooks"]):
+            for h in [*_GLOBAL_POST, *d["_forward_hooks"]]:
                 if h.always_call:
                     try:
                         h.fn(self, args, kwargs, None) if h.with_kwargs else h.fn(self, args, None)
@@ -127,7 +170,7 @@ class ModuleHooks:
                         warnings.warn(f"forward hook with always_call=True raised while "
                                       f"forward had failed: {hook_exc!r}", stacklevel=2)
             raise
-        for h in list(d["_forward_hooks"]):
+        for h in [*_GLOBAL_POST, *d["_forward_hooks"]]:
             result = h.fn(self, args, kwargs, out) if h.with_kwargs else h.fn(self, args, out)
             if result is not None:
                 out = result

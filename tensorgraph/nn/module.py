@@ -17,7 +17,7 @@ from typing import Any
 from ..tensor import Tensor
 from .casts import ModuleCasts
 from .errors import annotate
-from .hooks import ModuleHooks
+from .hooks import GLOBAL_HOOKS, ModuleHooks
 from .parameter import Parameter
 from .state import IncompatibleKeys, load_state
 from .utils import _zero_grad
@@ -73,7 +73,7 @@ class Module(ModuleHooks, ModuleCasts):
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         try:
-            if self._hooked:
+            if self._hooked or GLOBAL_HOOKS:
                 return self._call_with_hooks(args, kwargs)
             return self.forward(*args, **kwargs)
         except Exception as exc:

@@ -34,7 +34,8 @@ def _zero_grad(parameters: Iterable[Tensor], set_to_none: bool) -> None:
 
 
 def clip_grad_norm_(parameters: Tensor | Iterable[Tensor], max_norm: float,
-                    norm_type: float = 2.0, error_if_nonfinite: bool = False) -> Tensor:
+                    norm_type: float = 2.0, error_if_nonfinite: bool = False,
+                    foreach: bool | None = None) -> Tensor:
     """Scale all gradients together, in place, so their joint norm is at most ``max_norm``.
 
     The norm is taken over all gradients as if concatenated into one vector; every
@@ -46,6 +47,7 @@ def clip_grad_norm_(parameters: Tensor | Iterable[Tensor], max_norm: float,
         max_norm: the largest allowed norm.
         norm_type: the p of the p-norm; ``float('inf')`` for the max-abs norm.
         error_if_nonfinite: raise if the total norm is NaN or inf.
+        foreach: accepted for torch compatibility (there is one CPU implementation).
 
     Returns:
         The total norm before clipping (a 0-d Tensor), handy to log.
@@ -80,8 +82,10 @@ def clip_grad_norm_(parameters: Tensor | Iterable[Tensor], max_norm: float,
     return Tensor._wrap(total, False)
 
 
-def clip_grad_value_(parameters: Tensor | Iterable[Tensor], clip_value: float) -> None:
-    """Clamp every gradient element to ``[-clip_value, clip_value]``, in place."""
+def clip_grad_value_(parameters: Tensor | Iterable[Tensor], clip_value: float,
+                     foreach: bool | None = None) -> None:
+    """Clamp every gradient element to ``[-clip_value, clip_value]``, in place
+    (``foreach`` is accepted for torch compatibility)."""
     for g in _grads(parameters):
         np.clip(g.array, -clip_value, clip_value, out=g.array)
 

@@ -20,6 +20,13 @@ everywhere.
 Where the code lives (this package): activations and softmax in ``activation.py``,
 linear in ``linear.py``, conv2d in ``conv.py``, pooling in ``pool.py``, normalisation in
 ``norm.py``, losses in ``loss.py`` and ``ce.py``; argument checks in ``check.py``.
+More families, one file each: activations beyond the basic ones in ``nonlinearity.py``,
+``smooth_l1_loss``/``huber_loss`` in ``regression_loss.py``, norms, similarities and
+``kl_div`` in ``distance.py``, ``conv1d`` and 1-d pools in ``temporal.py``,
+``conv_transpose1d/2d`` in ``conv_transpose.py``, ``unfold``/``fold`` in ``fold.py``,
+adaptive pooling in ``adaptive_pool.py``, ``group_norm`` in ``group_norm.py``, channel
+dropout in ``channel_dropout.py``, ``pad`` in ``padding.py`` and ``interpolate`` in
+``sampling.py``.
 """
 
 from .activation import (
@@ -104,6 +111,7 @@ __all__ = [
     "dropout2d",
     "dropout3d",
     "elu",
+    "embedding",
     "flatten",
     "fold",
     "gelu",
@@ -128,11 +136,13 @@ __all__ = [
     "mse_loss",
     "nll_loss",
     "normalize",
+    "one_hot",
     "pad",
     "pairwise_distance",
     "prelu",
     "relu",
     "relu6",
+    "scaled_dot_product_attention",
     "selu",
     "sigmoid",
     "silu",
@@ -148,4 +158,3 @@ __all__ = [
     "unfold",
     "upsample",
 ]
-__all__ += ["embedding", "one_hot", "scaled_dot_product_attention"]

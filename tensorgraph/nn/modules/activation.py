@@ -1,6 +1,7 @@
 """``torch.nn.modules.activation`` path: activations (defined in ``tensorgraph.nn``)."""
 
 from ..activation import GELU, LeakyReLU, LogSoftmax, ReLU, Sigmoid, Softmax, Tanh
+from ..attention import MultiheadAttention
 from ..nonlinearity import (
     CELU,
     ELU,
@@ -37,6 +38,7 @@ __all__ = [
     "LogSigmoid",
     "LogSoftmax",
     "Mish",
+    "MultiheadAttention",
     "PReLU",
     "ReLU",
     "ReLU6",
