@@ -194,6 +194,8 @@ def test_crash_mid_write_leaves_the_old_file_and_the_next_save_clears_the_leftov
                          PYTHONPATH=os.getcwd()), timeout=60)
     assert run.returncode == -signal.SIGKILL
     assert load(path)["step"] == 0  # the old checkpoint, whole
+    if atomic._unnamed_files_work(str(tmp_path)):
+        assert os.listdir(tmp_path) == ["ckpt.npz"]  # the half-written file had no name
     save(state(), path)
     assert os.listdir(tmp_path) == ["ckpt.npz"] and same(load(path), state())
 

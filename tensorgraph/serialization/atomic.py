@@ -6,7 +6,8 @@
   new file in the same folder, are fsynced, and that file is renamed onto the path. A
   crash at any point leaves the old file or the new one, never neither. An error
   removes the new file. The new file has no name while it is written where the system
-  allows (Linux ``O_TMPFILE``), so even a killed process leaves nothing behind; elsewhere
+  allows (Linux ``O_TMPFILE``, linked in through /proc or ``AT_EMPTY_PATH``), so even a
+  killed process leaves nothing behind; elsewhere
   it is a hidden ``.<name>.tg-<pid>-<random>.tmp``, and the next save of the same file
   deletes one whose process is gone;
 * a **symlink** is followed: its target is written (atomically, next to the target), and
@@ -145,7 +146,9 @@ def _unnamed_files_work(folder: str) -> bool:
 
 
 def _link_unnamed(fd: int, folder: str, base: str) -> str:
-    """Give an O_TMPFILE file a (temporary) name, so it can be renamed over the target."""
+    """Give an O_TMPFILE file a (temporary) name, so it can be renamed over the target:
+    ``linkat`` through ``/proc/self/fd`` (any user), else ``linkat(AT_EMPTY_PATH)``
+    (needs CAP_DAC_READ_SEARCH, e.g. root, where /proc links cross devices)."""
     while True:
         tmp = _temp_name(folder, base)
         try:
@@ -153,6 +156,19 @@ def _link_unnamed(fd: int, folder: str, base: str) -> str:
             return tmp
         except FileExistsError:
             continue
+        except OSError:
+            _link_empty_path(fd, tmp)
+            return tmp
+
+
+def _link_empty_path(fd: int, tmp: str) -> None:
+    import ctypes
+
+    libc = ctypes.CDLL(None, use_errno=True)
+    at_fdcwd, at_empty_path = -100, 0x1000
+    if libc.linkat(fd, b"", at_fdcwd, os.fsencode(tmp), at_empty_path) != 0:
+        err = ctypes.get_errno()
+        raise OSError(err, os.strerror(err), tmp)
 
 
 def _copy_mode(fd: int, st: os.stat_result) -> None:
