@@ -17,7 +17,7 @@ from pathlib import Path
 
 import tensorgraph as tg
 import viz
-from tensorgraph.graph import record_modules, record_sources
+from tensorgraph.graph import record_all_modules, record_sources
 
 tg.manual_seed(0)
 x = tg.randn(2, 4)  # a tiny batch: 2 samples, 4 features
@@ -28,7 +28,7 @@ try:
     from tensorgraph import nn
 
     model = nn.Sequential(nn.Linear(4, 5), nn.ReLU(), nn.Linear(5, 3))
-    with record_modules(model), record_sources():
+    with record_all_modules(), record_sources():  # exact module boxes, code lines
         loss = F.cross_entropy(model(x), y)
     params = None
 except (ImportError, AttributeError):  # tg.nn not available: the same MLP by hand
@@ -47,9 +47,10 @@ except (ImportError, AttributeError):  # tg.nn not available: the same MLP by ha
 def main(out_dir: str = "out/graph_demo") -> tg.Tensor:
     out = Path(out_dir)
     kw = {"model": model} if model is not None else {"params": params}
+    kw["names"] = {"x": x, "y": y, "loss": loss}  # label data and labels by their names
     print(viz.render(loss, out / "forward.svg", title="2-layer MLP: forward", **kw))
     print(viz.render(loss, out / "gradients.svg", color="grad",
-                     title="gradients (colour = |dL/dt|, log scale)", **kw))
+                     title="gradients (colour = |dL/dt|, one colour per decade)", **kw))
     print(viz.render(loss, out / "modules.svg", collapse="module", **kw))
     print(viz.backprop_steps(loss, out / "steps", **kw))
     return loss

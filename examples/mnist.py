@@ -8,6 +8,7 @@
 Writes into ``--out`` (default ``runs/<dataset>-<model>``):
     history.json   config and per-epoch train/test loss and accuracy (fractions), seconds
     history.png    loss and accuracy curves
+    grad_health.png  each layer's gradient norm at every step (viz.GradientMonitor)
     graph.svg      the backprop graph of one training step, one box per module
                    (graph.dot when graphviz's ``dot`` program is missing)
     model.tg       checkpoint: model and optimizer state dicts, config, epoch (tg.load)
@@ -102,8 +103,11 @@ def build_optimizer(name: str, params: Any, lr: float) -> optim.Optimizer:
 
 
 def train_one_epoch(model: nn.Module, loader: tg.data.DataLoader, opt: optim.Optimizer,
-                    sched: Any, desc: str) -> tuple[float, float]:
-    """One pass over ``loader``; returns mean training loss and accuracy (fraction)."""
+                    sched: Any, desc: str, monitor: Any = None) -> tuple[float, float]:
+    """One pass over ``loader``; returns mean training loss and accuracy (fraction).
+
+    ``monitor`` (a ``viz.GradientMonitor``) records each layer's gradient norm per step.
+    """
     model.train()
     total_loss, correct, seen = 0.0, 0, 0
     bar = tqdm()(loader, desc=desc, unit="batch", leave=False, dynamic_ncols=True)
@@ -112,6 +116,8 @@ def train_one_epoch(model: nn.Module, loader: tg.data.DataLoader, opt: optim.Opt
         loss = F.cross_entropy(logits, labels)
         opt.zero_grad()
         loss.backward()
+        if monitor is not None:
+            monitor.step()
         opt.step()
         sched.step()
         n = len(labels)
@@ -146,7 +152,8 @@ def render_step_graph(model: nn.Module, images: tg.Tensor, labels: tg.Tensor,
     import viz  # the repository's teaching layer (graphviz's Python package)
 
     model.train()
-    loss = F.cross_entropy(model(images), labels)
+    with tg.graph.record_all_modules():  # exact module boxes (ReLU, Dropout too)
+        loss = F.cross_entropy(model(images), labels)
     loss.backward()
     title = f"one training step of {type(model).__name__}: forward and backward"
     try:
@@ -253,10 +260,13 @@ def run(args: argparse.Namespace) -> dict:
     config = {k: (str(v) if isinstance(v, Path) else v) for k, v in vars(args).items()}
     config["parameters"] = n_params
     history: dict = {"config": config, "epochs": []}
+    import viz  # the repository's teaching layer
+
+    monitor = viz.GradientMonitor(model)
     for epoch in range(1, args.epochs + 1):
         start = time.perf_counter()
         train_loss, train_acc = train_one_epoch(model, train_loader, opt, sched,
-                                                f"epoch {epoch}/{args.epochs}")
+                                                f"epoch {epoch}/{args.epochs}", monitor)
         test_loss, test_acc, pred = evaluate(model, test_loader)
         seconds = time.perf_counter() - start
         history["epochs"].append({
@@ -271,6 +281,7 @@ def run(args: argparse.Namespace) -> dict:
     title = (f"{args.dataset}, {args.model.upper()} on {len(train_set):,} training images: "
              f"test accuracy {100 * test_acc:.2f}%")
     plot_history(history["epochs"], title, out / "history.png")
+    monitor.plot(out / "grad_health.png", title="gradient norm per layer and step (log10)")
     tg.save({"model": model.state_dict(), "optimizer": opt.state_dict(),
              "config": config, "epoch": args.epochs}, out / "model.tg")
     test_images, test_labels = test_set.arrays()
@@ -278,6 +289,7 @@ def run(args: argparse.Namespace) -> dict:
     print(f"outputs in {out.resolve()}/")
     for name, what in [("history.json", "config and per-epoch loss/accuracy"),
                        ("history.png", "learning curves"),
+                       ("grad_health.png", "gradient norm per layer per step (heatmap)"),
                        (graph_path.name, "backprop graph of one training step"),
                        ("model.tg", "checkpoint: tg.load(path)['model']"),
                        ("mistakes.png", "misclassified test images")]:

@@ -33,11 +33,14 @@ from ._dtype import (
 from .autograd import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from .creation import (
     arange,
+    empty,
+    empty_like,
     eye,
     from_numpy,
     full,
     full_like,
     linspace,
+    meshgrid,
     ones,
     ones_like,
     rand,
@@ -47,7 +50,23 @@ from .creation import (
     zeros,
     zeros_like,
 )
-from .random import manual_seed
+from .random import (
+    Generator,
+    default_generator,
+    get_rng_state,
+    initial_seed,
+    manual_seed,
+    seed,
+    set_rng_state,
+)
+from .random.sampling import (
+    bernoulli,
+    multinomial,
+    normal,
+    rand_like,
+    randint_like,
+    randn_like,
+)
 from .serialization import CheckpointError, load, save
 from .tensor import Tensor, cat, matmul, stack, tensor
 
@@ -74,7 +93,8 @@ from . import _allocator  # noqa: F401  # isort: skip  (malloc keeps freed memor
 
 bool = bool_  # torch.bool
 __all__ = [
-    "CheckpointError", "NonFiniteLossWarning", "Tensor", "arange", "autograd", "bool",
+    "CheckpointError", "NonFiniteLossWarning", "Tensor", "arange", "empty", "empty_like",
+    "meshgrid", "autograd", "bool",
     "bool_", "cat", "data", "double", "enable_grad", "eye", "float", "float16", "float32",
     "float64", "from_numpy", "full", "full_like", "get_default_dtype", "graph", "half",
     "int", "int8", "int16", "int32", "int64", "is_grad_enabled", "linspace", "load", "long",
@@ -88,6 +108,12 @@ __all__ = [
     "get_float32_matmul_precision", "get_num_threads", "inference_mode",
     "is_inference_mode_enabled", "onnx", "set_default_device",
     "set_float32_matmul_precision", "set_num_threads", "use_deterministic_algorithms",
+]
+
+__all__ += [  # the random surface (tensorgraph.random)
+    "Generator", "bernoulli", "default_generator", "get_rng_state", "initial_seed",
+    "multinomial", "normal", "rand_like", "randint_like", "randn_like", "seed",
+    "set_rng_state",
 ]
 
 __version__ = "0.1.0"

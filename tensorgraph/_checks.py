@@ -23,7 +23,7 @@ from typing import Any
 
 import numpy as np
 
-from ._grad_mode import _outside_package
+from .autograd.grad_mode import outside_package
 from .autograd import Function, topological_order
 
 # Why an op usually makes NaN/inf from finite inputs, and what to do about it.
@@ -122,5 +122,5 @@ def _finite(a: Any) -> bool:
 
 def _user_stacklevel() -> int:
     """stacklevel that points the warning at the first frame outside tensorgraph."""
-    _, up = _outside_package(sys._getframe(1))
+    _, up = outside_package(sys._getframe(1))
     return 1 + up

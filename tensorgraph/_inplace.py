@@ -1,8 +1,18 @@
 """In-place ops (``add_``, ``copy_``, ``x[i] = v``, ...): the write into the buffer and,
-when recording, the graph rewiring that keeps gradients right afterwards.
+when recording, the graph rewiring that keeps gradients right afterwards (as torch).
 
 ``Tensor``'s in-place methods call ``write`` with the out-of-place computation, so
 each in-place op is one line in ``tensor.py``.
+
+- On a tensor that is not a view, the tensor takes the new node as its ``grad_fn``;
+  nodes recorded earlier keep sending gradient to the old one (``rebased_from``).
+- On a view (basic indexing, reshape, transpose, expand, ...) of a tensor ``base``,
+  ``base`` gets a ``CopySlices`` node (its old history outside the view's region,
+  the new value inside) and the view becomes an ``AsStrided`` view of that history.
+  Other views of ``base`` are rebuilt the same way when next used
+  (:func:`refresh_views`).
+- A node that saved the old values raises in backward: every alias shares one
+  version counter, which each write bumps.
 """
 
 from __future__ import annotations
@@ -13,60 +23,112 @@ from typing import Any
 import numpy as np
 
 from . import ops as P
-from ._grad_mode import _State, no_grad
-from .functions import where
+from .autograd.grad_mode import counters, get_mode, no_grad
 from .tensor import Tensor
+from .tensor_functions import where
+
+
+def positions(view: np.ndarray, base: np.ndarray) -> np.ndarray:
+    """For each element of ``view`` (which aliases ``base``'s memory), its index in
+    ``base.reshape(-1)`` (C order), found from memory addresses as torch's as_strided."""
+
+    def addresses(a: np.ndarray) -> np.ndarray:
+        addr = np.full(a.shape, a.__array_interface__["data"][0], dtype=np.int64)
+        for d, (n, stride) in enumerate(zip(a.shape, a.strides)):
+            step = np.arange(n, dtype=np.int64) * stride
+            addr = addr + step.reshape((n,) + (1,) * (a.ndim - d - 1))
+        return addr
+
+    flat = addresses(base).reshape(-1)
+    order = np.argsort(flat, kind="stable")
+    return order[np.searchsorted(flat[order], addresses(view))]
+
+
+def _with_history(t: Tensor) -> Tensor:
+    """A copy of ``t``'s values carrying ``t``'s current history (the input of the node
+    an in-place op records: the buffer itself is about to be overwritten)."""
+    old = Tensor._wrap(t.array.copy(), t.requires_grad)
+    old.grad_fn = t.grad_fn
+    return old
+
+
+def _as_view_of_base(t: Tensor, mark: int) -> None:
+    """Give view ``t`` the grad_fn of a view of its base's current history."""
+    base = t._view[0]
+    node = P.AsStrided.apply(base, positions=positions(t.array, base.array)).grad_fn
+    if node is not None:
+        node.rebased_from = (mark, t.grad_fn)
+        t.grad_fn, t.requires_grad = node, True
+    t._view = (base, base.grad_fn)
+
+
+def refresh_views(inputs: tuple) -> None:
+    """Rebuild the grad_fn of each input that is a view whose base's history changed
+    since the view was made (an in-place op on the base or another view of it)."""
+    for t in inputs:
+        view = t._view
+        if view is not None and view[0].grad_fn is not view[1]:
+            _as_view_of_base(t, counters.inplace_ops)
+
+
+def _check_allowed(x: Tensor, op: str, recording: bool) -> None:
+    if recording and x.requires_grad and x.grad_fn is None and x._view is None:
+        raise RuntimeError(
+            f"a leaf Variable that requires grad is being used in an in-place operation "
+            f"({op} on a tensor of shape {tuple(x.shape)}). Wrap it in "
+            "`with tg.no_grad():` (as optimizers do) or use the out-of-place form "
+            "(x = x + y)."
+        )
+    base = None if x._view is None else x._view[0]
+    if recording and base is not None and base.requires_grad and base.grad_fn is None:
+        raise RuntimeError(
+            f"a view of a leaf Variable that requires grad is being used in an in-place "
+            f"operation ({op} on a view of shape {tuple(x.shape)} of a leaf of shape "
+            f"{tuple(base.shape)}). Wrap it in `with tg.no_grad():` or clone() the leaf."
+        )
+    if not x.array.flags.writeable:
+        raise RuntimeError(
+            f"{op}: this tensor (shape {tuple(x.shape)}) is a read-only view (from expand "
+            "or broadcasting), so it can't be written in place; clone() it first."
+        )
 
 
 def write(
     x: Tensor, op: str, compute: Callable[[Tensor], Tensor], other: Any = None
 ) -> Tensor:
-    """Write ``compute(old)`` into ``x``'s buffer (aliases see it, as in PyTorch).
-
-    When recording, ``x`` also takes the new node as its ``grad_fn``; that node's
-    input is a copy holding the old value and history. Nodes recorded earlier keep
-    sending gradient to the old ``grad_fn`` (``Function.rebased_from``), and a node
-    that saved the old buffer raises in backward (the version counter).
-    """
+    """Write ``compute(old)`` into ``x``'s buffer (aliases see it, as in PyTorch) and,
+    when recording, rewire the graph (see the module docstring)."""
     other_grad = isinstance(other, Tensor) and other.requires_grad
-    recording = _State.grad_enabled and (x.requires_grad or other_grad)
-    if recording and x.grad_fn is None and x.requires_grad:
-        raise RuntimeError(
-            f"{op}: a leaf tensor that requires grad (shape {x.shape}) is used in "
-            "an in-place operation. Wrap it in `with tg.no_grad():` (as optimizers "
-            "do) or use the out-of-place form (x = x + y)."
-        )
-    if not x.array.flags.writeable:
-        raise RuntimeError(
-            f"{op}: this tensor (shape {x.shape}) is a read-only view (from expand "
-            "or broadcasting), so it can't be written in place; clone() it first."
-        )
-    if recording and x.array.base is not None:
-        # Its buffer belongs to another tensor whose graph would not see the write.
-        raise RuntimeError(
-            f"{op}: in-place on a view (from reshape, indexing or transpose) of "
-            f"another tensor (shape {x.shape}) is not supported while recording "
-            "the graph; use the out-of-place form (x = x + y) or clone() it first."
-        )
-    _State.inplace_ops += 1
-    if x.grad_fn is not None:
-        x.grad_fn.out_modified = True
+    recording = get_mode("grad_enabled") and (
+        x.requires_grad or other_grad or (x._view is not None and x._view[0].requires_grad))
+    _check_allowed(x, op, recording)
     if not recording:
         with no_grad():
             result = compute(x.detach())
         np.copyto(x.array, result.array, casting="unsafe")
         x._version += 1
         return x
-    # A copy: the new node may save the old value, and the buffer is overwritten.
-    old = Tensor._wrap(x.array.copy(), x.requires_grad)
-    old.grad_fn, old._version = x.grad_fn, x._version
-    result = compute(old)
+    if counters.view_rebases:
+        refresh_views((x,))
+    result = compute(_with_history(x))
     if result.dtype != x.dtype:
         result = result.to(x.dtype)
+    base = None if x._view is None else x._view[0]
+    if base is not None:
+        new_base = P.CopySlices.apply(_with_history(base), result,
+                                      positions=positions(x.array, base.array))
     np.copyto(x.array, result.array)
-    result.grad_fn.rebased_from = (_State.inplace_ops, x.grad_fn)
-    x.grad_fn, x.requires_grad = result.grad_fn, True
-    x._version += 1
+    x._version += 1  # bumps counters.inplace_ops: the mark of this in-place op
+    mark = counters.inplace_ops
+    if base is None:
+        result.grad_fn.rebased_from = (mark, x.grad_fn)
+        x.grad_fn, x.requires_grad = result.grad_fn, True
+    else:
+        new_base.grad_fn.rebased_from = (mark, base.grad_fn)
+        base.grad_fn, base.requires_grad = new_base.grad_fn, True
+        _as_view_of_base(x, mark)
+    if x._vc is not None:
+        counters.view_rebases += 1  # x may have views whose grad_fn is now stale
     return x
 
 
@@ -82,3 +144,6 @@ def write_item(x: Tensor, idx: Any, v: Tensor) -> None:
                                               accumulate=False), t)
 
     write(x, "__setitem__", put, v)
+
+
+__all__ = ["positions", "refresh_views", "write", "write_item"]

@@ -1,4 +1,5 @@
-"""Tensor creation: zeros, ones, full, arange, eye, randn, rand, *_like, from_numpy."""
+"""Tensor creation: zeros, ones, full, arange, eye, *_like, from_numpy, and the random
+ones (rand, randn, randint, randperm, normal, ...: defined in ``random.sampling``)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,19 @@ from typing import Any
 import numpy as np
 
 from . import _dtype
-from .random import default_generator
+from .random.sampling import (  # noqa: F401  (the random creators, re-exported)
+    bernoulli,
+    multinomial,
+    normal,
+    rand,
+    rand_like,
+    randint,
+    randint_like,
+    randn,
+    randn_like,
+    randperm,
+)
+from .device import check_device
 from .tensor import Tensor, shape_arg
 
 
@@ -20,18 +33,36 @@ def _float(dtype: Any) -> np.dtype:
     return _dtype.get_default_dtype() if dtype is None else np.dtype(dtype)
 
 
-def zeros(*shape: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
-    """A tensor of zeros (default dtype float32)."""
-    return _make(np.zeros(shape_arg(shape), dtype=_float(dtype)), requires_grad)
+def _size(shape: tuple, size: Any, op: str) -> tuple:
+    """The shape from ``f(2, 3)``, ``f((2, 3))`` or ``f(size=(2, 3))``."""
+    if size is not None:
+        if shape:
+            raise TypeError(f"{op}: pass the size either positionally or as size=, not both.")
+        return (size,) if isinstance(size, (int, np.integer)) else tuple(size)
+    return shape_arg(shape)
 
 
-def ones(*shape: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
-    """A tensor of ones (default dtype float32)."""
-    return _make(np.ones(shape_arg(shape), dtype=_float(dtype)), requires_grad)
+def zeros(*shape: Any, size: Any = None, dtype: Any = None, device: Any = None,
+          requires_grad: bool = False, layout: Any = None, pin_memory: bool = False
+          ) -> Tensor:
+    """A tensor of zeros (default dtype float32): ``zeros(2, 3)``, ``zeros((2, 3))`` or
+    ``zeros(size=(2, 3))``."""
+    check_device(device, "zeros")
+    return _make(np.zeros(_size(shape, size, "zeros"), dtype=_float(dtype)), requires_grad)
 
 
-def full(shape: Any, fill_value: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+def ones(*shape: Any, size: Any = None, dtype: Any = None, device: Any = None,
+         requires_grad: bool = False, layout: Any = None, pin_memory: bool = False
+          ) -> Tensor:
+    """A tensor of ones (default dtype float32), sized as ``zeros``."""
+    check_device(device, "ones")
+    return _make(np.ones(_size(shape, size, "ones"), dtype=_float(dtype)), requires_grad)
+
+
+def full(shape: Any, fill_value: Any, dtype: Any = None, requires_grad: bool = False, *,
+         device: Any = None) -> Tensor:
     """A tensor filled with ``fill_value`` (its dtype inferred as torch.full does)."""
+    check_device(device, "full")
     if dtype is None:
         dtype = (_dtype.bool_ if isinstance(fill_value, bool) else _dtype.int64
                  if isinstance(fill_value, int) else _dtype.get_default_dtype())
@@ -39,21 +70,28 @@ def full(shape: Any, fill_value: Any, dtype: Any = None, requires_grad: bool = F
     return _make(np.full(shape, fill_value, dtype=np.dtype(dtype)), requires_grad)
 
 
-def zeros_like(t: Tensor, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+def zeros_like(t: Tensor, dtype: Any = None, requires_grad: bool = False, *,
+               device: Any = None, memory_format: Any = None) -> Tensor:
+    check_device(device, "zeros_like")
     return _make(np.zeros(t.shape, dtype=dtype or t.dtype), requires_grad)
 
 
-def ones_like(t: Tensor, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+def ones_like(t: Tensor, dtype: Any = None, requires_grad: bool = False, *,
+              device: Any = None, memory_format: Any = None) -> Tensor:
+    check_device(device, "ones_like")
     return _make(np.ones(t.shape, dtype=dtype or t.dtype), requires_grad)
 
 
-def full_like(t: Tensor, fill_value: Any, dtype: Any = None) -> Tensor:
-    return _make(np.full(t.shape, fill_value, dtype=dtype or t.dtype), False)
+def full_like(t: Tensor, fill_value: Any, dtype: Any = None, *, requires_grad: bool = False,
+              device: Any = None, memory_format: Any = None) -> Tensor:
+    check_device(device, "full_like")
+    return _make(np.full(t.shape, fill_value, dtype=dtype or t.dtype), requires_grad)
 
 
 def arange(start: Any, end: Any = None, step: Any = 1, dtype: Any = None,
-           requires_grad: bool = False) -> Tensor:
+           requires_grad: bool = False, *, device: Any = None) -> Tensor:
     """Values from start to end (exclusive); int64 for integer arguments, as torch."""
+    check_device(device, "arange")
     if end is None:
         start, end = 0, start
     if dtype is None:
@@ -62,42 +100,16 @@ def arange(start: Any, end: Any = None, step: Any = 1, dtype: Any = None,
     return _make(np.arange(start, end, step).astype(dtype), requires_grad)
 
 
-def linspace(start: float, end: float, steps: int, dtype: Any = None) -> Tensor:
-    return _make(np.linspace(start, end, steps).astype(_float(dtype)), False)
+def linspace(start: float, end: float, steps: int, dtype: Any = None, *,
+             device: Any = None, requires_grad: bool = False) -> Tensor:
+    check_device(device, "linspace")
+    return _make(np.linspace(start, end, steps).astype(_float(dtype)), requires_grad)
 
 
-def eye(n: int, m: int | None = None, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+def eye(n: int, m: int | None = None, dtype: Any = None, requires_grad: bool = False, *,
+        device: Any = None) -> Tensor:
+    check_device(device, "eye")
     return _make(np.eye(n, m, dtype=_float(dtype)), requires_grad)
-
-
-def randn(*shape: Any, dtype: Any = None, requires_grad: bool = False,
-          generator: np.random.Generator | None = None) -> Tensor:
-    """Standard normal samples from the seeded generator (``tg.manual_seed``)."""
-    g = generator or default_generator()
-    d = _float(dtype)
-    return _make(g.standard_normal(shape_arg(shape), dtype=d if d.kind == "f" and
-                                   d.itemsize >= 4 else np.float64).astype(d, copy=False),
-                 requires_grad)
-
-
-def rand(*shape: Any, dtype: Any = None, requires_grad: bool = False,
-         generator: np.random.Generator | None = None) -> Tensor:
-    """Uniform samples in [0, 1) from the seeded generator."""
-    g = generator or default_generator()
-    d = _float(dtype)
-    return _make(g.random(shape_arg(shape), dtype=np.float64).astype(d), requires_grad)
-
-
-def randint(low: int, high: int | None = None, size: Any = (), dtype: Any = None,
-            generator: np.random.Generator | None = None) -> Tensor:
-    if high is None:
-        low, high = 0, low
-    g = generator or default_generator()
-    return _make(g.integers(low, high, size=size).astype(dtype or _dtype.int64), False)
-
-
-def randperm(n: int, generator: np.random.Generator | None = None) -> Tensor:
-    return _make((generator or default_generator()).permutation(n).astype(np.int64), False)
 
 
 def from_numpy(a: np.ndarray) -> Tensor:
@@ -105,3 +117,53 @@ def from_numpy(a: np.ndarray) -> Tensor:
     if not isinstance(a, np.ndarray):
         raise TypeError(f"from_numpy: expected a numpy.ndarray, got {type(a).__name__}.")
     return Tensor._wrap(a, False)
+
+
+# ---------------------------------------------------------------- empty, meshgrid
+def empty(*shape: Any, size: Any = None, dtype: Any = None, device: Any = None,
+          requires_grad: bool = False, layout: Any = None, pin_memory: bool = False
+          ) -> Tensor:
+    """Uninitialised memory in torch; here zeros (never stale values), sized as ``zeros``."""
+    check_device(device, "empty")
+    return _make(np.zeros(_size(shape, size, "empty"), dtype=_float(dtype)), requires_grad)
+
+
+def empty_like(t: Tensor, dtype: Any = None, requires_grad: bool = False, *,
+               device: Any = None, memory_format: Any = None) -> Tensor:
+    """As ``zeros_like`` (see ``empty``)."""
+    check_device(device, "empty_like")
+    return _make(np.zeros(t.shape, dtype=dtype or t.dtype), requires_grad)
+
+
+def meshgrid(*tensors: Any, indexing: str = "ij") -> tuple:
+    """Coordinate grids from 1-D tensors: output i varies along dim i (``'ij'``, the
+    default) or with the first two dims swapped (``'xy'``, as numpy). Differentiable.
+
+    Example:
+        >>> gx, gy = tg.meshgrid(tg.arange(3), tg.arange(2), indexing="ij")
+        >>> gx.shape
+        (3, 2)
+    """
+    if len(tensors) == 1 and isinstance(tensors[0], (list, tuple)):
+        tensors = tuple(tensors[0])
+    if indexing not in ("ij", "xy"):
+        raise ValueError(f"meshgrid: indexing must be 'ij' or 'xy', got {indexing!r}.")
+    for i, t in enumerate(tensors):
+        if t.dtype != tensors[0].dtype:
+            raise RuntimeError(f"meshgrid: expects all tensors to have the same dtype, got "
+                               f"{tensors[0].dtype} and {t.dtype} (tensor {i}).")
+        if t.ndim > 1:
+            raise RuntimeError(f"meshgrid: expects 0-D or 1-D tensors, tensor {i} has shape "
+                               f"{t.shape}.")
+    axes = list(range(len(tensors)))
+    if indexing == "xy" and len(tensors) >= 2:
+        axes[0], axes[1] = 1, 0
+    shape = [0] * len(tensors)
+    for t, a in zip(tensors, axes):
+        shape[a] = t.numel()
+    grids = []
+    for t, a in zip(tensors, axes):
+        view = [1] * len(tensors)
+        view[a] = -1
+        grids.append(t.reshape(view).expand(tuple(shape)))
+    return tuple(grids)

@@ -155,6 +155,9 @@ def check_device(dev: Any, where: str) -> device:
     """
     if dev is None:
         return _CPU
+    if not isinstance(dev, (device, str, int, np.integer)) and isinstance(
+            getattr(dev, "type", None), str):
+        dev = str(dev)  # another library's device object (a torch.device): by its name
     parsed = dev if isinstance(dev, device) else device(dev)
     if parsed.type != "cpu":
         raise DeviceUnavailableError(_unavailable_message(parsed, where))
@@ -216,7 +219,8 @@ def parse_to_args(args: tuple, kwargs: dict, where: str = "to") -> ToArgs:
             dtype, dev = first.dtype, first.device  # to(other_tensor)
         elif _is_dtype(first):
             dtype = first
-        elif first is None or isinstance(first, (str, device, int, np.integer)):
+        elif first is None or isinstance(first, (str, device, int, np.integer)) \
+                or isinstance(getattr(first, "type", None), str):
             dev = first
             if rest and (_is_dtype(rest[0]) or rest[0] is None):
                 dtype = rest.pop(0)

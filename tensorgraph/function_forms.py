@@ -11,8 +11,12 @@ import builtins
 from collections.abc import Callable
 from typing import Any
 
+import numpy as np
+
 from .tensor import Tensor, tensor
 from .tensor import where as _where3
+from .tensor_linalg import einsum
+from .tensor_shape import channels_last, contiguous_format, preserve_format
 
 
 def _as_tensor(x: Any) -> Tensor:
@@ -122,6 +126,21 @@ amin = _method_form("amin")
 argmax = _method_form("argmax")
 argmin = _method_form("argmin")
 
+sort = _method_form("sort")
+argsort = _method_form("argsort")
+msort = _method_form("msort")
+topk = _method_form("topk")
+kthvalue = _method_form("kthvalue")
+median = _method_form("median")
+cumsum = _method_form("cumsum")
+cumprod = _method_form("cumprod")
+prod = _method_form("prod")
+logsumexp = _method_form("logsumexp")
+norm = _method_form("norm")
+all = _method_form("all")
+any = _method_form("any")
+count_nonzero = _method_form("count_nonzero")
+
 # ---------------------------------------------------------------- shape
 reshape = _method_form("reshape")
 flatten = _method_form("flatten")
@@ -133,6 +152,83 @@ squeeze = _method_form("squeeze")
 def permute(input: Tensor, dims: Any) -> Tensor:
     """``input.permute(dims)``: the dims reordered."""
     return _as_tensor(input).permute(*dims)
+
+
+# ---------------------------------------------------------------- indexing
+tril = _method_form("tril")
+triu = _method_form("triu")
+masked_fill = _method_form("masked_fill")
+masked_select = _method_form("masked_select")
+nonzero = _method_form("nonzero")
+argwhere = _method_form("argwhere")
+gather = _method_form("gather")
+scatter = _method_form("scatter")
+scatter_add = _method_form("scatter_add")
+index_select = _method_form("index_select")
+take = _method_form("take")
+take_along_dim = _method_form("take_along_dim")
+narrow = _method_form("narrow")
+select = _method_form("select")
+split = _method_form("split")
+chunk = _method_form("chunk")
+tensor_split = _method_form("tensor_split")
+unbind = _method_form("unbind")
+flip = _method_form("flip")
+fliplr = _method_form("fliplr")
+flipud = _method_form("flipud")
+roll = _method_form("roll")
+tile = _method_form("tile")
+
+
+def repeat_interleave(input: Any, repeats: Any = None, dim: int | None = None, *,
+                      output_size: int | None = None) -> Tensor:
+    """``input.repeat_interleave(repeats, dim)``; with one tensor of counts ``r``,
+    ``arange(len(r))`` with element i repeated ``r[i]`` times."""
+    if repeats is None:
+        counts = _as_tensor(input)
+        return Tensor._wrap(np.arange(counts.numel()), False).repeat_interleave(counts)
+    return _as_tensor(input).repeat_interleave(repeats, dim, output_size=output_size)
+
+
+# ---------------------------------------------------------------- products
+mm = _method_form("mm")
+bmm = _method_form("bmm")
+mv = _method_form("mv")
+dot = _method_form("dot")
+vdot = _method_form("vdot")
+inner = _method_form("inner")
+outer = ger = _method_form("outer")
+addmm = _method_form("addmm")
+
+# ---------------------------------------------------------------- more shape, counting
+t = _method_form("t")
+unflatten = _method_form("unflatten")
+movedim = moveaxis = _method_form("movedim")
+swapaxes = swapdims = _method_form("swapaxes")
+ravel = _method_form("ravel")
+histc = _method_form("histc")
+histogram = _method_form("histogram")
+bincount = _method_form("bincount")
+unique = _method_form("unique")
+unique_consecutive = _method_form("unique_consecutive")
+
+
+def clone(input: Tensor, *, memory_format: Any = None) -> Tensor:
+    """A copy of ``input`` (differentiable); every memory format means the same here."""
+    return input.clone()
+
+
+def is_complex(input: Tensor) -> builtins.bool:
+    """False: tensorgraph has no complex dtypes."""
+    return input.dtype.kind == "c"
+
+
+def is_nonzero(input: Tensor) -> builtins.bool:
+    """The truth of a one-element tensor (``RuntimeError`` for other sizes, as torch)."""
+    if input.numel() != 1:
+        raise RuntimeError(f"is_nonzero: boolean value of a tensor with {input.numel()} "
+                           "elements is ambiguous (expected exactly one).")
+    return builtins.bool(input.item())
 
 
 # ---------------------------------------------------------------- misc
@@ -162,16 +258,24 @@ def where(condition: Any, input: Any = None, other: Any = None) -> Any:
 
 
 __all__ = [
-    "abs", "absolute", "acos", "allclose", "amax", "amin", "arccos", "arcsin", "arctan",
-    "arctan2", "argmax", "argmin", "asin", "atan", "atan2", "ceil", "clamp", "clip", "cos",
-    "cosh", "eq", "equal", "erf", "erfc", "exp", "exp2", "expm1", "fix", "flatten",
-    "float_power", "floor", "floor_divide", "fmod", "frac", "ge", "greater",
-    "greater_equal", "gt", "is_floating_point", "is_tensor", "isclose", "isfinite",
-    "isinf", "isnan", "isneginf", "isposinf", "isreal", "le", "less", "less_equal", "log",
-    "log1p", "log2", "log10", "logical_and", "logical_not", "logical_or", "logical_xor",
-    "lt", "max", "maximum", "mean", "min", "minimum", "nan_to_num", "ne", "neg",
-    "negative", "not_equal", "numel", "permute", "pow", "reciprocal", "relu", "remainder",
-    "reshape", "round", "rsqrt", "sgn", "sigmoid", "sign", "sin", "sinh", "sqrt",
-    "square", "squeeze", "std", "sum", "tan", "tanh", "transpose", "trunc", "unsqueeze",
-    "var", "where",
+    "channels_last", "contiguous_format", "einsum", "preserve_format",
+    "abs", "absolute", "acos", "addmm", "all", "allclose", "amax", "amin", "any", "arccos",
+    "arcsin", "arctan", "arctan2", "argmax", "argmin", "argsort", "argwhere", "asin",
+    "atan", "atan2", "bincount", "bmm", "ceil", "chunk", "clamp", "clip", "clone", "cos",
+    "cosh", "count_nonzero", "cumprod", "cumsum", "dot", "eq", "equal", "erf", "erfc",
+    "exp", "exp2", "expm1", "fix", "flatten", "flip", "fliplr", "flipud", "float_power",
+    "floor", "floor_divide", "fmod", "frac", "gather", "ge", "ger", "greater",
+    "greater_equal", "gt", "histc", "histogram", "index_select", "inner", "is_complex",
+    "is_floating_point", "is_nonzero", "is_tensor", "isclose", "isfinite", "isinf", "isnan",
+    "isneginf", "isposinf", "isreal", "kthvalue", "le", "less", "less_equal", "log",
+    "log10", "log1p", "log2", "logical_and", "logical_not", "logical_or", "logical_xor",
+    "logsumexp", "lt", "masked_fill", "masked_select", "max", "maximum", "mean", "median",
+    "min", "minimum", "mm", "moveaxis", "movedim", "msort", "mv", "nan_to_num", "narrow",
+    "ne", "neg", "negative", "nonzero", "norm", "not_equal", "numel", "outer", "permute",
+    "pow", "prod", "ravel", "reciprocal", "relu", "remainder", "repeat_interleave",
+    "reshape", "roll", "round", "rsqrt", "scatter", "scatter_add", "select", "sgn",
+    "sigmoid", "sign", "sin", "sinh", "sort", "split", "sqrt", "square", "squeeze", "std",
+    "sum", "swapaxes", "swapdims", "t", "take", "take_along_dim", "tan", "tanh",
+    "tensor_split", "tile", "topk", "transpose", "tril", "triu", "trunc", "unbind",
+    "unflatten", "unique", "unique_consecutive", "unsqueeze", "var", "vdot", "where",
 ]

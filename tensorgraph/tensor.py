@@ -8,11 +8,14 @@ from typing import Any
 
 import numpy as np
 
-from . import _dtype, _function, autograd
+from . import _dtype, autograd
 from . import ops as P
 from ._shapes import dims_arg, infer_shape, new_dim, shape_arg
-from .autograd import RemovableHandle, _State
+from .autograd import RemovableHandle
+from .autograd.function import bind_tensor_class
+from .autograd.grad_mode import counters, get_mode
 from .device_methods import DeviceMethods
+from .ops.shape import is_basic
 from .display import DisplayMethods
 from .random_methods import RandomMethods
 from .tensor_ops import OpMethods
@@ -40,10 +43,11 @@ class Tensor(OpMethods, RandomMethods, DisplayMethods, DeviceMethods):
 
     __slots__ = (
         "__weakref__",
+        "_grad",
         "_hooks",
-        "_version",
+        "_vc",
+        "_view",
         "array",
-        "grad",
         "grad_fn",
         "name",
         "requires_grad",
@@ -55,8 +59,7 @@ class Tensor(OpMethods, RandomMethods, DisplayMethods, DeviceMethods):
             data = tensor(data).array
         self.array = data
         self.requires_grad = False
-        self.grad = self.grad_fn = self._hooks = self.name = None
-        self._version = 0
+        self._grad = self.grad_fn = self._hooks = self.name = self._vc = self._view = None
         if requires_grad:
             self.requires_grad_(True)
 
@@ -66,8 +69,7 @@ class Tensor(OpMethods, RandomMethods, DisplayMethods, DeviceMethods):
         t = object.__new__(cls)
         t.array = data
         t.requires_grad = requires_grad
-        t.grad = t.grad_fn = t._hooks = t.name = None
-        t._version = 0
+        t._grad = t.grad_fn = t._hooks = t.name = t._vc = t._view = None
         return t
 
     @classmethod
@@ -102,6 +104,47 @@ class Tensor(OpMethods, RandomMethods, DisplayMethods, DeviceMethods):
                 "wrap it with tg.tensor(...) first."
             )
         self.array = value.array
+
+    @property
+    def grad(self) -> Tensor | None:
+        """The gradient accumulated by ``backward()`` (None until then)."""
+        return self._grad
+
+    @grad.setter
+    def grad(self, value: Tensor | None) -> None:
+        if value is not None:
+            if not isinstance(value, Tensor):
+                raise TypeError(
+                    f"assigned grad expected to be a Tensor or None but got grad of type "
+                    f"{type(value).__name__}"
+                )
+            if value.shape != self.shape:
+                raise RuntimeError(
+                    f"attempting to assign a gradient of size '{list(value.shape)}' to a "
+                    f"tensor of size '{list(self.shape)}'. Please ensure that the gradient "
+                    "and the tensor are the same size"
+                )
+            if value.dtype != self.dtype:
+                raise RuntimeError(
+                    f"attempting to assign a gradient with dtype '{value.dtype}' to a "
+                    f"tensor with dtype '{self.dtype}'; the gradient must match the "
+                    "tensor's dtype (convert it with .to(t.dtype))."
+                )
+        self._grad = value
+
+    @property
+    def _version(self) -> int:
+        """How many in-place changes this tensor's memory has seen (shared with its
+        views and ``detach()``; not with ``.data``), as torch's ``t._version``."""
+        return 0 if self._vc is None else self._vc[0]
+
+    @_version.setter
+    def _version(self, value: int) -> None:
+        # Code that writes the array directly (optimizers, init) bumps it this way.
+        if self._vc is None:
+            self._vc = [0]
+        self._vc[0] = value
+        counters.inplace_ops += 1
 
     @property
     def shape(self) -> tuple:
@@ -212,8 +255,13 @@ class Tensor(OpMethods, RandomMethods, DisplayMethods, DeviceMethods):
         autograd.backward(self, gradient, retain_graph, create_graph)
 
     def detach(self) -> Tensor:
-        """The same data, cut from the graph (shares memory)."""
-        return Tensor._wrap(self.array, False)
+        """The same data, cut from the graph; shares memory and the version counter,
+        so an in-place change through it is seen by nodes that saved this tensor."""
+        t = Tensor._wrap(self.array, False)
+        if self._vc is None:
+            self._vc = [0]
+        t._vc = self._vc
+        return t
 
     def detach_(self) -> Tensor:
         self.grad_fn, self.requires_grad = None, False
@@ -260,7 +308,9 @@ class Tensor(OpMethods, RandomMethods, DisplayMethods, DeviceMethods):
         def keep(g: Tensor) -> None:
             t = ref()
             if t is not None:
-                g = g if _State.create_graph else Tensor._wrap(g.array.copy(), False)
+                # Under create_graph g is part of the recorded graph: keep it; else it
+                # wraps the engine's buffer, which may be updated later: copy.
+                g = g if g.requires_grad else Tensor._wrap(g.array.copy(), False)
                 t.grad = g if t.grad is None else t.grad + g
 
         keep.retains_grad = True  # register_prehook keeps it after the other hooks
@@ -614,13 +664,15 @@ class Tensor(OpMethods, RandomMethods, DisplayMethods, DeviceMethods):
     def __setitem__(self, index: Any, value: Any) -> None:
         idx = _index(index)
         v = Tensor._lift(value, self)
-        recording = _State.grad_enabled and (self.requires_grad or v.requires_grad)
-        if not recording and self.grad_fn is None:
-            _State.inplace_ops += 1
+        recording = get_mode("grad_enabled") and (self.requires_grad or v.requires_grad)
+        if not recording and self.array.flags.writeable:
             self.array[idx] = v.array  # the common case: a plain write into the buffer
             self._version += 1
             return
-        _write_item(self, idx, v)
+        if is_basic(idx):
+            self[idx].copy_(v)  # in place on a view: the history is rebased (CopySlices)
+        else:
+            _write_item(self, idx, v)
 
     __iadd__ = add_
     __isub__ = sub_
@@ -644,10 +696,12 @@ class Tensor(OpMethods, RandomMethods, DisplayMethods, DeviceMethods):
 # The functions on tensors and the in-place machinery build on Tensor, and its methods
 # call them, so they are imported once the class exists. (Import them through this
 # module or the package, not first on their own: they need Tensor defined.)
+from ._inplace import refresh_views as _refresh_views
 from ._inplace import write as _write_inplace
 from ._inplace import write_item as _write_item
-from .functions import MinMax, _index, cat, matmul, max_min, stack, tensor, where
+from .tensor_functions import MinMax, _index, cat, matmul, max_min, stack, tensor, where
 
 __all__ = ["MinMax", "Tensor", "cat", "matmul", "stack", "tensor", "where"]
 
-autograd._Tensor = _function._Tensor = Tensor
+bind_tensor_class(Tensor, _refresh_views)
+autograd._Tensor = Tensor  # read by graph.py until it uses the public names

@@ -8,10 +8,16 @@ defines itself takes precedence over one here.
 
 from __future__ import annotations
 
+from .tensor_index import IndexMethods
+from .tensor_linalg import LinalgMethods
 from .tensor_math import MathMethods
+from .tensor_reduce import ReduceMethods
+from .tensor_shape import ShapeMethods
+from .tensor_stats import StatsMethods
 
 
-class OpMethods(MathMethods):
+class OpMethods(MathMethods, IndexMethods, ReduceMethods, LinalgMethods, ShapeMethods,
+                StatsMethods):
     """Tensor methods beyond the core set in ``tensor.py`` (mixed into ``Tensor``)."""
 
     __slots__ = ()

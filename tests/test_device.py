@@ -91,6 +91,8 @@ def test_module_to_device_and_dtype():
     assert w.dtype == np.float32
     with pytest.raises(TypeError, match="floating point"):
         m.to(tg.int64)
+    with pytest.raises(DeviceUnavailableError, match="numpy on the CPU"):
+        m.cuda()
 
 
 def test_tensor_factory_device_keyword():

@@ -61,6 +61,7 @@ def test_mnist_script_writes_valid_outputs(examples, tmp_path, model, dataset):
         assert 0 <= e["train_acc"] <= 1 and 0 <= e["test_acc"] <= 1
         assert np.isfinite(e["train_loss"]) and np.isfinite(e["test_loss"]) and e["seconds"] >= 0
     assert is_png(out / "history.png") and is_png(out / "mistakes.png")
+    assert is_png(out / "grad_health.png")
     if shutil.which("dot"):
         root = ET.parse(out / "graph.svg").getroot()
         assert root.tag.endswith("svg")

@@ -51,7 +51,7 @@ def test_inplace_on_a_leaf_that_requires_grad_raises() -> None:
     w = tg.ones(3, requires_grad=True)
     for op in (lambda: w.add_(1), lambda: w.mul_(2), lambda: w.zero_(),
                lambda: w.fill_(1), lambda: w.copy_(tg.ones(3))):
-        with pytest.raises(RuntimeError, match="leaf tensor that requires grad.*no_grad"):
+        with pytest.raises(RuntimeError, match="a leaf Variable that requires grad is being used in an in-place operation.*no_grad"):
             op()
     with pytest.raises(RuntimeError, match="leaf"):
         w[0] = 2.0
@@ -65,8 +65,10 @@ def test_modifying_a_saved_tensor_raises_naming_it() -> None:
     y = x * 2
     z = y * y  # MulBackward saves y
     y.add_(1)
-    with pytest.raises(RuntimeError, match=r"MulBackward: input 0 \(shape \(2,\).*modified by "
-                                           r"an in-place operation.*version is 1"):
+    with pytest.raises(RuntimeError, match=r"modified by an inplace operation: "
+                                           r"\[tensorgraph.FloatTensor \[2\]\], which is output 0 "
+                                           r"of Mul, is at version 1; expected version 0.*input 0 "
+                                           r"of MulBackward"):
         z.sum().backward()
 
 
@@ -75,7 +77,7 @@ def test_modifying_a_saved_leaf_under_no_grad_raises() -> None:
     loss = (w * w).sum()
     with tg.no_grad():
         w.mul_(0.5)  # an optimizer step between forward and backward
-    with pytest.raises(RuntimeError, match="MulBackward.*modified by an in-place"):
+    with pytest.raises(RuntimeError, match="modified by an inplace operation.*MulBackward"):
         loss.backward()
 
 
@@ -83,7 +85,7 @@ def test_modifying_a_saved_output_raises() -> None:
     x = tg.tensor([1.0, 2.0], requires_grad=True)
     y = x.exp()  # ExpBackward saves its output
     y.mul_(2)
-    with pytest.raises(RuntimeError, match="ExpBackward: its output was modified"):
+    with pytest.raises(RuntimeError, match="output 0 of Exp, is at version 1.*the output of ExpBackward"):
         y.sum().backward()
 
 
@@ -124,11 +126,7 @@ def test_setitem_builds_a_differentiable_tensor_from_parts(torch) -> None:
         np.testing.assert_allclose(o, t, rtol=1e-12)
 
 
-def test_inplace_on_a_view_while_recording_is_refused_clearly() -> None:
-    x = tg.ones(2, 3, requires_grad=True)
-    v = (x * 2).reshape(6)
-    with pytest.raises(RuntimeError, match="view.*clone"):
-        v.add_(1)
+def test_inplace_on_a_read_only_view_is_refused_clearly() -> None:
     e = tg.ones(3, 1).expand(3, 4)
     with pytest.raises(RuntimeError, match="read-only view.*clone"):
         e.add_(1)

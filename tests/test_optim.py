@@ -283,9 +283,9 @@ def test_invalid_hyperparameters(make, match):
 
 def test_gradient_of_wrong_shape_is_reported():
     w = tg.tensor([1.0, 2.0], requires_grad=True)
-    w.grad = tg.tensor([1.0, 2.0, 3.0])
-    with pytest.raises(RuntimeError, match=r"shape \(2,\).*\(3,\)"):
-        optim.SGD([w], lr=0.1).step()
+    # As torch, the assignment itself is refused (before any optimizer sees it).
+    with pytest.raises(RuntimeError, match=r"size '\[3\]' to a tensor of size '\[2\]'"):
+        w.grad = tg.tensor([1.0, 2.0, 3.0])
 
 
 def test_repr_lists_groups():

@@ -12,7 +12,7 @@ import pytest
 
 import tensorgraph as tg
 import viz
-from tensorgraph.graph import record_modules, trace
+from tensorgraph.graph import record_modules, trace, trace_partial
 from viz import cli
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -44,6 +44,7 @@ def test_dot_counts_match_the_graph():
     src = viz.draw(loss).source
     g = trace(loss)
     assert len(_dot_nodes(src)) == len(g) == 6 and len(_dot_edges(src)) == len(g.edges) == 5
+    assert "#0 leaf 1" in src and "#2 Mul" in src  # numbered by topological order
     assert "(2, 3) float32" in src and "(3,) float32" in src and "MatMul" not in src
     assert "will receive grad" in src  # forward-only view, before backward
 
@@ -75,7 +76,7 @@ def test_escaped_labels_survive_svg(tmp_path):
     w = tg.randn(2, requires_grad=True)
     viz.render((w * 2).sum(), tmp_path / "g.svg", params={nasty: w})
     root = ET.parse(tmp_path / "g.svg").getroot()
-    assert nasty in [t.text for t in root.iter(SVG + "text")]
+    assert f"#0 {nasty}" in [t.text for t in root.iter(SVG + "text")]
     tips = [a.get("{http://www.w3.org/1999/xlink}title") for a in root.iter(SVG + "a")]
     assert any(t and nasty.replace("\\", "\u29f5") in t for t in tips)
 
@@ -88,7 +89,7 @@ def test_svg_png_pdf_and_dot(tmp_path):
     root = ET.parse(out).getroot()
     nodes = [g for g in root.iter(SVG + "g") if g.get("class") == "node"]
     assert len(nodes) == len(_dot_nodes(d.source))
-    texts = {t.text for t in root.iter(SVG + "text")}
+    texts = {re.sub(r"^#\d+ ", "", t.text or "") for t in root.iter(SVG + "text")}
     assert {"MatMul", "ReLU", "0.weight", "0.bias", "2.weight", "loss"} <= texts
     assert (tmp_path / "g.png").exists() is False
     assert viz.render(loss, tmp_path / "g.png", params=params).read_bytes()[:4] == b"\x89PNG"
@@ -112,13 +113,13 @@ def test_missing_dot_fails_fast_and_still_writes_dot(tmp_path, monkeypatch):
     assert viz.render(loss, tmp_path / "h.dot").exists()  # .dot needs no dot program
     with pytest.raises(viz.DotNotFoundError):
         viz.backprop_steps(loss, tmp_path / "steps")
-    assert (tmp_path / "steps" / "step_000.dot").exists()
+    assert (tmp_path / "steps" / "graph.dot").exists()
 
 
 def test_gradient_view_colours_and_flags():
     small = tg.ones(3, requires_grad=True)
     src = viz.draw((small * 1e-9).sum() * 1e-3, color="grad").source
-    assert "legend" in src and "log scale" in src and "penwidth" in src
+    assert "legend" in src and "one colour per decade" in src and "penwidth" in src
     assert "[vanishing]" in src and "[exploding]" not in src
     big = tg.ones(3, requires_grad=True)
     assert "[exploding]" in viz.draw((big * 1e5).sum(), color="grad").source
@@ -165,18 +166,17 @@ def test_jupyter_repr():
 
 
 @needs_dot
-def test_backprop_steps_frames(tmp_path):
+def test_backprop_steps_one_layout(tmp_path):
     loss, params = _mlp()
     index = viz.backprop_steps(loss, tmp_path, params=params)
     g = trace(loss)
-    frames = sorted(tmp_path.glob("step_*.svg"))
-    assert len(frames) == len(g.backward_order) + 2
     page = index.read_text()
-    assert page.count("<svg") == len(frames)
+    assert page.count("<svg") == 1 and (tmp_path / "graph.svg").exists()  # laid out once
     assert "<link" not in page and "src=" not in page  # self-contained, no network
-    assert "dL/da = dL/dy @ b^T" in page  # MatMul's local derivative in a caption
-    first_op = g.nodes[g.backward_order[0]].op
-    assert f"Step 1/{len(g.backward_order)}: {first_op}" in page
+    assert "dL/da = dL/dy @ b^T" in page  # MatMul's local derivative on its node
+    first = g.nodes[g.backward_order[0]]
+    assert f"Step 1/{len(g.backward_order)}: #{first.id} {first.op}" in page
+    assert page.count('"caption"') == len(g.backward_order) + 2
     assert loss.grad is None and params["0.weight"].grad is None
 
 
@@ -243,3 +243,36 @@ def test_viz_reads_no_private_attributes():
 ])
 def test_private_scan_catches_violations(snippet):
     assert _scan(snippet, "bad.py")
+
+
+@needs_dot
+def test_cli_draws_the_partial_graph_of_a_failing_forward(tmp_path, capsys):
+    script = tmp_path / "broken.py"
+    script.write_text(
+        "import tensorgraph as tg\nnn = tg.nn\n"
+        "model = nn.Sequential(nn.Linear(4, 5), nn.ReLU(), nn.Linear(6, 2))\n"
+        "x = tg.randn(3, 4)\nloss = model(x).sum()\n")
+    assert cli.main([str(script), "-o", str(tmp_path / "out")]) == 1
+    svg = (tmp_path / "out" / "graph.svg").read_text()
+    assert "forward failed: ValueError" in svg and "in_features 6" in svg
+    assert svg.count("the failing op&#39;s input") == 3  # input, weight, bias
+    assert "1: ReLU" in svg and "#0 x" in svg  # modules and the script's names
+    assert "raised ValueError" in capsys.readouterr().err
+    g = trace_partial([tg.randn(2)], "boom")
+    assert g.error == "boom" and g.highlight == (0,)
+
+
+def test_hostile_module_names_attributes_and_titles_are_escaped():
+    nn = pytest.importorskip("tensorgraph.nn")
+    hostile = "x</script><!--\"&'"
+    model = nn.Sequential()
+    model.add_module(hostile, nn.Linear(2, 2))
+    loss = model(tg.randn(1, 2)).sum()
+    for kw in ({}, {"collapse": "module"}):
+        src = viz.draw(loss, model=model, title=hostile, **kw).source
+        labels = re.findall(r"label=<(.*?)>\s*(?:shape|style|color|labelloc|\])", src, re.DOTALL)
+        assert labels and not any(hostile in lab for lab in labels)
+        assert "x&lt;/script&gt;&lt;!--&quot;&amp;&#x27;" in src
+    s = tg.randn(2, 3, requires_grad=True)
+    src = viz.draw(s.sum(dim=1).sum(), title="<b>t</b>").source
+    assert "&lt;b&gt;t&lt;/b&gt;" in src

@@ -30,6 +30,9 @@ Writes into OUT: graph.<fmt> (forward view), graph_grad.<fmt> (gradient view),
 graph_modules.<fmt> (one node per module, with a model) and steps/index.html
 (the backward pass frame by frame).
 
+When the script raises during its forward pass (a shape error), graph.<fmt> shows
+what was recorded up to the failing op, its inputs outlined in red, and viz exits 1.
+
 Example:
   python -m viz examples/graph_demo.py -o out/
 """
@@ -60,8 +63,12 @@ def find_graph(namespace: dict, var: str, model_var: str) -> tuple[Any, dict]:
     """``(loss tensor, draw options)`` from a script's run, by the documented rules."""
     if shown:
         root, kwargs = shown[-1]
-        return root, dict(kwargs)
-    kwargs: dict = {}
+        kwargs = dict(kwargs)
+        kwargs.setdefault("names", {k: v for k, v in namespace.items()
+                                    if isinstance(v, tg.Tensor)})
+        return root, kwargs
+    # The script's own variable names label its tensors (x, w1, h, loss).
+    kwargs: dict = {"names": {k: v for k, v in namespace.items() if isinstance(v, tg.Tensor)}}
     model = namespace.get(model_var)
     if model is not None and hasattr(model, "named_parameters"):
         kwargs["model"] = model
@@ -80,6 +87,43 @@ def find_graph(namespace: dict, var: str, model_var: str) -> tuple[Any, dict]:
     )
 
 
+def draw_failure(exc: Exception, script: Path, out: Path, args: argparse.Namespace) -> int:
+    """Draw the graph recorded up to the op that raised, its operands highlighted."""
+    frames = []
+    tb = exc.__traceback__
+    while tb is not None:
+        frames.append(tb.tb_frame)
+        tb = tb.tb_next
+    message = f"{type(exc).__name__}: {exc}"
+    operands = next(([v for v in f.f_locals.values() if isinstance(v, tg.Tensor)]
+                     for f in reversed(frames)
+                     if any(isinstance(v, tg.Tensor) for v in f.f_locals.values())), [])
+    if not operands:
+        print(f"viz: {script} raised before recording any tensor:\n{message}",
+              file=sys.stderr)
+        return 1
+    user = [f for f in frames if Path(f.f_code.co_filename).resolve() == script.resolve()]
+    names: dict = {}
+    for f in [*user, *reversed(frames)]:  # the script's own names first
+        for k, v in f.f_locals.items():
+            if isinstance(v, tg.Tensor) and all(v is not w for w in names.values()):
+                names.setdefault(k, v)
+    model = next((f.f_globals.get(args.model_var) for f in user
+                  if hasattr(f.f_globals.get(args.model_var), "named_parameters")), None)
+    graph = tensorgraph.graph.trace_partial(operands, message, model=model, names=names)
+    os.makedirs(out, exist_ok=True)
+    try:
+        path = render(graph, out / f"graph.{args.format}", max_nodes=args.max_nodes,
+                      title=f"{script.name}: the graph up to the op that failed")
+    except DotNotFoundError as e:
+        print(f"viz: {e}", file=sys.stderr)
+        return 3
+    print(path)
+    print(f"viz: {script} raised {message}\nThe graph up to the failing op is in {path}; "
+          "its inputs are outlined in red.", file=sys.stderr)
+    return 1
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
     extra = argv[argv.index("--") + 1:] if "--" in argv else []
@@ -93,9 +137,11 @@ def main(argv: list[str] | None = None) -> int:
     sys.path.insert(0, str(script.resolve().parent))
     shown.clear()
     try:
-        with tensorgraph.graph.record_sources():
+        with tensorgraph.graph.record_sources(), tensorgraph.graph.record_all_modules():
             namespace = runpy.run_path(str(script), run_name="__viz__")
         root, kwargs = find_graph(namespace, args.var, args.model_var)
+    except Exception as exc:  # noqa: BLE001  (any error of the script: draw what it recorded)
+        return draw_failure(exc, script, Path(args.out), args)
     finally:
         sys.argv, sys.path[:] = saved_argv, saved_path
     out = Path(args.out)
@@ -112,7 +158,7 @@ def main(argv: list[str] | None = None) -> int:
                                   **base))
         if not args.no_steps and fmt != "dot":
             steps_kw = {k: v for k, v in base.items()
-                        if k in ("params", "model", "max_nodes", "rankdir")}
+                        if k in ("params", "model", "names", "max_nodes", "rankdir")}
             written.append(backprop_steps(root, out / "steps", **steps_kw))
     except DotNotFoundError as exc:
         print(f"viz: {exc}", file=sys.stderr)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import html
 import math
 
-from tensorgraph.graph import Summary
+from tensorgraph.graph import Graph, Summary
 
 #: Gradient norms below this are flagged as vanishing, above ``EXPLODING`` as exploding.
 VANISHING = 1e-7
@@ -28,12 +28,16 @@ HIDDEN_FILL = "#eeeeee"
 CURRENT = "#e6550d"  # the op being processed in a backprop frame
 KNOWN = "#31a354"  # gradients already known in a backprop frame
 NAN_COLOUR = "#d6008f"
-VANISH_COLOUR = "#9e9e9e"
+ZERO_COLOUR = "#ffffff"
 NO_GRAD = "#b0b0b0"
 
-# Colour stops for log10(|grad|) from VANISHING (cool) to EXPLODING (hot).
+# Colour stops, cool (small gradients) to hot (large); a graph's scale picks from them.
 _STOPS = ["#3b4cc0", "#6788ee", "#9abbff", "#c9d7f0", "#edd1c2", "#f7a889", "#e26952",
           "#b40426"]
+
+
+GRAD_INK = "#08519c"  # gradient rows: the step page finds them by this colour
+PENDING_INK = "#8c6d00"  # "grad: pending" rows
 
 
 def esc(text: object) -> str:
@@ -43,28 +47,70 @@ def esc(text: object) -> str:
     return text.replace("\n", "<br/>")
 
 
-def grad_colour(s: Summary | None) -> tuple[str, str | None]:
-    """``(colour, flag)`` for a gradient: flag is 'NaN', 'vanishing', 'exploding' or None."""
-    if s is None:
-        return NO_GRAD, None
-    if not s.finite:
-        return NAN_COLOUR, "NaN" if s.nan else "inf"
-    if not s.norm >= VANISHING:  # also catches an all-zero gradient
-        return VANISH_COLOUR, "vanishing"
-    if s.norm > EXPLODING:
-        return _STOPS[-1], "exploding"
-    lo, hi = math.log10(VANISHING), math.log10(EXPLODING)
-    t = (math.log10(s.norm) - lo) / (hi - lo)
-    return _STOPS[min(int(t * len(_STOPS)), len(_STOPS) - 1)], None
+class GradScale:
+    """A log colour scale fitted to one graph: one bin per decade its gradient norms
+    span (cool = small, hot = large). Zero is its own colour; NaN/inf, vanishing
+    (``0 < norm < 1e-7``) and exploding (``> 1e3``) are flagged on top.
+
+    Example:
+        >>> scale = GradScale([1e-3, 0.5, 2.0])     # decades 1e-3 .. 1e1: 4 bins
+        >>> scale.colour(Summary.of(np.array([0.02])))
+    """
+
+    def __init__(self, norms: list[float]) -> None:
+        finite = [n for n in norms if math.isfinite(n) and n > 0]
+        if finite:
+            self.lo = math.floor(math.log10(min(finite)))
+            self.hi = max(math.ceil(math.log10(max(finite))), self.lo + 1)
+            if math.log10(max(finite)) == self.hi:  # 1.0 exactly belongs to [1, 10)
+                self.hi += 1
+        else:
+            self.lo, self.hi = 0, 1
+        n = self.hi - self.lo
+        self.colours = [_STOPS[round(i * (len(_STOPS) - 1) / max(n - 1, 1))] for i in range(n)]
+
+    @classmethod
+    def of_graph(cls, graph: Graph) -> GradScale:
+        return cls([n.grad.norm for n in graph.nodes if n.grad is not None])
+
+    def colour(self, s: Summary | None) -> tuple[str, str | None]:
+        """``(colour, flag)``: flag is 'NaN', 'inf', 'zero', 'vanishing', 'exploding' or None."""
+        if s is None:
+            return NO_GRAD, None
+        if not s.finite:
+            return NAN_COLOUR, "NaN" if s.nan else "inf"
+        if s.norm == 0:
+            return ZERO_COLOUR, "zero"
+        i = min(max(math.floor(math.log10(s.norm)) - self.lo, 0), len(self.colours) - 1)
+        flag = ("vanishing" if s.norm < VANISHING else "exploding" if s.norm > EXPLODING
+                else None)
+        return self.colours[i], flag
+
+    def pen_width(self, s: Summary | None) -> str:
+        """Thicker edges for larger gradients (1 to 4 points, across the graph's span)."""
+        if s is None or not s.finite or not s.norm > 0:
+            return "1"
+        t = (math.log10(s.norm) - self.lo) / (self.hi - self.lo)
+        return f"{1 + 3 * min(max(t, 0.0), 1.0):.2f}"
+
+    def legend(self) -> str:
+        """An HTML-like label: one cell per decade (its range), then the special colours."""
+        cells = "".join(
+            f'<td bgcolor="{c}">{small(f"1e{self.lo + i}..1e{self.lo + i + 1}", _ink(c), 7)}</td>'
+            for i, c in enumerate(self.colours))
+        flags = (f'<td bgcolor="{ZERO_COLOUR}">{small("zero", size=7)}</td>'
+                 f'<td bgcolor="{NAN_COLOUR}">{small("NaN/inf", "#ffffff", 7)}</td>')
+        title = small(f"gradient norm |dL/dt|, one colour per decade; flagged: vanishing "
+                      f"< {VANISHING:g}, exploding > {EXPLODING:g}", size=8)
+        span = len(self.colours) + 2
+        return (f'<<table border="0" cellborder="1" cellspacing="0" cellpadding="2">'
+                f'<tr><td colspan="{span}">{title}</td></tr><tr>{cells}{flags}</tr></table>>')
 
 
-def pen_width(s: Summary | None) -> str:
-    """Thicker edges for larger gradients (1 to 4 points, log scale)."""
-    if s is None or not s.finite or not s.norm > 0:
-        return "1"
-    lo, hi = math.log10(VANISHING), math.log10(EXPLODING)
-    t = min(max((math.log10(s.norm) - lo) / (hi - lo), 0.0), 1.0)
-    return f"{1 + 3 * t:.2f}"
+def _ink(fill: str) -> str:
+    """Black or white text, whichever reads on ``fill``."""
+    r, g, b = (int(fill[i:i + 2], 16) for i in (1, 3, 5))
+    return "#000000" if 0.299 * r + 0.587 * g + 0.114 * b > 140 else "#ffffff"
 
 
 def table(rows: list[str], fill: str, border: int = 1, colour: str = "#555555",
@@ -85,22 +131,3 @@ def bold(text: str, size: int = 11) -> str:
 
 def shape_text(shape: tuple) -> str:
     return "(" + ", ".join(str(d) for d in shape) + ("," if len(shape) == 1 else "") + ")"
-
-
-def legend_label() -> str:
-    """The gradient-view legend: colour stops on a log scale and the three flags."""
-    lo, hi = math.log10(VANISHING), math.log10(EXPLODING)
-    step = (hi - lo) / len(_STOPS)
-    cells = "".join(
-        f'<td bgcolor="{c}" width="26">'
-        f'{small(f"1e{lo + i * step:.0f}", "#ffffff" if i in (0, len(_STOPS) - 1) else "#333333", 7)}</td>'
-        for i, c in enumerate(_STOPS)
-    )
-    flags = (f'<td bgcolor="{VANISH_COLOUR}" colspan="3">{small("vanishing < 1e-7", size=8)}</td>'
-             f'<td bgcolor="{_STOPS[-1]}" colspan="3">'
-             f'{small("exploding > 1e3", "#ffffff", size=8)}</td>'
-             f'<td bgcolor="{NAN_COLOUR}" colspan="2">{small("NaN/inf", "#ffffff", size=8)}</td>')
-    title = small("gradient norm |dL/dt| (log scale)", size=9)
-    return (f'<<table border="0" cellborder="1" cellspacing="0" cellpadding="2">'
-            f'<tr><td colspan="{len(_STOPS)}">{title}</td></tr><tr>{cells}</tr>'
-            f"<tr>{flags}</tr></table>>")

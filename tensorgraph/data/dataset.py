@@ -1,36 +1,41 @@
-"""Dataset, TensorDataset, Subset, random_split, DataLoader and the default collate.
+"""Datasets: Dataset, IterableDataset, TensorDataset, Subset, ConcatDataset, ChainDataset
+and random_split, with torch's names and semantics.
 
-PyTorch's names and semantics, with one addition for speed: a dataset may define
-``_get_batch(indices)`` returning a whole collated batch. TensorDataset, Subset of it,
-and MNIST/FashionMNIST without transforms do, so the DataLoader batches them by one
-fancy-indexing step instead of building and stacking ``batch_size`` samples in Python.
+One addition for speed: a map-style dataset may define ``_get_batch(indices)`` returning
+a whole collated batch. TensorDataset, Subset of it, and MNIST/FashionMNIST without
+transforms do, so the DataLoader batches them by one fancy-indexing step instead of
+building and stacking ``batch_size`` samples in Python.
 """
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import math
-from collections.abc import Callable, Iterator, Mapping, Sequence
+import warnings
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 import numpy as np
 
-from .._dtype import get_default_dtype
-from ..random import default_generator
 from ..tensor import Tensor
+from .sampler import fresh_generator, permutation
 
 __all__ = [
-    "DataLoader",
+    "ChainDataset",
+    "ConcatDataset",
     "Dataset",
+    "IterableDataset",
     "Subset",
     "TensorDataset",
-    "default_collate",
     "random_split",
 ]
 
 
 class Dataset:
     """Abstract map-style dataset: subclasses define ``__getitem__`` and ``__len__``.
+
+    ``a + b`` concatenates two datasets (a :class:`ConcatDataset`), as in torch.
 
     Example:
         >>> class Squares(Dataset):
@@ -40,11 +45,38 @@ class Dataset:
         ...         return float(i), float(i * i)
     """
 
-    def __getitem__(self, index: int) -> Any:
+    def __getitem__(self, index: Any) -> Any:
         raise NotImplementedError(f"{type(self).__name__} must define __getitem__")
 
     def __len__(self) -> int:
         raise NotImplementedError(f"{type(self).__name__} must define __len__")
+
+    def __add__(self, other: Dataset) -> ConcatDataset:
+        return ConcatDataset([self, other])
+
+
+class IterableDataset(Dataset):
+    """A dataset that is a stream: subclasses define ``__iter__`` (no indexing).
+
+    With ``DataLoader(num_workers=N)`` every worker iterates its own copy; split the
+    work with ``tg.utils.data.get_worker_info()`` as in torch.
+
+    Example:
+        >>> class Count(IterableDataset):
+        ...     def __init__(self, n): self.n = n
+        ...     def __iter__(self): return iter(range(self.n))
+    """
+
+    def __iter__(self) -> Iterator[Any]:
+        raise NotImplementedError(f"{type(self).__name__} must define __iter__")
+
+    def __len__(self) -> int:
+        # TypeError, as for an object without __len__ (torch defines none): list() and
+        # len(DataLoader) then behave as torch's.
+        raise TypeError(f"object of type {type(self).__name__!r} has no len()")
+
+    def __add__(self, other: Dataset) -> ChainDataset:
+        return ChainDataset([self, other])
 
 
 def _as_array(t: Any) -> np.ndarray:
@@ -101,14 +133,19 @@ class Subset(Dataset):
 
     Args:
         dataset: the dataset to view.
-        indices: positions in ``dataset``.
+        indices: positions in ``dataset`` (kept as given: a ``range`` stays lazy).
+
+    Example:
+        >>> first_hundred = Subset(train_set, range(100))
     """
 
     def __init__(self, dataset: Dataset, indices: Sequence[int]) -> None:
         self.dataset = dataset
-        self.indices = np.asarray(indices, dtype=np.int64)
+        self.indices = indices
 
-    def __getitem__(self, index: int) -> Any:
+    def __getitem__(self, index: Any) -> Any:
+        if isinstance(index, list):
+            return self.dataset[[self.indices[i] for i in index]]
         return self.dataset[int(self.indices[index])]
 
     def __len__(self) -> int:
@@ -116,216 +153,103 @@ class Subset(Dataset):
 
     def _get_batch(self, indices: np.ndarray) -> Any:
         inner = getattr(self.dataset, "_get_batch", None)
-        return None if inner is None else inner(self.indices[indices])
+        if inner is None:
+            return None
+        if isinstance(self.indices, range):
+            r = self.indices
+            return inner(r.start + r.step * np.asarray(indices, dtype=np.int64))
+        return inner(np.asarray(self.indices, dtype=np.int64)[indices])
 
 
-def random_split(
-    dataset: Dataset,
-    lengths: Sequence[int | float],
-    generator: np.random.Generator | None = None,
-    seed: int | None = None,
-) -> list[Subset]:
+class ConcatDataset(Dataset):
+    """Map-style datasets one after another: index ``i`` runs through them in order.
+
+    Example:
+        >>> both = ConcatDataset([train_a, train_b])     # len(both) == len(a) + len(b)
+    """
+
+    def __init__(self, datasets: Iterable[Dataset]) -> None:
+        self.datasets = list(datasets)
+        if not self.datasets:
+            raise AssertionError("datasets should not be an empty iterable")
+        for d in self.datasets:
+            if isinstance(d, IterableDataset):
+                raise AssertionError("ConcatDataset does not support IterableDataset")
+        self.cumulative_sizes = list(itertools.accumulate(len(d) for d in self.datasets))
+
+    def __len__(self) -> int:
+        return self.cumulative_sizes[-1]
+
+    def __getitem__(self, idx: int) -> Any:
+        if idx < 0:
+            if -idx > len(self):
+                raise ValueError("absolute value of index should not exceed dataset length")
+            idx = len(self) + idx
+        which = bisect.bisect_right(self.cumulative_sizes, idx)
+        start = 0 if which == 0 else self.cumulative_sizes[which - 1]
+        return self.datasets[which][idx - start]
+
+
+class ChainDataset(IterableDataset):
+    """Iterable datasets one after another (a stream of streams).
+
+    Example:
+        >>> stream = ChainDataset([shard_a, shard_b])
+    """
+
+    def __init__(self, datasets: Iterable[Dataset]) -> None:
+        self.datasets = datasets
+
+    def __iter__(self) -> Iterator[Any]:
+        for d in self.datasets:
+            if not isinstance(d, IterableDataset):
+                raise AssertionError("ChainDataset only supports IterableDataset")
+            yield from d
+
+    def __len__(self) -> int:
+        return sum(len(d) for d in self.datasets)  # type: ignore[arg-type]
+
+
+def random_split(dataset: Dataset, lengths: Sequence[int | float], generator: Any = None,
+                 seed: int | None = None) -> list[Subset]:
     """Split ``dataset`` into non-overlapping random subsets of the given lengths.
+
+    The order is ``tg.randperm(len(dataset), generator=generator)``, as torch's.
 
     Args:
         dataset: the dataset to split.
         lengths: sizes summing to ``len(dataset)``, or fractions summing to 1 (the
             remainder after flooring is dealt round-robin, as PyTorch does).
-        generator: a ``np.random.Generator`` for the permutation.
-        seed: alternatively, a seed for a fresh generator.
+        generator: the generator to draw from (default: the global one).
+        seed: alternatively, a seed for a fresh generator (a tensorgraph extension).
 
     Returns:
         One ``Subset`` per length.
 
     Example:
-        >>> train, val = random_split(ds, [0.9, 0.1], seed=0)
+        >>> train, val = random_split(ds, [0.9, 0.1], generator=tg.Generator().manual_seed(0))
     """
+    if generator is not None and seed is not None:
+        raise ValueError("random_split: pass either generator= or seed=, not both")
     n = len(dataset)
-    fractions = math.isclose(sum(lengths), 1) and sum(lengths) <= 1  # PyTorch's rule
-    if fractions:
+    if math.isclose(sum(lengths), 1) and sum(lengths) <= 1:  # fractions (torch's rule)
         if any(not 0 <= f <= 1 for f in lengths):
-            raise ValueError(
-                f"random_split: fractions must lie in [0, 1], got {list(lengths)}"
-            )
+            raise ValueError(f"random_split: fractions must lie in [0, 1], got {list(lengths)}")
         sizes = [math.floor(n * f) for f in lengths]
         for i in range(n - sum(sizes)):
             sizes[i % len(sizes)] += 1
+        for i, size in enumerate(sizes):
+            if size == 0:
+                warnings.warn(f"Length of split at index {i} is 0. This might result in "
+                              "an empty dataset.", stacklevel=2)
     else:
         sizes = [int(x) for x in lengths]
     if sum(sizes) != n:
-        raise ValueError(
-            f"random_split: lengths {list(lengths)} sum to {sum(sizes)}, "
-            f"but the dataset has {n} samples"
-        )
-    perm = _make_rng(generator, seed).permutation(n)
-    bounds = np.cumsum([0, *sizes])
+        raise ValueError(f"random_split: lengths {list(lengths)} sum to {sum(sizes)}, but "
+                         f"the dataset has {n} samples")
+    if seed is not None:
+        generator = fresh_generator(seed)
+    perm = permutation(n, generator)
+    bounds = list(itertools.accumulate([0, *sizes]))
     return [Subset(dataset, perm[a:b]) for a, b in itertools.pairwise(bounds)]
 
-
-def default_collate(batch: Sequence[Any]) -> Any:
-    """Stack a list of samples into a batch, PyTorch style.
-
-    Tensors and numpy arrays are stacked along a new first dimension into a Tensor;
-    Python ints become an int64 Tensor, floats a Tensor of the default dtype (float32
-    unless ``tg.set_default_dtype`` changed it), bools a bool Tensor; strings stay a
-    list; tuples, lists and dicts are collated element-wise (so ``(image, label)``
-    samples give ``(images, labels)``).
-
-    Args:
-        batch: the samples, all of the same structure.
-
-    Returns:
-        The collated batch.
-
-    Raises:
-        TypeError: for a type it does not know how to batch.
-        ValueError: for samples whose shapes or lengths differ.
-
-    Example:
-        >>> xs, ys = default_collate([(np.zeros(3), 1), (np.ones(3), 2)])
-        >>> xs.shape, ys.tolist()
-        ((2, 3), [1, 2])
-    """
-    elem = batch[0]
-    if isinstance(elem, (Tensor, np.ndarray, np.generic)):
-        arrays = [_as_array(b) for b in batch]
-        shapes = {a.shape for a in arrays}
-        if len(shapes) > 1:
-            raise ValueError(
-                f"default_collate: cannot stack samples of different shapes {sorted(shapes)}"
-            )
-        return Tensor(np.stack(arrays))
-    if isinstance(elem, bool):
-        return Tensor(np.array(batch, dtype=np.bool_))
-    if isinstance(elem, int):
-        return Tensor(np.array(batch, dtype=np.int64))
-    if isinstance(elem, float):
-        return Tensor(np.array(batch, dtype=get_default_dtype()))
-    if isinstance(elem, (str, bytes)):
-        return list(batch)
-    if isinstance(elem, Mapping):
-        return {key: default_collate([b[key] for b in batch]) for key in elem}
-    if isinstance(elem, Sequence):
-        if len({len(b) for b in batch}) > 1:
-            raise ValueError(
-                "default_collate: samples are sequences of different lengths"
-            )
-        columns = [default_collate(list(col)) for col in zip(*batch)]
-        if isinstance(elem, tuple) and hasattr(elem, "_fields"):  # namedtuple
-            return type(elem)(*columns)
-        return tuple(columns) if isinstance(elem, tuple) else columns
-    raise TypeError(
-        "default_collate: don't know how to batch samples of type "
-        f"{type(elem).__name__}; return Tensors, numpy arrays, numbers, or "
-        "tuples/lists/dicts of them, or pass DataLoader(..., collate_fn=...)"
-    )
-
-
-def _make_rng(
-    generator: np.random.Generator | None, seed: int | None
-) -> np.random.Generator:
-    if generator is not None and seed is not None:
-        raise ValueError("pass either generator= or seed=, not both")
-    if generator is not None:
-        if not isinstance(generator, np.random.Generator):
-            raise TypeError(
-                f"generator must be a numpy.random.Generator, got {type(generator).__name__}"
-            )
-        return generator
-    return np.random.default_rng(_global_seed() if seed is None else seed)
-
-
-def _global_seed() -> int:
-    """A seed drawn from tensorgraph's global RNG, so ``tg.manual_seed`` fixes shuffling.
-
-    One 63-bit draw per epoch (as PyTorch's RandomSampler does), so the global stream
-    advances by the same amount whatever the dataset's size.
-    """
-    return int(default_generator().integers(2**63))
-
-
-class DataLoader:
-    """Iterate over a dataset in (optionally shuffled) batches.
-
-    Args:
-        dataset: a map-style dataset (``__getitem__`` and ``__len__``).
-        batch_size: samples per batch.
-        shuffle: draw a new random order at the start of every epoch.
-        drop_last: drop the last batch if it is smaller than ``batch_size``.
-        generator: a ``np.random.Generator`` used for shuffling (advanced every epoch).
-        seed: alternatively, a seed for a private generator made once, here: epochs
-            differ from each other but the whole run is reproducible. With neither,
-            shuffling follows tensorgraph's global RNG (``tg.manual_seed``).
-        collate_fn: merges a list of samples into a batch (default ``default_collate``).
-
-    Example:
-        >>> loader = DataLoader(TensorDataset(X, y), batch_size=128, shuffle=True, seed=0)
-        >>> for xb, yb in loader:
-        ...     loss = F.cross_entropy(model(xb), yb)
-    """
-
-    def __init__(
-        self,
-        dataset: Dataset,
-        batch_size: int = 1,
-        shuffle: bool = False,
-        drop_last: bool = False,
-        generator: np.random.Generator | None = None,
-        seed: int | None = None,
-        collate_fn: Callable[[list[Any]], Any] | None = None,
-    ) -> None:
-        if (
-            isinstance(batch_size, bool)
-            or not isinstance(batch_size, (int, np.integer))
-            or batch_size <= 0
-        ):
-            raise ValueError(
-                f"DataLoader: batch_size must be a positive int, got {batch_size!r}"
-            )
-        self.dataset = dataset
-        self.batch_size = int(batch_size)
-        self.shuffle = bool(shuffle)
-        self.drop_last = bool(drop_last)
-        self.collate_fn = collate_fn
-        self.generator = generator
-        self.seed = seed
-        # Made (and validated) once: with seed= every epoch draws a new order from
-        # the same private stream, so a whole run replays exactly.
-        self._rng = None
-        if generator is not None or seed is not None:
-            self._rng = _make_rng(generator, seed)
-
-    def __len__(self) -> int:
-        n = len(self.dataset)
-        return n // self.batch_size if self.drop_last else -(-n // self.batch_size)
-
-    def _order(self) -> np.ndarray:
-        n = len(self.dataset)
-        if not self.shuffle:
-            return np.arange(n)
-        if self._rng is not None:
-            return self._rng.permutation(n)
-        return np.random.default_rng(_global_seed()).permutation(n)
-
-    def __iter__(self) -> Iterator[Any]:
-        order = self._order()
-        stop = len(self) * self.batch_size if self.drop_last else len(order)
-        fast = (
-            getattr(self.dataset, "_get_batch", None)
-            if self.collate_fn is None
-            else None
-        )
-        collate = self.collate_fn or default_collate
-        for start in range(0, stop, self.batch_size):
-            indices = order[start : start + self.batch_size]
-            batch = fast(indices) if fast is not None else None
-            if batch is None:
-                batch = collate([self.dataset[int(i)] for i in indices])
-            yield batch
-
-    def __repr__(self) -> str:
-        return (
-            f"DataLoader({type(self.dataset).__name__} of {len(self.dataset)}, "
-            f"batch_size={self.batch_size}, shuffle={self.shuffle}, "
-            f"drop_last={self.drop_last})"
-        )

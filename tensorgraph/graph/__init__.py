@@ -1,7 +1,7 @@
 """A public, read-only view of a recorded graph: what ``viz`` (and you) can read.
 
 The engine keeps its graph as live objects (a tensor's ``grad_fn`` node, the node's
-``next_functions``). :func:`trace` walks them once and returns a frozen snapshot: a
+``edges``). :func:`trace` walks them once and returns a frozen snapshot: a
 :class:`Graph` of tensor nodes and op nodes in data-flow order, with shapes, dtypes,
 value and gradient summaries, the engine's backward order and, for every op, the
 chain-rule formula taken from its primitive's math docstring
@@ -23,11 +23,10 @@ Example:
     ['MatMul', 'ReLU', 'Pow', 'Sum', 'Mul']
 """
 
-from .gradients import engine_parents
 from .nodes import Edge, Graph, Node
-from .record import record_modules, record_sources
+from .record import module_recording, record_all_modules, record_modules, record_sources
 from .summary import SMALL, Summary, backward_formula, slot_formulas
-from .trace import trace
+from .trace import trace, trace_partial
 
 __all__ = [
     "SMALL",
@@ -36,9 +35,11 @@ __all__ = [
     "Node",
     "Summary",
     "backward_formula",
-    "engine_parents",
+    "module_recording",
+    "record_all_modules",
     "record_modules",
     "record_sources",
     "slot_formulas",
     "trace",
+    "trace_partial",
 ]

@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 
 from .. import autograd
-from .._grad_mode import no_grad
+from ..autograd import no_grad
 from ..creation import ones_like
 from ..tensor import Tensor
 
@@ -20,12 +20,6 @@ from ..tensor import Tensor
 CHECK_MAX_NUMEL = 256
 #: gradcheck: a relative error above this marks an op's backward as wrong.
 CHECK_TOLERANCE = 1e-5
-
-
-def engine_parents(fn: Any) -> tuple:
-    """The node each of ``fn``'s inputs sends its gradient to, as the engine wires it
-    (in-place rebasing included); ``None`` for a leaf."""
-    return fn.next_functions
 
 
 def tensor_gradients(root: Tensor, reps: dict, order: list, want: bool

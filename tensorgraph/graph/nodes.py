@@ -110,6 +110,7 @@ class Graph:
         changed: names of leaves modified after the graph used them (e.g. the
             weights after ``opt.step()``).
         error: for a partial graph (``viz`` CLI after a failing forward): the error.
+        highlight: for a partial graph: ids of the failing op's operands.
     """
 
     nodes: tuple
@@ -122,6 +123,7 @@ class Graph:
     freed: bool = False
     changed: tuple = ()
     error: str | None = None
+    highlight: tuple = ()
 
     def __len__(self) -> int:
         return len(self.nodes)

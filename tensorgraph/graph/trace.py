@@ -1,6 +1,7 @@
 """``trace``: walk the engine's live graph once and return a frozen :class:`Graph`.
 
-The walk follows the engine's own wiring (:func:`engine_parents`), so after
+The walk follows the engine's own wiring (``Function.edges``, the one accessor the
+engine's backward uses too), so after
 ``z = y + 3; y.add_(1)`` the trace feeds ``z`` from ``y``'s value before ``add_``,
 exactly as backward will.
 """
@@ -16,7 +17,6 @@ import numpy as np
 from .. import autograd
 from ..tensor import Tensor
 from .gradients import (
-    engine_parents,
     finite_difference_error,
     op_input_gradients,
     tensor_gradients,
@@ -70,27 +70,53 @@ def trace(root: Any, params: Mapping[str, Any] | None = None, model: Any = None,
             f"graph.trace: expected a tensorgraph Tensor (e.g. the loss), got "
             f"{type(root).__name__}."
         )
+    return _trace([root], params, model, grads, names, gradcheck)
+
+
+def trace_partial(tensors: list, error: str, params: Mapping[str, Any] | None = None,
+                  model: Any = None, names: Mapping[str, Any] | None = None) -> Graph:
+    """The graph recorded up to a failing op: the history of ``tensors`` (the failing
+    op's operands), which ``Graph.highlight`` lists, and ``error`` (its message).
+
+    ``python -m viz`` draws this when a script's forward pass raises (a shape error).
+
+    Example:
+        >>> g = trace_partial([h, w], "linear: shapes (4, 5) and (3, 2) ...")
+    """
+    tensors = [t for t in tensors if isinstance(t, Tensor)]
+    if not tensors:
+        raise ValueError("graph.trace_partial: no tensors given.")
+    return _trace(tensors, params, model, False, names, False, error)
+
+
+def _trace(roots: list, params: Mapping[str, Any] | None, model: Any, grads: bool,
+           names: Mapping[str, Any] | None, gradcheck: bool, error: str | None = None
+           ) -> Graph:
+    root = roots[0]
+    partial = error is not None
     if params is None and model is not None:
         params = dict(model.named_parameters())
     module_types = ({p: type(m).__name__ for p, m in model.named_modules() if p}
                     if model is not None and hasattr(model, "named_modules") else {})
     module_paths = ({id(m): p for p, m in model.named_modules() if p}
                     if model is not None and hasattr(model, "named_modules") else {})
-    order = autograd.topological_order([root.grad_fn]) if root.grad_fn is not None else []
-    reps = _representatives(root, order)
-    gradients, note, computed = tensor_gradients(root, reps, order, grads or gradcheck)
+    order = autograd.topological_order([r.grad_fn for r in roots if r.grad_fn is not None])
+    reps = _representatives(roots, order)
+    gradients, note, computed = tensor_gradients(root, reps, order,
+                                                 (grads or gradcheck) and not partial)
     builder = _Builder({id(t): n for n, t in (params or {}).items()}, module_types,
                        _variable_names(names), gradients, computed)
     fwd = order[::-1]
     for fn in fwd:
-        for t, parent in zip(fn.inputs, engine_parents(fn)):
+        for t, parent in fn.edges:
             if parent is None:
                 builder.tensor(id(t), t, None)
         builder.op(fn, reps, gradcheck and computed)
-    if root.grad_fn is None:
-        builder.tensor(id(root), root, None)
+    for r in roots:
+        if r.grad_fn is None:
+            builder.tensor(id(r), r, None)
     builder.assign_modules(fwd, module_paths)
-    builder.name_all(_key(root))
+    builder.name_all(None if partial else _key(root))
     nodes = builder.freeze()
     changed = tuple(n.name for n in nodes if n.changed)
     return Graph(
@@ -99,7 +125,8 @@ def trace(root: Any, params: Mapping[str, Any] | None = None, model: Any = None,
         grads_computed=computed, grad_note=note,
         modules=tuple(sorted({(m, builder.module_types.get(m, "")) for m in
                               (n.module for n in nodes) if m is not None})),
-        freed=any(fn.saved is None for fn in order), changed=changed)
+        freed=any(fn.saved is None for fn in order), changed=changed, error=error,
+        highlight=tuple(builder.tensor_ids[_key(r)] for r in roots) if partial else ())
 
 
 def _key(t: Tensor, parent: Any = None) -> int:
@@ -109,7 +136,7 @@ def _key(t: Tensor, parent: Any = None) -> int:
     return id(fn) if fn is not None else id(t)
 
 
-def _representatives(root: Tensor, order: list) -> dict[int, Tensor]:
+def _representatives(roots: list, order: list) -> dict[int, Tensor]:
     """``{node key: a Tensor whose grad_fn is that node}`` (a leaf: itself).
 
     After ``y.add_(1)`` the Tensor ``y`` belongs to the ``add_`` node; the node it
@@ -118,12 +145,13 @@ def _representatives(root: Tensor, order: list) -> dict[int, Tensor]:
     reps: dict[int, Tensor] = {}
     stale: dict[int, tuple] = {}
     for fn in order:
-        for t, parent in zip(fn.inputs, engine_parents(fn)):
+        for t, parent in fn.edges:
             if parent is None or t.grad_fn is parent:
                 reps.setdefault(_key(t, parent), t)
             else:
                 stale.setdefault(id(parent), (t, parent))
-    reps.setdefault(_key(root), root)
+    for r in roots:
+        reps.setdefault(_key(r), r)
     for key, (t, parent) in stale.items():
         if key not in reps:
             stand_in = t.detach()
@@ -202,7 +230,7 @@ class _Builder:
         terms = op_input_gradients(fn, g_out) if g_out is not None else [None] * len(args)
         if gradcheck and g_out is not None:
             self.rows[node_id]["gradcheck"] = finite_difference_error(fn, g_out, terms)
-        for t, parent, arg, v, term in zip(fn.inputs, engine_parents(fn), args, versions,
+        for (t, parent), arg, v, term in zip(fn.edges, args, versions,
                                            terms):
             # A leaf written in place after this op used it (the weights after
             # opt.step()): the values shown are not the ones this op computed with.
@@ -266,10 +294,10 @@ class _Builder:
         for op_id, t_id in self.out_of.items():
             rows[t_id]["module"] = rows[op_id]["module"]
 
-    def name_all(self, root_key: int) -> None:
+    def name_all(self, root_key: int | None) -> None:
         """Give every unnamed tensor a role name, then number repeated names."""
         rows = self.rows
-        root_id = self.tensor_ids[root_key]
+        root_id = self.tensor_ids[root_key] if root_key is not None else None
         for r in rows:
             if r["kind"] == "op" or r["name"]:
                 continue

@@ -10,9 +10,9 @@ import numpy as np
 
 from .. import _dtype
 from ..creation import zeros
-from ..functions import cat
+from ..tensor_functions import cat
 from ..ops.attention import ScaledDotProductAttention
-from ..random import default_generator
+from ..random.sampling import dropout_mask
 from ..tensor import Tensor
 from . import functional as F
 from . import init
@@ -209,9 +209,7 @@ class MultiheadAttention(Module):
         p = self.dropout if self.training else 0.0
         keep = None
         if p > 0:
-            draw = np.float32 if q.dtype == np.float32 else np.float64
-            drawn = default_generator().random((n, self.num_heads, L, S + extra), draw) >= p
-            keep = (drawn / (1 - p)).astype(q.dtype) if p < 1 else np.zeros(drawn.shape, q.dtype)
+            keep = dropout_mask((n, self.num_heads, L, S + extra), p, q.dtype)  # torch's noise
         scale = 1 / math.sqrt(self.head_dim)
         weights = None
         if need_weights or isinstance(bias, Tensor):

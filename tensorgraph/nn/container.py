@@ -152,3 +152,76 @@ class ModuleList(_Container):
             line = f"({start}): {r}" if start == end else f"({start}-{end}): {end - start + 1} x {r}"
             lines.append(_addindent(line, 2))
         return self._get_name() + "(\n  " + "\n  ".join(lines) + "\n)"
+
+
+class ModuleDict(Module):
+    """A dict of modules whose parameters the parent module sees (keys keep their order).
+
+    Args:
+        modules: a mapping or an iterable of ``(name, module)`` pairs.
+
+    Example:
+        >>> heads = tg.nn.ModuleDict({"cls": tg.nn.Linear(8, 3), "box": tg.nn.Linear(8, 4)})
+        >>> [n for n, _ in heads.named_parameters()][:2]
+        ['cls.weight', 'cls.bias']
+    """
+
+    def __init__(self, modules: Any = None) -> None:
+        super().__init__()
+        if modules is not None:
+            self.update(modules)
+
+    def __getitem__(self, key: str) -> Module:
+        return self._modules[key]
+
+    def __setitem__(self, key: str, module: Module) -> None:
+        self.add_module(key, module)
+
+    def __delitem__(self, key: str) -> None:
+        del self._modules[key]
+
+    def __len__(self) -> int:
+        return len(self._modules)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._modules)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._modules
+
+    def clear(self) -> None:
+        self._modules.clear()
+
+    def pop(self, key: str) -> Module:
+        """Remove ``key`` and return its module."""
+        v = self[key]
+        del self[key]
+        return v
+
+    def keys(self) -> Any:
+        return self._modules.keys()
+
+    def items(self) -> Any:
+        return self._modules.items()
+
+    def values(self) -> Any:
+        return self._modules.values()
+
+    def update(self, modules: Any) -> None:
+        """Add (or replace) modules from a mapping or an iterable of ``(key, module)``."""
+        if isinstance(modules, (dict, ModuleDict)) or hasattr(modules, "keys"):
+            for key, module in modules.items():
+                self[key] = module
+            return
+        if isinstance(modules, Module):
+            raise TypeError(
+                "ModuleDict.update should be called with an iterable of key/value pairs, "
+                f"but got {type(modules).__name__}"
+            )
+        for j, pair in enumerate(modules):
+            if not isinstance(pair, (tuple, list)) or len(pair) != 2:
+                raise ValueError(
+                    f"ModuleDict update sequence element #{j} should be an iterable of "
+                    f"length 2, got {pair!r}"
+                )
+            self[pair[0]] = pair[1]

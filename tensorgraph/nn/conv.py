@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from ..tensor import Tensor, cat
 from . import functional as F
+from .functional.padding import pad
 from .linear import _empty, default_init
 from .module import Module
 
@@ -50,8 +52,9 @@ class Conv2d(Module):
                 f"Conv2d: in_channels ({in_channels}) and out_channels ({out_channels}) "
                 f"must both be divisible by groups ({groups})."
             )
-        if padding_mode != "zeros":
-            raise ValueError(f"Conv2d: only padding_mode='zeros' is supported, got {padding_mode!r}.")
+        if padding_mode not in ("zeros", "reflect", "replicate", "circular"):
+            raise ValueError("padding_mode must be one of ['zeros', 'reflect', 'replicate', "
+                             f"'circular'], but got padding_mode='{padding_mode}'")
         self.in_channels, self.out_channels = in_channels, out_channels
         self.kernel_size, self.stride = _pair(kernel_size), _pair(stride)
         self.dilation, self.groups = _pair(dilation), groups
@@ -78,22 +81,26 @@ class Conv2d(Module):
     def reset_parameters(self) -> None:
         default_init(self.weight, self.bias)  # as Linear, fan_in = C_in/groups * kh * kw
 
-    def _numeric_padding(self) -> tuple:
+    def _pad_pairs(self) -> list[tuple[int, int]]:
+        """(before, after) per spatial dim; 'same' puts an odd extra pixel after, as torch."""
         if self.padding == "valid":
-            return (0, 0)
+            return [(0, 0), (0, 0)]
         if self.padding == "same":
             total = [d * (k - 1) for d, k in zip(self.dilation, self.kernel_size)]
-            if any(t % 2 for t in total):
-                raise ValueError(
-                    f"Conv2d: padding='same' with kernel_size={self.kernel_size} and "
-                    f"dilation={self.dilation} needs uneven padding, which tensorgraph does "
-                    "not support; use an odd kernel size."
-                )
-            return tuple(t // 2 for t in total)
-        return self.padding
+            return [(t // 2, t - t // 2) for t in total]
+        return [(p, p) for p in self.padding]
+
+    def _padded_input(self, input: Tensor) -> tuple[Tensor, tuple]:
+        """The input padded by F.pad where conv2d's own (symmetric zero) padding cannot do
+        it: other padding modes, and uneven 'same' padding."""
+        pairs = self._pad_pairs()
+        if self.padding_mode == "zeros" and all(a == b for a, b in pairs):
+            return input, (pairs[0][0], pairs[1][0])
+        mode = "constant" if self.padding_mode == "zeros" else self.padding_mode
+        return pad(input, [*pairs[1], *pairs[0]], mode=mode), (0, 0)
 
     def forward(self, input: Tensor) -> Tensor:
-        pad = self._numeric_padding()
+        input, pad = self._padded_input(input)
         if self.groups == 1:
             return F.conv2d(input, self.weight, self.bias, self.stride, pad, self.dilation)
         # Grouped: an independent convolution per slice of channels, concatenated.
@@ -123,6 +130,8 @@ class Conv2d(Module):
             s += f", groups={self.groups}"
         if self.bias is None:
             s += ", bias=False"
+        if self.padding_mode != "zeros":
+            s += f", padding_mode={self.padding_mode}"
         return s
 
 
@@ -231,3 +240,45 @@ class Flatten(Module):
 
     def extra_repr(self) -> str:
         return f"start_dim={self.start_dim}, end_dim={self.end_dim}"
+
+
+class Unflatten(Module):
+    """Splits dim ``dim`` into ``unflattened_size`` (the inverse of Flatten).
+
+    Example:
+        >>> tg.nn.Unflatten(1, (2, 5))(tg.zeros(3, 10)).shape
+        (3, 2, 5)
+    """
+
+    def __init__(self, dim: int | str, unflattened_size: Any) -> None:
+        super().__init__()
+        if isinstance(dim, str):
+            raise TypeError("Unflatten: named dims are not supported; give dim as an int.")
+        if not isinstance(unflattened_size, (tuple, list)) or not all(
+                isinstance(s, int) for s in unflattened_size):
+            raise TypeError("unflattened_size must be tuple of ints, but found type "
+                            f"{type(unflattened_size).__name__}")
+        self.dim, self.unflattened_size = dim, unflattened_size
+
+    def forward(self, input: Tensor) -> Tensor:
+        nd = input.ndim
+        if not -nd <= self.dim < nd:
+            raise IndexError(f"Unflatten: dim {self.dim} is out of range for an input of "
+                             f"shape {tuple(input.shape)}.")
+        d = self.dim % nd
+        sizes = list(self.unflattened_size)
+        known = 1
+        for s in sizes:
+            known *= s if s != -1 else 1
+        n = input.shape[d]
+        if -1 in sizes:
+            sizes[sizes.index(-1)] = n // known if known else 0
+        if math.prod(sizes) != n:
+            raise RuntimeError(
+                f"unflatten: Provided sizes {list(self.unflattened_size)} don't multiply up "
+                f"to the size of dim {self.dim} ({n}) in the input tensor"
+            )
+        return input.reshape(*input.shape[:d], *sizes, *input.shape[d + 1:])
+
+    def extra_repr(self) -> str:
+        return f"dim={self.dim}, unflattened_size={self.unflattened_size}"

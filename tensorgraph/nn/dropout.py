@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ..tensor import Tensor
 from . import functional as F
+from .functional.channel_dropout import dropout1d, dropout2d, dropout3d
 from .module import Module
 
 
@@ -33,3 +34,30 @@ class Dropout(Module):
 
     def extra_repr(self) -> str:
         return f"p={self.p}, inplace={self.inplace}"
+
+
+class Dropout1d(Dropout):
+    """In training, zero whole channels of ``(N, C, L)`` (or ``(C, L)``) with probability
+    ``p`` and scale the rest by ``1 / (1 - p)``; identity in ``eval()`` mode."""
+
+    def forward(self, input: Tensor) -> Tensor:
+        return dropout1d(input, self.p, self.training)
+
+
+class Dropout2d(Dropout):
+    """In training, zero whole channels (feature maps) of ``(N, C, H, W)`` with
+    probability ``p``; identity in ``eval()`` mode.
+
+    Example:
+        >>> y = tg.nn.Dropout2d(0.5)(tg.ones(2, 4, 3, 3))  # each 3x3 map is all 0 or all 2
+    """
+
+    def forward(self, input: Tensor) -> Tensor:
+        return dropout2d(input, self.p, self.training)
+
+
+class Dropout3d(Dropout):
+    """Channel dropout for ``(N, C, D, H, W)``."""
+
+    def forward(self, input: Tensor) -> Tensor:
+        return dropout3d(input, self.p, self.training)

@@ -14,12 +14,10 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from typing import Any
 
-import numpy as np
-
-from ..autograd import RemovableHandle
-from ..device import parse_to_args
 from ..tensor import Tensor
+from .casts import ModuleCasts
 from .errors import annotate
+from .hooks import ModuleHooks
 from .parameter import Parameter
 from .state import IncompatibleKeys, load_state
 from .utils import _zero_grad
@@ -33,7 +31,7 @@ def _addindent(text: str, spaces: int) -> str:
     return lines[0] + "\n" + "\n".join(" " * spaces + line for line in lines[1:])
 
 
-class Module:
+class Module(ModuleHooks, ModuleCasts):
     """Base class of every layer and model.
 
     Subclasses create their parameters and submodules in ``__init__`` (after calling
@@ -63,6 +61,8 @@ class Module:
         d["_modules"] = OrderedDict()
         d["_forward_pre_hooks"] = []
         d["_forward_hooks"] = []
+        d["_backward_pre_hooks"] = []
+        d["_backward_hooks"] = []
         d["_hooked"] = False  # one flag keeps the common, hook-free call cheap
 
     def forward(self, *args: Any, **kwargs: Any) -> Any:
@@ -79,30 +79,6 @@ class Module:
         except Exception as exc:
             annotate(exc, self)
             raise
-
-    def _call_with_hooks(self, args: tuple, kwargs: dict) -> Any:
-        for hook in list(self._forward_pre_hooks):
-            result = hook(self, args)
-            if result is not None:
-                args = result if isinstance(result, tuple) else (result,)
-        out = self.forward(*args, **kwargs)
-        for hook in list(self._forward_hooks):
-            result = hook(self, args, out)
-            if result is not None:
-                out = result
-        return out
-
-    def register_forward_pre_hook(self, hook: Callable) -> RemovableHandle:
-        """Call ``hook(module, args)`` before forward; it may return replacement args."""
-        self._forward_pre_hooks.append(hook)
-        self.__dict__["_hooked"] = True
-        return RemovableHandle(self._forward_pre_hooks, hook)
-
-    def register_forward_hook(self, hook: Callable) -> RemovableHandle:
-        """Call ``hook(module, args, output)`` after forward; it may return a new output."""
-        self._forward_hooks.append(hook)
-        self.__dict__["_hooked"] = True
-        return RemovableHandle(self._forward_hooks, hook)
 
     # ------------------------------------------------------------ registration
     def register_parameter(self, name: str, param: Parameter | None) -> None:
@@ -350,44 +326,6 @@ class Module:
         """Clear every parameter's ``.grad`` (to None by default, as PyTorch 2)."""
         _zero_grad(self.parameters(), set_to_none)
 
-    # ------------------------------------------------------------ dtype
-    def to(self, *args: Any, **kwargs: Any) -> Module:
-        """``to(dtype)`` / ``to(device, dtype)`` / ``to(tensor)`` casts floating parameters
-        and buffers in place; devices other than the CPU are refused. The Parameter
-        objects stay the same, so an optimizer created earlier keeps training them (as in
-        PyTorch)."""
-        dtype = parse_to_args(args, kwargs, "Module.to").dtype
-        if dtype is None:
-            return self
-        dtype = np.dtype(dtype)
-        if dtype.kind != "f":
-            raise TypeError(
-                f"to: nn.Module.to only accepts floating point dtypes, but got {dtype}."
-            )
-        return self._apply(lambda a: a.astype(dtype) if a.dtype.kind == "f" else a)
-
-    def _apply(self, fn: Callable[[np.ndarray], np.ndarray]) -> Module:
-        for m in self.modules():
-            for t in list(m._parameters.values()) + list(m._buffers.values()):
-                if t is None:
-                    continue
-                t.array = fn(t.array)
-                if t.grad is not None:
-                    t.grad.array = fn(t.grad.array)
-        return self
-
-    def double(self) -> Module:
-        return self.to(np.float64)
-
-    def float(self) -> Module:
-        return self.to(np.float32)
-
-    def half(self) -> Module:
-        return self.to(np.float16)
-
-    def cpu(self) -> Module:
-        return self
-
     # ------------------------------------------------------------ state dict
     def state_dict(self, destination: dict | None = None, prefix: str = "",
                    keep_vars: bool = False) -> OrderedDict[str, Tensor]:
@@ -437,6 +375,12 @@ class Module:
     def extra_repr(self) -> str:
         """One line (or several) of this module's settings shown by ``print(model)``."""
         return ""
+
+    def _repr_html_(self) -> str:
+        """Jupyter: ``print(model)`` plus a table of every submodule's parameters."""
+        from ..display import module_html
+
+        return module_html(self)
 
     def __repr__(self) -> str:
         extra = self.extra_repr()

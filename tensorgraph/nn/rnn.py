@@ -18,7 +18,7 @@ import numpy as np
 
 from .. import _dtype
 from ..creation import zeros
-from ..functions import cat, stack
+from ..tensor_functions import cat, stack
 from ..ops.rnn import LSTMLayer
 from ..tensor import Tensor
 from . import functional as F

@@ -22,10 +22,11 @@ from .elementwise import (
 )
 from .linalg import MatMul
 from .reduce import Max, Sum
-from .shape import Cat, Expand, GetItem, IndexAdd, Permute, Reshape
+from .shape import AsStrided, Cat, CopySlices, Expand, GetItem, IndexAdd, Permute, Reshape
+from . import xp  # noqa: E402,F401,I001  (registers the namespaces behind ctx.xp)
 
 __all__ = [
-    "Add", "Cat", "Copy", "Exp", "Expand", "GetItem", "IndexAdd", "Log", "MatMul", "Max",
-    "Maximum", "Mul", "Neg", "Permute", "Pow", "ReLU", "Reshape", "Sigmoid", "Sum",
-    "Tanh", "Where",
+    "Add", "AsStrided", "Cat", "Copy", "CopySlices", "Exp", "Expand", "GetItem",
+    "IndexAdd", "Log", "MatMul", "Max", "Maximum", "Mul", "Neg", "Permute", "Pow", "ReLU",
+    "Reshape", "Sigmoid", "Sum", "Tanh", "Where",
 ]

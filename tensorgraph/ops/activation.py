@@ -8,7 +8,6 @@ import math
 import numpy as np
 
 from ..autograd import Function
-from ._dual import exp
 
 __all__ = ["LogSoftmax", "NormCdf", "erfc"]
 
@@ -69,7 +68,7 @@ class NormCdf(Function):
     @staticmethod
     def backward(ctx, g):
         (x,) = ctx.saved_tensors
-        return g * exp(x * x * -0.5) * _INV_SQRT_2PI
+        return g * ctx.xp.exp(x * x * -0.5) * _INV_SQRT_2PI
 
 
 # ---------------------------------------------------------------- softmax family
@@ -90,8 +89,8 @@ class LogSoftmax(Function):
 
     @staticmethod
     def backward(ctx, g):
-        # Under create_graph y is rebuilt as a recorded LogSoftmax of the input, so this
-        # same line is differentiable again.
+        # Under create_graph y is the recorded output of this node, so this same line
+        # is differentiable again.
         (y,) = ctx.saved_tensors
         dim = ctx.kwargs["dim"]
-        return g - exp(y) * g.sum(axis=dim, keepdims=True)
+        return g - ctx.xp.exp(y) * g.sum(axis=dim, keepdims=True)

@@ -53,18 +53,19 @@ class ScaledDotProductAttention(Function):
                 s = s + bias
         p = _softmax_last(s)
         pd = p if keep is None else p * keep
-        ctx.save_for_backward(q, k, v, p, pd)
+        ctx.save_for_backward(q, k, v)
+        ctx.probs, ctx.dropped = p, pd  # intermediates: the composite twin recomputes them
         return pd @ v
 
     @staticmethod
-    def backward(ctx, g):
-        if not isinstance(g, np.ndarray):
-            from .fused import composite_grad
+    def composite(ctx, q, k, v):
+        kw = ctx.kwargs
+        return attention_composite(q, k, v, kw["scale"], kw.get("bias"), kw.get("keep"))
 
-            kw = ctx.kwargs
-            return composite_grad(ctx, g, lambda q, k, v: attention_composite(
-                q, k, v, kw["scale"], kw.get("bias"), kw.get("keep")))
-        q, k, v, p, pd = ctx.saved_tensors
+    @staticmethod
+    def backward(ctx, g):
+        q, k, v = ctx.saved_tensors
+        p, pd = ctx.probs, ctx.dropped
         need_q, need_k, need_v = ctx.needs_input_grad
         scale = p.dtype.type(ctx.kwargs["scale"])
         keep = ctx.kwargs.get("keep")

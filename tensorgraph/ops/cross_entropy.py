@@ -8,7 +8,7 @@ import numpy as np
 from ..autograd import Function
 from ..tensor import Tensor
 from .activation import LogSoftmax
-from .fused import composite_grad, const, is_array
+from .fused import const
 
 __all__ = ["CrossEntropy", "ce_composite", "class_loss"]
 
@@ -80,10 +80,12 @@ class CrossEntropy(Function):
         return np.asarray(out, dtype=x.dtype)
 
     @staticmethod
+    def composite(ctx, x, t):
+        return ce_composite(x, t, **ctx.kwargs)
+
+    @staticmethod
     def backward(ctx, g):
         k = ctx.kwargs
-        if not is_array(g):
-            return composite_grad(ctx, g, lambda x, t: ce_composite(x, t, **k))
         eps, how, w = k["label_smoothing"], k["reduction"], k["weight"]
         gs = g.reshape(-1) if how == "none" else (g if how == "sum" else g / ctx.denom)
         p = ctx.p

@@ -7,7 +7,7 @@ import numpy as np
 
 from ..autograd import Function
 from ..tensor import Tensor, where
-from .fused import composite_grad, const, is_array
+from .fused import const
 
 __all__ = [
     "BinaryCrossEntropy", "BinaryCrossEntropyWithLogits", "bce_composite",
@@ -58,11 +58,13 @@ class BinaryCrossEntropy(Function):
         return reduce_array(loss, reduction)
 
     @staticmethod
+    def composite(ctx, p, y):
+        return bce_composite(p, y, ctx.kwargs.get("weight"), ctx.kwargs["reduction"])
+
+    @staticmethod
     def backward(ctx, g):
         k = ctx.kwargs
         w = k.get("weight")
-        if not is_array(g):
-            return composite_grad(ctx, g, lambda p, y: bce_composite(p, y, w, k["reduction"]))
         p, y = ctx.saved_tensors
         gs = grad_scale(g, k["reduction"], p.size)
         if w is not None:
@@ -108,12 +110,14 @@ class BinaryCrossEntropyWithLogits(Function):
         return reduce_array(loss, reduction)
 
     @staticmethod
+    def composite(ctx, x, y):
+        k = ctx.kwargs
+        return bce_logits_composite(x, y, k.get("weight"), k.get("pos_weight"), k["reduction"])
+
+    @staticmethod
     def backward(ctx, g):
         k = ctx.kwargs
         w, pw = k.get("weight"), k.get("pos_weight")
-        if not is_array(g):
-            return composite_grad(ctx, g, lambda x, y: bce_logits_composite(
-                x, y, w, pw, k["reduction"]))
         x, y = ctx.saved_tensors
         gs = grad_scale(g, k["reduction"], x.size)
         if w is not None:

@@ -44,6 +44,7 @@ class LSTMLayer(Function):
 
     @staticmethod
     def forward(ctx, x, h0, c0, w_ih, w_hh, b_ih=None, b_hh=None, reverse=False):
+        x_in = x
         if reverse:
             x = x[::-1]
         T, N, _ = x.shape
@@ -66,18 +67,22 @@ class LSTMLayer(Function):
             np.tanh(c, out=tanh_c[t])
             h = o * tanh_c[t]
             out[t, :, :H], out[t, :, H:] = h, c
-        ctx.save_for_backward(x, h0, c0, w_ih, w_hh, acts, tanh_c, out)
+        ctx.save_for_backward(x_in, h0, c0, w_ih, w_hh)
+        # Intermediates (the composite twin recomputes them under create_graph).
+        ctx.acts, ctx.tanh_c, ctx.states = acts, tanh_c, out
         return out[::-1] if reverse else out
 
     @staticmethod
-    def backward(ctx, g):
-        if not isinstance(g, np.ndarray):
-            from .fused import composite_grad
+    def composite(ctx, *inputs):
+        return lstm_layer_composite(*inputs, reverse=ctx.kwargs.get("reverse", False))
 
-            rev = ctx.kwargs.get("reverse", False)
-            return composite_grad(ctx, g, lambda *ts: lstm_layer_composite(*ts, reverse=rev))
-        x, h0, c0, w_ih, w_hh, acts, tanh_c, out = ctx.saved_tensors
+    @staticmethod
+    def backward(ctx, g):
+        x, h0, c0, w_ih, w_hh = ctx.saved_tensors
+        acts, tanh_c, out = ctx.acts, ctx.tanh_c, ctx.states
         reverse = ctx.kwargs.get("reverse", False)
+        if reverse:
+            x = x[::-1]
         if reverse:
             g = g[::-1]
         T, N, _ = x.shape
@@ -120,7 +125,7 @@ class LSTMLayer(Function):
 def lstm_layer_composite(x: Any, h0: Any, c0: Any, w_ih: Any, w_hh: Any, b_ih: Any = None,
                          b_hh: Any = None, reverse: bool = False) -> Any:
     """:class:`LSTMLayer` written with primitives (its twin for double backward)."""
-    from ..functions import cat, stack  # composites live above ops; imported on use
+    from ..tensor_functions import cat, stack  # composites live above ops; imported on use
     from ..nn.functional.linear import linear
     from ..nn.functional.rnn import lstm_step
 

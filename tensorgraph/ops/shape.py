@@ -6,11 +6,10 @@ from typing import Any
 
 import numpy as np
 
-from ..autograd import Function
-from ._dual import permute
+from ..autograd import Function, ViewFunction
 
 
-class Reshape(Function):
+class Reshape(ViewFunction):
     """y = reshape(x, shape);  dx = reshape(g, x.shape)"""
 
     @staticmethod
@@ -23,7 +22,7 @@ class Reshape(Function):
         return g.reshape(ctx.in_shape)
 
 
-class Permute(Function):
+class Permute(ViewFunction):
     """y = transpose(x, axes);  dx = transpose(g, inverse(axes))"""
 
     @staticmethod
@@ -33,10 +32,10 @@ class Permute(Function):
 
     @staticmethod
     def backward(ctx, g):
-        return permute(g, tuple(np.argsort(ctx.axes).tolist()))
+        return ctx.xp.permute(g, tuple(np.argsort(ctx.axes).tolist()))
 
 
-class Expand(Function):
+class Expand(ViewFunction):
     """y = broadcast_to(x, shape);  dx = g summed back to x.shape (by the engine)"""
 
     @staticmethod
@@ -48,35 +47,40 @@ class Expand(Function):
         return g
 
 
-_BASIC = (int, np.integer, slice, type(None), type(Ellipsis))
-
-
-def _is_basic(index: Any) -> bool:
-    """True when the index has no arrays, so each element is picked at most once."""
-    if not isinstance(index, tuple):
-        return isinstance(index, _BASIC)
-    return all(isinstance(i, _BASIC) for i in index)
-
-
-class GetItem(Function):
+class GetItem(ViewFunction):
     """y = x[index];  dx = zeros_like(x) with g added at index (repeats accumulate)"""
 
     @staticmethod
     def forward(ctx, x, index):
         ctx.shape, ctx.index = x.shape, index
+        if is_basic(index):
+            # With a trailing ``...`` numpy returns a view even when every dim is
+            # indexed by an int (x[0] of a 1-D x), as torch does.
+            index = (index if isinstance(index, tuple) else (index,))
+            if Ellipsis not in index:
+                return x[index + (Ellipsis,)]
         return np.asarray(x[index])
 
     @staticmethod
     def backward(ctx, g):
-        if isinstance(g, np.ndarray):
-            return _index_add(g, ctx.shape, ctx.index)
-        return IndexAdd.apply(g, shape=ctx.shape, index=ctx.index)
+        return ctx.xp.index_add(g, ctx.shape, ctx.index)
 
 
-def _index_add(g: np.ndarray, shape: tuple, index: Any, accumulate: bool = True
-               ) -> np.ndarray:
+_BASIC = (int, np.integer, slice, type(None), type(Ellipsis))
+
+
+def is_basic(index: Any) -> bool:
+    """True when the index has no arrays (numpy basic indexing: a view, no repeats)."""
+    if not isinstance(index, tuple):
+        return isinstance(index, _BASIC)
+    return all(isinstance(i, _BASIC) for i in index)
+
+
+def index_add_array(g: np.ndarray, shape: tuple, index: Any, accumulate: bool = True
+                    ) -> np.ndarray:
+    """zeros(shape) with ``g`` added at ``index`` (repeats accumulate unless told not)."""
     out = np.zeros(shape, dtype=g.dtype)
-    if not accumulate or _is_basic(index):
+    if not accumulate or is_basic(index):
         out[index] = g
     else:
         np.add.at(out, index, g)
@@ -93,13 +97,11 @@ class IndexAdd(Function):
     @staticmethod
     def forward(ctx, g, shape, index, accumulate=True):
         ctx.index = index
-        return _index_add(g, shape, index, accumulate)
+        return index_add_array(g, shape, index, accumulate)
 
     @staticmethod
     def backward(ctx, dy):
-        if isinstance(dy, np.ndarray):
-            return np.asarray(dy[ctx.index])
-        return GetItem.apply(dy, index=ctx.index)
+        return dy[ctx.index]
 
 
 class Cat(Function):
@@ -119,3 +121,46 @@ class Cat(Function):
             g[lead + (slice(b[i], b[i + 1]),)] if need else None
             for i, need in enumerate(ctx.needs_input_grad)
         )
+
+
+# ---------------------------------------------------------------- in-place on views
+class AsStrided(Function):
+    """y = x.flatten()[positions];  dx = zeros(x.size) with g added at positions
+
+    A view rebuilt on its base's history after an in-place op changed that history
+    (torch's AsStridedBackward): ``positions`` are the view's elements in the base.
+    """
+
+    @staticmethod
+    def forward(ctx, x, positions):
+        ctx.shape = x.shape
+        return x.reshape(-1)[positions]
+
+    @staticmethod
+    def backward(ctx, g):
+        size = int(np.prod(ctx.shape))
+        return ctx.xp.index_add(g, (size,), ctx.kwargs["positions"]).reshape(ctx.shape)
+
+
+class CopySlices(Function):
+    """y = x with y.flatten()[positions] = src;  dx = g with 0 at positions,
+    dsrc = g.flatten()[positions]
+
+    The new history of a tensor after an in-place op on one of its views (torch's
+    CopySlices): the view's region now comes from ``src``, the rest from ``x``.
+    """
+
+    @staticmethod
+    def forward(ctx, x, src, positions):
+        y = np.array(x, copy=True, order="C")
+        y.reshape(-1)[positions] = src
+        region = np.zeros(x.size, dtype=bool)
+        region[positions] = True
+        ctx.region = region.reshape(x.shape)
+        return y
+
+    @staticmethod
+    def backward(ctx, g):
+        dx = ctx.xp.where(ctx.region, 0, g) if ctx.needs_input_grad[0] else None
+        dsrc = g.reshape(-1)[ctx.kwargs["positions"]] if ctx.needs_input_grad[1] else None
+        return dx, dsrc

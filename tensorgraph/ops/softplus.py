@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._function import Function
+from ..autograd import Function
 
 
 def _sigmoid(z):

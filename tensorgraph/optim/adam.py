@@ -7,9 +7,28 @@ from typing import Any
 import numpy as np
 
 from ..tensor import Tensor
-from .optimizer import Optimizer, ParamsT, _check_nonneg, buffer, direction, lerp_
+from .optimizer import (
+    Optimizer,
+    ParamsT,
+    _check_nonneg,
+    buffer,
+    direction,
+    implementation_flags,
+    lerp_,
+)
 
-__all__ = ["Adam", "AdamW"]
+__all__ = ["Adam", "AdamW", "check_adam_hyperparameters"]
+
+
+def check_adam_hyperparameters(opt: Optimizer, group: dict[str, Any]) -> None:
+    """eps, weight_decay >= 0 and two betas in [0, 1): the checks of every Adam variant."""
+    _check_nonneg(opt, group, "eps", "epsilon value")
+    _check_nonneg(opt, group, "weight_decay", "weight_decay value")
+    betas = group["betas"]
+    if len(betas) != 2 or not all(isinstance(b, (int, float, np.floating)) and 0 <= b < 1
+                                  for b in betas):
+        raise ValueError(f"{type(opt).__name__}: invalid betas={betas!r}; give two "
+                         "numbers in [0, 1), e.g. betas=(0.9, 0.999).")
 
 
 class Adam(Optimizer):
@@ -46,21 +65,19 @@ class Adam(Optimizer):
     def __init__(self, params: ParamsT, lr: float = 1e-3,
                  betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-8,
                  weight_decay: float = 0.0, amsgrad: bool = False, *,
-                 maximize: bool = False, decoupled_weight_decay: bool = False) -> None:
+                 foreach: bool | None = None, maximize: bool = False,
+                 capturable: bool = False, differentiable: bool = False,
+                 fused: bool | None = None, decoupled_weight_decay: bool = False) -> None:
         defaults = {"lr": lr, "betas": tuple(betas), "eps": eps, "weight_decay": weight_decay,
                     "amsgrad": amsgrad, "maximize": maximize,
+                    **implementation_flags(type(self).__name__, foreach, fused, capturable,
+                                           differentiable),
                     "decoupled_weight_decay": decoupled_weight_decay}
         super().__init__(params, defaults)
 
     def _check_hyperparameters(self, group: dict[str, Any]) -> None:
         super()._check_hyperparameters(group)
-        _check_nonneg(self, group, "eps", "epsilon value")
-        _check_nonneg(self, group, "weight_decay", "weight_decay value")
-        betas = group["betas"]
-        if len(betas) != 2 or not all(isinstance(b, (int, float, np.floating)) and 0 <= b < 1
-                                      for b in betas):
-            raise ValueError(f"{type(self).__name__}: invalid betas={betas!r}; give two "
-                             "numbers in [0, 1), e.g. betas=(0.9, 0.999).")
+        check_adam_hyperparameters(self, group)
 
     def _update(self, p: np.ndarray, grad: np.ndarray, state: dict[str, Any],
                 group: dict[str, Any]) -> None:
@@ -114,8 +131,12 @@ class AdamW(Adam):
     def __init__(self, params: ParamsT, lr: float = 1e-3,
                  betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-8,
                  weight_decay: float = 1e-2, amsgrad: bool = False, *,
-                 maximize: bool = False) -> None:
+                 maximize: bool = False, foreach: bool | None = None,
+                 capturable: bool = False, differentiable: bool = False,
+                 fused: bool | None = None) -> None:
         super().__init__(params, lr, betas, eps, weight_decay, amsgrad, maximize=maximize,
+                         foreach=foreach, capturable=capturable,
+                         differentiable=differentiable, fused=fused,
                          decoupled_weight_decay=True)
 
     def load_state_dict(self, state_dict: dict[str, Any]) -> None:

@@ -2,8 +2,10 @@
 
 A scheduler rewrites ``group["lr"]`` of its optimizer's param groups each time its
 ``step()`` is called: once per epoch (``StepLR``, ``MultiStepLR``, ``ExponentialLR``,
-``CosineAnnealingLR``, ``ReduceLROnPlateau``) or once per batch (``OneCycleLR``), always
-*after* ``optimizer.step()``.
+``CosineAnnealingLR``, ``LambdaLR``, ``MultiplicativeLR``, ``LinearLR``, ``ConstantLR``,
+``PolynomialLR``, ``CosineAnnealingWarmRestarts``, ``ReduceLROnPlateau``) or once per
+batch (``OneCycleLR``, ``CyclicLR``), always *after* ``optimizer.step()``.
+``SequentialLR`` runs schedulers one after another, ``ChainedScheduler`` all at once.
 """
 
 from __future__ import annotations
@@ -17,8 +19,10 @@ from typing import Any
 
 from .optimizer import Optimizer
 
-__all__ = ["CosineAnnealingLR", "ExponentialLR", "LRScheduler", "MultiStepLR", "OneCycleLR",
-           "ReduceLROnPlateau", "StepLR"]
+__all__ = ["ChainedScheduler", "ConstantLR", "CosineAnnealingLR",
+           "CosineAnnealingWarmRestarts", "CyclicLR", "ExponentialLR", "LRScheduler",
+           "LambdaLR", "LinearLR", "MultiStepLR", "MultiplicativeLR", "OneCycleLR",
+           "PolynomialLR", "ReduceLROnPlateau", "SequentialLR", "StepLR"]
 
 
 def _check_optimizer(optimizer: Any, who: str) -> Optimizer:
@@ -58,8 +62,12 @@ class LRScheduler:
                     )
         self.base_lrs: list[float] = [g["initial_lr"] for g in optimizer.param_groups]
         self.last_epoch = last_epoch
+        self._initial_step()
+
+    def _initial_step(self) -> None:
+        """The constructor's step: sets the first lr, no decay (torch's _initial_step)."""
         self._step_count = 0
-        self._is_initial = True  # the constructor's step sets the first lr, no decay
+        self._is_initial = True
         self.step()
         self._is_initial = False
 
@@ -80,6 +88,11 @@ class LRScheduler:
                 "optimizer.step() first (as in PyTorch >= 1.1), or the first value of the "
                 "schedule is skipped.", UserWarning, stacklevel=2)
         self._step_count += 1
+        self._update_lr(epoch)
+
+    def _update_lr(self, epoch: int | None = None) -> None:
+        """Advance one epoch (or jump to ``epoch`` by the closed form, where one exists)
+        and write the learning rates into the optimizer."""
         if epoch is None:
             self.last_epoch += 1
             values = self.get_lr()
@@ -235,4 +248,7 @@ class CosineAnnealingLR(LRScheduler):
 
 # The cyclic and metric-driven schedules live in their own file (this one would pass 400
 # lines); they subclass LRScheduler, so they are imported once it exists.
-from ._cyclic import OneCycleLR, ReduceLROnPlateau
+from ._chain import ChainedScheduler, SequentialLR  # noqa: E402
+from ._cyclic import OneCycleLR, ReduceLROnPlateau  # noqa: E402
+from ._factor import ConstantLR, LambdaLR, LinearLR, MultiplicativeLR, PolynomialLR  # noqa: E402
+from ._restarts import CosineAnnealingWarmRestarts, CyclicLR  # noqa: E402

@@ -32,10 +32,22 @@ from .activation import (
     softmax,
     tanh,
 )
+from .adaptive_pool import adaptive_avg_pool1d, adaptive_avg_pool2d
 from .attention import scaled_dot_product_attention
 from .ce import cross_entropy, nll_loss
+from .channel_dropout import dropout1d, dropout2d, dropout3d
 from .conv import conv2d
+from .conv_transpose import conv_transpose1d, conv_transpose2d
+from .distance import (
+    cosine_embedding_loss,
+    cosine_similarity,
+    kl_div,
+    normalize,
+    pairwise_distance,
+)
 from .embedding import embedding, one_hot
+from .fold import fold, unfold
+from .group_norm import group_norm
 from .linear import flatten, linear
 from .loss import (
     binary_cross_entropy,
@@ -65,41 +77,66 @@ from .nonlinearity import (
     threshold,
 )
 from .norm import batch_norm, layer_norm
+from .padding import pad
 from .pool import avg_pool2d, max_pool2d
+from .regression_loss import huber_loss, smooth_l1_loss
+from .sampling import interpolate, upsample
+from .temporal import avg_pool1d, conv1d, max_pool1d
 
 __all__ = [
+    "adaptive_avg_pool1d",
+    "adaptive_avg_pool2d",
+    "avg_pool1d",
     "avg_pool2d",
     "batch_norm",
     "binary_cross_entropy",
     "binary_cross_entropy_with_logits",
     "celu",
+    "conv1d",
     "conv2d",
+    "conv_transpose1d",
+    "conv_transpose2d",
+    "cosine_embedding_loss",
+    "cosine_similarity",
     "cross_entropy",
     "dropout",
+    "dropout1d",
+    "dropout2d",
+    "dropout3d",
     "elu",
     "flatten",
+    "fold",
     "gelu",
     "glu",
+    "group_norm",
     "hardshrink",
     "hardsigmoid",
     "hardswish",
     "hardtanh",
+    "huber_loss",
+    "interpolate",
+    "kl_div",
     "l1_loss",
     "layer_norm",
     "leaky_relu",
     "linear",
     "log_softmax",
     "logsigmoid",
+    "max_pool1d",
     "max_pool2d",
     "mish",
     "mse_loss",
     "nll_loss",
+    "normalize",
+    "pad",
+    "pairwise_distance",
     "prelu",
     "relu",
     "relu6",
     "selu",
     "sigmoid",
     "silu",
+    "smooth_l1_loss",
     "softmax",
     "softmin",
     "softplus",
@@ -108,5 +145,7 @@ __all__ = [
     "tanh",
     "tanhshrink",
     "threshold",
+    "unfold",
+    "upsample",
 ]
 __all__ += ["embedding", "one_hot", "scaled_dot_product_attention"]

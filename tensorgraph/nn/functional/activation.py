@@ -13,7 +13,7 @@ import numpy as np
 
 from ..._shapes import dims_arg
 from ...ops.activation import LogSoftmax, NormCdf
-from ...random import default_generator
+from ...random.sampling import dropout_mask
 from ...tensor import Tensor
 from .check import as_tensor, floating
 
@@ -142,9 +142,7 @@ def dropout(input: Tensor, p: float = 0.5, training: bool = True,
         return x
     if p == 1:
         return x * 0
-    draw_dtype = np.float32 if x.dtype == np.float32 else np.float64
-    keep = default_generator().random(x.shape, dtype=draw_dtype) >= p
-    # The scaled mask is one constant of x's dtype: one multiply, gradient g * mask.
-    mask = keep * np.asarray(1 / (1 - p), dtype=x.dtype)
+    # As torch: noise = empty_like(x).bernoulli_(1 - p); noise.div_(1 - p); x * noise
+    mask = dropout_mask(x.shape, p, x.dtype)
     return x * Tensor._wrap(mask.astype(x.dtype, copy=False), False)
 

@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 
 from ...ops.attention import ScaledDotProductAttention, attention_composite
-from ...random import default_generator
+from ...random.sampling import dropout_mask
 from ...tensor import Tensor
 from .check import as_tensor, floating
 
@@ -118,9 +118,7 @@ def scaled_dot_product_attention(query: Tensor, key: Tensor, value: Tensor,
     keep = None
     if dropout_p > 0:
         score_shape = np.broadcast_shapes(q.shape[:-2], k.shape[:-2]) + (L, S)
-        draw = np.float32 if q.dtype == np.float32 else np.float64
-        drawn = default_generator().random(score_shape, dtype=draw) >= dropout_p
-        keep = (drawn / (1 - dropout_p) if dropout_p < 1 else drawn * 0.0).astype(q.dtype)
+        keep = dropout_mask(score_shape, dropout_p, q.dtype)  # torch's at::dropout noise
     if isinstance(bias, Tensor):  # a float mask that wants its gradient: composite path
         return attention_composite(q, k, v, scale, bias, keep)
     return ScaledDotProductAttention.apply(q, k, v, scale=scale, bias=bias, keep=keep)

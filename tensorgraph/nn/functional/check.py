@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 import numpy as np
@@ -91,3 +92,24 @@ def one_dim(dim: int, x: Tensor, op: str) -> int:
             f"(expected a dim in [{-nd}, {nd - 1}])."
         )
     return dim % nd
+
+
+def legacy_reduction(size_average: bool | None, reduce: bool | None, how: str,
+                     op: str) -> str:
+    """torch's deprecated ``size_average``/``reduce`` flags folded into ``reduction``."""
+    if size_average is None and reduce is None:
+        return reduction(how, op)
+    size_average = True if size_average is None else size_average
+    reduce = True if reduce is None else reduce
+    how = "none" if not reduce else ("mean" if size_average else "sum")
+    warnings.warn(f"size_average and reduce args will be deprecated, please use "
+                  f"reduction='{how}' instead.", UserWarning, stacklevel=3)
+    return how
+
+
+def float_pair(op: str, input: Any, target: Any) -> tuple[Tensor, Tensor]:
+    """input and target of an element-wise loss: floating, same shape, same dtype."""
+    x = floating(as_tensor(input, op), op)
+    y = floating(as_tensor(target, op, "target"), op, "target")
+    same_shape(x, y, op)
+    return x, same_dtype(y, x)

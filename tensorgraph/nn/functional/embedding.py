@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 
-from ... import _grad_mode
+from ...autograd import no_grad
 from ...ops.embedding import Embedding
 from ...tensor import Tensor
 from .check import as_tensor
@@ -79,7 +79,7 @@ def embedding(input: Tensor, weight: Tensor, padding_idx: int | None = None,
                              f"[{-n}, {n - 1}] for {n} embeddings.")
         padding_idx = padding_idx % n
     if max_norm is not None:
-        with _grad_mode.no_grad():
+        with no_grad():
             _renorm_(w, idx, max_norm, norm_type)
     return Embedding.apply(w, idx=idx.astype(np.intp, copy=False), padding_idx=padding_idx,
                            scale_grad_by_freq=bool(scale_grad_by_freq))

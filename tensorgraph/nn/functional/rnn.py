@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from ...functions import stack
+from ...tensor_functions import stack
 from ...tensor import Tensor
 from .linear import linear
 

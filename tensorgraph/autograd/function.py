@@ -1,0 +1,305 @@
+"""Function: a primitive op's forward and backward, and the graph node it records.
+
+``Mul.apply(a, b)`` runs ``Mul.forward(ctx, a.array, b.array)`` on numpy arrays and,
+when a gradient is needed, keeps the ``ctx`` instance as the output's ``grad_fn``: the
+node of the recorded graph. The node holds its input tensors and what ``forward``
+saved; ``node.edges`` says where each input's gradient goes. ``engine.py`` walks the
+nodes in backward.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from .grad_mode import counters, modes, nondefault, user_frame
+
+# Bound by tensorgraph.tensor (imports flow autograd -> ops -> tensor): the Tensor
+# class, and the function that rebuilds a stale view's grad_fn (see _inplace.py).
+Tensor: Any = None
+refresh_views: Callable[[tuple], None] = lambda inputs: None
+
+
+def bind_tensor_class(cls: type, refresh: Callable[[tuple], None]) -> None:
+    """Called once by ``tensorgraph.tensor``: the Tensor class ops return."""
+    global Tensor, refresh_views
+    Tensor, refresh_views = cls, refresh
+
+
+# ---------------------------------------------------------------- Function
+class Function:
+    """Base class of an op; an instance is both its ``ctx`` and its graph node.
+
+    Subclasses define ``forward(ctx, *arrays, **kwargs) -> array`` and
+    ``backward(ctx, grad) -> grad or tuple of grads`` (one per array input, ``None``
+    where no gradient flows) as static methods, side by side, with a one-line
+    docstring of the math. ``forward`` may save its inputs and its output with
+    ``ctx.save_for_backward``, and keep constants (masks, indices, shapes) as
+    attributes of ``ctx``.
+
+    The same ``backward`` serves ``backward(create_graph=True)``: there ``grad`` and
+    ``ctx.saved_tensors`` are Tensors, so the arithmetic is recorded. Operators,
+    ``.sum(axis=, keepdims=)``, ``.reshape``, ``.mT`` and indexing mean the same on
+    both; for the rest use ``ctx.xp`` (``xp.exp``, ``xp.log``, ``xp.where``,
+    ``xp.expand``, ``xp.permute``, ``xp.index_add``). A fused op whose backward is
+    numpy-only instead defines ``composite(ctx, *inputs) -> Tensor``, the same
+    function written with primitives, and the engine differentiates that under
+    create_graph.
+
+    Example:
+        >>> class Square(Function):
+        ...     '''y = x**2;  dx = 2 * g * x'''
+        ...     @staticmethod
+        ...     def forward(ctx, x):
+        ...         ctx.save_for_backward(x)
+        ...         return x * x
+        ...     @staticmethod
+        ...     def backward(ctx, g):
+        ...         (x,) = ctx.saved_tensors
+        ...         return 2 * g * x
+        >>> y = Square.apply(tg.tensor([3.0], requires_grad=True))
+    """
+
+    # Class-level defaults keep node creation cheap; instances override as needed.
+    inputs: tuple = ()
+    needs_input_grad: tuple = ()
+    saved: tuple | None = ()  # None once freed by backward
+    kwargs: dict = {}  # noqa: RUF012  (a shared, never-mutated default; apply sets its own)
+    pre_hooks: list | None = None
+    source: str | None = None
+    inplace_mark = 0  # counters.inplace_ops when the node was made
+    versions: tuple = ()  # the inputs' versions when their arrays were saved
+    out_saved: tuple | None = None  # (position in saved, the output's version counter)
+    # Set on the node an in-place op gives its tensor: (mark, the tensor's previous
+    # grad_fn). Nodes recorded before the in-place op must send gradient there.
+    rebased_from: tuple | None = None
+    composite: Callable[..., Any] | None = None  # a fused op's twin, for create_graph
+    # The array namespaces behind ``ctx.xp`` (set by tensorgraph.ops.xp).
+    array_ops: Any = None
+    tensor_ops: Any = None
+
+    @staticmethod
+    def forward(ctx: Function, *args: Any, **kwargs: Any) -> np.ndarray:
+        raise NotImplementedError
+
+    @staticmethod
+    def backward(ctx: Function, grad: Any) -> Any:
+        raise NotImplementedError
+
+    # --- forward side
+    @classmethod
+    def apply(cls, *inputs: Any, **kwargs: Any) -> Any:
+        """Run ``forward`` on the inputs' arrays and record the node if needed."""
+        ctx = cls.__new__(cls)
+        arrays = [t.array for t in inputs]
+        raw = out = cls.forward(ctx, *arrays, **kwargs)
+        if out.__class__ is not np.ndarray:
+            out = np.asarray(out)  # numpy turns 0-d results into scalars; keep arrays
+        if nondefault[0] and not modes.grad_enabled:
+            return Tensor._wrap(out, False)
+        if counters.view_rebases:
+            refresh_views(inputs)  # a view whose base was rebased by an in-place op
+        for t in inputs:
+            if t.requires_grad:
+                break
+        else:
+            return Tensor._wrap(out, False)
+        result = Tensor._wrap(out, True)
+        result.grad_fn = ctx
+        ctx.inputs = inputs
+        ctx.needs_input_grad = tuple([t.requires_grad for t in inputs])
+        if kwargs:
+            ctx.kwargs = kwargs
+        # When the node was made, counted in in-place ops: backward uses it to skip
+        # version checks and to find an input's grad_fn from before an in-place op.
+        ctx.inplace_mark = counters.inplace_ops
+        if ctx.saved:
+            ctx._note_saved(arrays, raw, out, result)
+        if nondefault[0] and modes.record_source:
+            ctx.source = user_frame()
+        return result
+
+    def save_for_backward(self, *arrays: Any) -> None:
+        """Keep arrays for ``backward``: the inputs and/or the output of ``forward``.
+
+        (Constants such as masks or indices are kept as attributes of ``ctx``.)
+        """
+        self.saved = arrays
+
+    def _note_saved(self, arrays: list, raw: Any, out: np.ndarray, result: Any) -> None:
+        """Remember the versions of what was saved; refuse a saved float array that is
+        neither an input nor the output (its dependence on the inputs would be lost
+        under create_graph, giving wrong second derivatives)."""
+        self.versions = tuple([0 if t._vc is None else t._vc[0] for t in self.inputs])
+        for i, a in enumerate(self.saved):
+            if a is out or a is raw:
+                if a is not out:  # a 0-d result numpy made a scalar: save the array
+                    self.saved = self.saved[:i] + (out,) + self.saved[i + 1:]
+                result._vc = [0]
+                self.out_saved = (i, result._vc)
+                continue
+            for b in arrays:
+                if a is b:
+                    break
+            else:
+                if isinstance(a, (np.ndarray, np.generic)) and a.dtype.kind in "fc":
+                    raise RuntimeError(
+                        f"{type(self).__name__}.forward: save_for_backward got a float "
+                        f"array of shape {a.shape} that is neither an input nor the "
+                        "output of forward. Under create_graph its dependence on the "
+                        "inputs would be lost (wrong second derivatives). Save the "
+                        "inputs (or the output) and recompute it in backward; keep "
+                        "constants (masks, indices) as ctx attributes."
+                    )
+
+    # --- backward side
+    @property
+    def saved_tensors(self) -> tuple:
+        """What ``forward`` saved: arrays, or Tensors during a create_graph backward."""
+        saved = self.saved
+        if saved is None:
+            raise RuntimeError(
+                f"{self.name()}: trying to backward through the graph a second time "
+                "(its saved arrays were freed by the first backward). Pass "
+                "retain_graph=True to the first backward() if you need to call it twice."
+            )
+        if self.inplace_mark != counters.inplace_ops:
+            self._check_versions()
+        if not (nondefault[0] and modes.create_graph):
+            return saved
+        return tuple(self._as_tensor(i, a) for i, a in enumerate(saved))
+
+    def _check_versions(self) -> None:
+        for i, (t, v) in enumerate(zip(self.inputs, self.versions)):
+            now = 0 if t._vc is None else t._vc[0]
+            if now != v and any(a is t.array for a in self.saved):
+                raise _modified_error(t, input_fn(t, self.inplace_mark), now, v,
+                                      f"input {i} of {self.name()}")
+        if self.out_saved is not None and self.out_saved[1][0] != 0:
+            a = self.saved[self.out_saved[0]]
+            raise _modified_error(a, self, self.out_saved[1][0], 0,
+                                  f"the output of {self.name()}")
+
+    def _as_tensor(self, i: int, a: Any) -> Any:
+        for t in self.inputs:
+            if t.array is a:
+                return t
+        if self.out_saved is not None and self.out_saved[0] == i:
+            # The output, as the recorded function of the inputs it is (this node).
+            out = Tensor._wrap(a, True)
+            out.grad_fn = self
+            return out
+        return a  # a constant (mask, index): no gradient flows through it
+
+    @property
+    def xp(self) -> Any:
+        """numpy-like namespace for backward code: numpy arrays normally, recorded
+        Tensor ops during a create_graph backward (the one switch between the two)."""
+        if nondefault[0] and modes.create_graph:
+            return self.tensor_ops
+        return self.array_ops
+
+    @property
+    def edges(self) -> tuple:
+        """``(input tensor, node its gradient goes to or None)`` per forward input, in order.
+
+        This is the wiring backward uses: after an in-place op, a node recorded earlier
+        still points at the input's old ``grad_fn`` (not at the in-place op), and a view
+        modified in place points at the rebased history of its base. A ``None`` node is
+        a leaf (or a tensor that does not require grad).
+        """
+        mark = self.inplace_mark
+        return tuple((t, input_fn(t, mark)) for t in self.inputs)
+
+    @property
+    def next_functions(self) -> tuple:
+        """The node each input's gradient goes to (``None`` for a leaf), as in PyTorch."""
+        return tuple(fn for _, fn in self.edges)
+
+    def name(self) -> str:
+        """Node name as PyTorch prints it, e.g. ``MulBackward``."""
+        return type(self).__name__ + "Backward"
+
+    def register_prehook(self, fn: Callable) -> RemovableHandle:
+        """Call ``fn(grad)`` before this node's backward; it may return a new grad."""
+        if self.pre_hooks is None:
+            self.pre_hooks = []
+        hooks = self.pre_hooks
+        # retain_grad's hook stays last, so .grad shows what the other hooks made (torch).
+        if hooks and getattr(hooks[-1], "retains_grad", False):
+            hooks.insert(len(hooks) - 1, fn)
+        else:
+            hooks.append(fn)
+        return RemovableHandle(hooks, fn)
+
+    def __repr__(self) -> str:
+        return f"<{self.name()}>"
+
+
+class ViewFunction(Function):
+    """A Function whose output may be a view of its (first) input's memory.
+
+    When it is (``reshape`` of a contiguous tensor, basic indexing, ``permute``,
+    ``expand``), the output shares the input's version counter and remembers its
+    base, as torch: an in-place change through any alias is seen by every node that
+    saved one of them, and an in-place op on the view rewires the base's history.
+    """
+
+    @classmethod
+    def apply(cls, x: Any, **kwargs: Any) -> Any:
+        out = super().apply(x, **kwargs)
+        base = out.array.base
+        if base is not None and (base is x.array or base is x.array.base):
+            link_view(out, x)
+        return out
+
+
+def link_view(view: Any, of: Any) -> None:
+    """Make ``view`` share ``of``'s version counter and remember its base tensor."""
+    vc = of._vc
+    if vc is None:
+        vc = of._vc = [0]
+    view._vc = vc
+    root = of if of._view is None else of._view[0]
+    view._view = (root, root.grad_fn)
+
+
+def _modified_error(t: Any, creator: Function | None, now: int, expected: int,
+                    saved_as: str) -> RuntimeError:
+    kind = {"float32": "Float", "float64": "Double", "float16": "Half"}.get(
+        str(t.dtype), str(t.dtype).capitalize())
+    what = f"[tensorgraph.{kind}Tensor {list(t.shape)}]"
+    if creator is not None:
+        what += f", which is output 0 of {type(creator).__name__},"
+    return RuntimeError(
+        "one of the variables needed for gradient computation has been modified by an "
+        f"inplace operation: {what} is at version {now}; expected version {expected} "
+        f"instead. (It was saved for backward as {saved_as}.) Hint: use an out-of-place op (x = x * 2 instead of x *= 2) or clone() "
+        "the tensor before changing it; run the forward pass inside "
+        "tg.autograd.detect_anomaly() to see the line that created the op."
+    )
+
+
+class RemovableHandle:
+    """Returned by ``register_hook``; ``handle.remove()`` unregisters the hook."""
+
+    def __init__(self, hooks: list, fn: Callable) -> None:
+        self._hooks, self._fn = hooks, fn
+
+    def remove(self) -> None:
+        if self._fn in self._hooks:
+            self._hooks.remove(self._fn)
+
+
+def input_fn(t: Any, mark: int) -> Function | None:
+    """``t.grad_fn`` as it was when a node with ``inplace_mark == mark`` was recorded.
+
+    An in-place op gives its tensor a new grad_fn; nodes that used the tensor before
+    must still send their gradient to the old one (PyTorch's edges point at nodes).
+    """
+    fn = t.grad_fn
+    while fn is not None and fn.rebased_from is not None and mark < fn.rebased_from[0]:
+        fn = fn.rebased_from[1]
+    return fn

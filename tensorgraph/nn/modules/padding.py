@@ -1,0 +1,3 @@
+"""``torch.nn.modules.padding`` path: padding layers (defined in ``tensorgraph.nn``)."""
+
+from ..padding import *

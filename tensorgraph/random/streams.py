@@ -1,0 +1,224 @@
+"""torch's CPU distributions (ATen ``DistributionsHelper.h``, ``TransformationHelper.h``,
+``cpu/DistributionTemplates.h``) as whole-array numpy transforms of a Generator's words.
+
+Each function returns a flat array of ``n`` samples in the order torch writes them
+and advances the generator exactly as far as torch does.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from . import libm
+from .floatmath import f32, f64, fma32, fma64, log256_ps, sincos256_ps
+from .generator import Generator
+
+_F32_DIV, _F64_DIV = f32(2.0**-24), 2.0**-53
+_CHUNK = 128 * 1024  # elements per Box-Muller pass (multiple of 16): big enough to amortise numpy's per-call cost, small enough to reuse freed memory
+
+
+def unit_float32(g: Generator, n: int) -> np.ndarray:
+    """``uniform_real_distribution<float>(0, 1)``: 24 bits of one word, times 2**-24."""
+    return (g.random32(n) & np.uint64(0xFFFFFF)).astype(f32) * _F32_DIV
+
+
+def unit_float64(g: Generator, n: int) -> np.ndarray:
+    """``uniform_real_distribution<double>(0, 1)``: 53 bits of a 64-bit word."""
+    return (g.random64(n) & np.uint64(2**53 - 1)).astype(f64) * _F64_DIV
+
+
+def _compute_dtype(dtype: np.dtype) -> np.dtype:
+    # Half-precision samplers compute in float (torch's opmath), then round down.
+    return np.dtype(f64) if dtype == np.float64 else np.dtype(f32)
+
+
+def uniform(g: Generator, n: int, low: float, high: float, dtype: np.dtype) -> np.ndarray:
+    """``uniform_(low, high)``: ``x * (high - low) + low`` fused, and a result that
+    rounds up to ``high`` is replaced by ``low`` (torch keeps the interval half-open)."""
+    if low == 0 and high == 1:  # x * 1 + 0 is x, and x < 1: nothing to round or clamp
+        unit = unit_float64(g, n) if dtype == np.float64 else unit_float32(g, n)
+        return unit.astype(dtype, copy=False)
+    wide = dtype == np.float64
+    lo, hi = (f64(low), f64(high)) if wide else (f32(low), f32(high))
+    unit = unit_float64(g, n) if wide else unit_float32(g, n)
+    fma = fma64 if wide else fma32
+    out = np.empty(n, dtype=unit.dtype)
+    for start in range(0, n, _CHUNK):  # cache-sized pieces, as in the normal fill
+        out[start:start + _CHUNK] = fma(unit[start:start + _CHUNK], hi - lo, lo)
+    out = out.astype(dtype, copy=False)
+    top = np.asarray(high).astype(dtype)
+    return np.where(out == top, np.asarray(low).astype(dtype), out)
+
+
+# ---------------------------------------------------------------- normal
+def _box_muller16_float32(u: np.ndarray, mean: float, std: float) -> np.ndarray:
+    """torch's AVX2 ``NormalFill16<float>``: per block of 16 uniforms, the first 8 are
+    ``1 - u1`` for the radius and the last 8 the angle; cos fills the first half."""
+    blocks = u.reshape(-1, 2, 8)
+    radius = np.sqrt(f32(-2) * log256_ps(f32(1) - blocks[:, 0]))
+    sin, cos = sincos256_ps(f32(2.0 * math.pi) * blocks[:, 1])
+    m, s = f32(mean), f32(std)
+    return np.stack([fma32(radius * cos, s, m), fma32(radius * sin, s, m)], 1).reshape(-1)
+
+
+def _box_muller16_float64(u: np.ndarray, mean: float, std: float) -> np.ndarray:
+    """``NormalFill16<double>``: the same layout, glibc's log/cos/sin in double."""
+    blocks = u.reshape(-1, 2, 8)
+    radius = np.sqrt(-2.0 * libm.log(1.0 - blocks[:, 0]))
+    theta = (2.0 * math.pi) * blocks[:, 1]
+    return np.stack([fma64(radius * np.cos(theta), std, mean),
+                     fma64(radius * np.sin(theta), std, mean)], 1).reshape(-1)
+
+
+def _normal_fill(g: Generator, n: int, mean: float, std: float, dtype: np.dtype) -> np.ndarray:
+    """The vectorised path (contiguous, >= 16 elements): ``n`` uniforms, Box-Muller on
+    each full block of 16, and, when ``n % 16``, 16 fresh uniforms for the last 16."""
+    wide = _compute_dtype(dtype) == np.float64
+    draw, fill = ((unit_float64, _box_muller16_float64) if wide
+                  else (unit_float32, _box_muller16_float32))
+    u = draw(g, n)
+    full = n - n % 16
+    out = np.empty(n, dtype=f64 if wide else f32)
+    for start in range(0, full, _CHUNK):  # cache-sized pieces: far fewer page faults
+        stop = min(start + _CHUNK, full)
+        out[start:stop] = fill(u[start:stop], mean, std)
+    if n % 16:
+        out[n - 16:] = fill(draw(g, 16), mean, std)
+    return out.astype(dtype, copy=False)
+
+
+def _normal_serial(g: Generator, n: int, mean: float, std: float, dtype: np.dtype) -> np.ndarray:
+    """The element-by-element path: ``normal_distribution<double>``, which makes two
+    values per pair of uniforms and keeps the second (``r * sin``) in the generator
+    for the next call."""
+    values = []
+    if n and g.next_double_normal is not None:
+        values.append(np.array([g.next_double_normal]))
+        g.next_double_normal = None
+    fresh = n - len(values)
+    pairs = (fresh + 1) // 2
+    if pairs:
+        u = unit_float64(g, 2 * pairs).reshape(-1, 2)
+        r = np.sqrt(-2.0 * libm.log1p(-u[:, 1]))
+        theta = (2.0 * math.pi) * u[:, 0]
+        cos_sin = np.stack([r * np.cos(theta), r * np.sin(theta)], 1).reshape(-1)
+        if fresh % 2:
+            g.next_double_normal = float(cos_sin[-1])
+        values.append(cos_sin[:fresh])
+    z = np.concatenate(values) if values else np.empty(0)
+    return fma64(z, std, mean).astype(dtype)
+
+
+def normal(g: Generator, n: int, mean: float, std: float, dtype: np.dtype,
+           contiguous: bool = True) -> np.ndarray:
+    """``normal_(mean, std)``: torch's vectorised path for contiguous tensors of at
+    least 16 elements, its serial path (with the cached value) otherwise."""
+    if n >= 16 and contiguous:
+        return _normal_fill(g, n, mean, std, dtype)
+    return _normal_serial(g, n, mean, std, dtype)
+
+
+# ---------------------------------------------------------------- integers
+def integers(g: Generator, n: int, low: int, high: int, dtype: np.dtype) -> np.ndarray:
+    """``random_(low, high)`` / ``randint``: ``word % (high - low) + low``, with 64-bit
+    words once the range reaches 2**28 (torch's bound on the modulo's skew)."""
+    span = high - low
+    words = g.random64(n) if span >= 2**28 else g.random32(n)
+    base = np.uint64(low % 2**64)  # two's complement: the sum wraps like torch's
+    return ((words % np.uint64(span)) + base).view(np.int64).astype(dtype)
+
+
+def full_range_integers(g: Generator, n: int, dtype: np.dtype) -> np.ndarray:
+    """``random_()`` with no bounds: ``[0, 2**mantissa]`` for floats, ``[0, max]`` for ints."""
+    if dtype == np.bool_:
+        return (g.random32(n) & np.uint64(1)).astype(bool)
+    if dtype.kind == "f":
+        digits = {2: 11, 4: 24, 8: 53}[dtype.itemsize]
+        words = g.random64(n) if dtype == np.float64 else g.random32(n)
+        return (words % np.uint64(2**digits + 1)).astype(dtype)
+    top = int(np.iinfo(dtype).max) + 1
+    words = g.random64(n) if dtype == np.int64 else g.random32(n)
+    return (words % np.uint64(top)).astype(dtype)
+
+
+def permutation(g: Generator, n: int) -> np.ndarray:
+    """``randperm(n)``: torch's Fisher-Yates, ``swap(r[i], r[i + word_i % (n - i)])``
+    for i = 0 .. n-2, resolved without a loop over i.
+
+    Position i is final after step i, so ``r[i]`` is what position ``t_i = i + z_i``
+    held just before step i. Call ``A[i]`` what position i held then: step k (k < i)
+    moves ``A[k]`` to ``t_k``, so ``A[i] = A[k]`` for the last such k with ``t_k = i``
+    (else i itself), a forest resolved by pointer jumping; ``r[i]`` is ``A`` of the
+    last earlier step aimed at ``t_i`` (else ``t_i``), or ``A[i]`` when ``t_i = i``.
+    """
+    if n >= 2**32 // 20:  # (also keeps target * n + step inside int64)
+        raise RuntimeError(
+            f"randperm: n={n} uses torch's 64-bit shuffle, which tensorgraph does not "
+            "reproduce (and an int64 permutation that long needs > 1.7 GB)."
+        )
+    idx = np.arange(n, dtype=np.int64)
+    if n < 2:
+        return idx
+    z = g.random32(n - 1).astype(np.int64) % np.arange(n, 1, -1, dtype=np.int64)
+    target = idx.copy()
+    target[:-1] += z
+    moved = target != idx
+    # Group the steps that moved something by target, in step order: one value sort
+    # of (target, step) packed in an int64 (much faster than a stable argsort).
+    packed = np.sort(target[moved] * n + idx[moved])
+    step, aim = packed % n, packed // n
+    first = np.ones(step.size, dtype=bool)
+    first[1:] = aim[1:] != aim[:-1]
+    last = np.ones(step.size, dtype=bool)
+    last[:-1] = first[1:]
+    # prev[i]: the last step k < i that moved a value into position i
+    prev = np.full(n, -1, dtype=np.int64)
+    prev[aim[last]] = step[last]
+    root = np.where(prev < 0, idx, prev)
+    while True:  # pointer jumping: about log2(chain length) passes
+        nxt = root[root]
+        if np.array_equal(nxt, root):
+            break
+        root = nxt
+    # before[i]: the last earlier step aimed at the same target as step i
+    before = np.full(n, -1, dtype=np.int64)
+    before[step[1:][~first[1:]]] = step[:-1][~first[1:]]
+    out = np.where(before >= 0, root[np.maximum(before, 0)], target)
+    return np.where(moved, out, root)
+
+
+# ---------------------------------------------------------------- bernoulli, exponential
+def bernoulli_scalar(g: Generator, n: int, p: float) -> np.ndarray:
+    """``bernoulli_(p)`` for a float p: a double uniform ``< p`` (torch's kernel on
+    non-Intel CPUs; on Intel CPUs torch calls MKL's generator instead)."""
+    return unit_float64(g, n) < p
+
+
+def bernoulli_tensor(g: Generator, p: np.ndarray) -> np.ndarray:
+    """``bernoulli_(p_tensor)``: one uniform per element in p's own precision."""
+    flat = p.reshape(-1)
+    if flat.dtype == np.float64:
+        return unit_float64(g, flat.size) < flat
+    return unit_float32(g, flat.size) < flat.astype(f32)
+
+
+def exponential(g: Generator, n: int, lambd: float, dtype: np.dtype) -> np.ndarray:
+    """``exponential_(lambd)``: ``-1/lambd * log1p(-u)`` in double (glibc's log1p)."""
+    return ((-1.0 / lambd) * libm.log1p(-unit_float64(g, n))).astype(dtype)
+
+
+def multinomial_with_replacement(g: Generator, probs: np.ndarray, num_samples: int) -> np.ndarray:
+    """torch's CPU kernel for several samples with replacement: per row, the running
+    sum in the input's precision divided by the total, then for each sample a double
+    uniform placed by binary search (the first bucket whose cumulative mass >= u)."""
+    rows = probs.reshape(-1, probs.shape[-1])
+    out = np.empty((rows.shape[0], num_samples), dtype=np.int64)
+    for i, row in enumerate(rows):  # one numpy pass per distribution
+        cum = np.cumsum(row, dtype=row.dtype)
+        cum = cum / cum[-1]
+        cum[-1] = 1
+        u = unit_float64(g, num_samples)
+        out[i] = np.searchsorted(cum.astype(f64), u, side="left")
+    return out

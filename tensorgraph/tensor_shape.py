@@ -1,0 +1,208 @@
+"""Tensor methods for shapes, dtypes and new tensors like this one (torch's names),
+mixed into ``Tensor`` through ``OpMethods``: view_as reshape_as t unflatten movedim
+swapaxes, nelement element_size type type_as, new_zeros/ones/full/empty/tensor,
+is_contiguous, and ``format(t, ".4f")`` on 0-d tensors.
+"""
+
+from __future__ import annotations
+
+import builtins
+from typing import Any
+
+import numpy as np
+
+from ._shapes import dims_arg, shape_arg
+from .device import check_device
+
+# torch's legacy type names (``t.type()``), by numpy dtype.
+TYPE_NAMES = {
+    "float32": "torch.FloatTensor", "float64": "torch.DoubleTensor",
+    "float16": "torch.HalfTensor", "int64": "torch.LongTensor", "int32": "torch.IntTensor",
+    "int16": "torch.ShortTensor", "int8": "torch.CharTensor", "uint8": "torch.ByteTensor",
+    "bool": "torch.BoolTensor",
+}
+_DTYPE_OF_NAME = {name: np.dtype(d) for d, name in TYPE_NAMES.items()}
+
+
+class MemoryFormat:
+    """A ``tg.preserve_format``-style marker: numpy arrays have one layout here, so
+    every memory format is accepted and means the same."""
+
+    __slots__ = ("name",)
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __repr__(self) -> str:
+        return f"torch.{self.name}"
+
+
+preserve_format = MemoryFormat("preserve_format")
+contiguous_format = MemoryFormat("contiguous_format")
+channels_last = MemoryFormat("channels_last")
+
+
+def _size(size: tuple, op: str) -> tuple:
+    shape = shape_arg(size)
+    if any(not isinstance(n, (builtins.int, np.integer)) or n < 0 for n in shape):
+        raise RuntimeError(f"{op}: size must be non-negative integers, got {shape}.")
+    return tuple(builtins.int(n) for n in shape)
+
+
+class ShapeMethods:
+    """Shape views, dtype queries and ``new_*`` constructors."""
+
+    __slots__ = ()
+
+    # ------------------------------------------------------------ shape
+    def view_as(self, other: Any) -> Any:
+        """``self.view(other.shape)``."""
+        return self.view(other.shape)
+
+    def reshape_as(self, other: Any) -> Any:
+        """``self.reshape(other.shape)``."""
+        return self.reshape(other.shape)
+
+    def t(self) -> Any:
+        """Transpose of a matrix (a 0-D or 1-D tensor is returned as is)."""
+        if self.ndim > 2:
+            raise RuntimeError(f"t(): expects a tensor with <= 2 dimensions, but self is "
+                               f"{self.ndim}-D (shape {self.shape}); use transpose(d0, d1) "
+                               "or mT.")
+        return self if self.ndim < 2 else self.transpose(0, 1)
+
+    def unflatten(self, dim: int, sizes: Any) -> Any:
+        """Split dim ``dim`` into ``sizes`` (one of them may be -1)."""
+        (d,) = dims_arg(dim, self.shape, "unflatten")
+        sizes = tuple(builtins.int(n) for n in sizes)
+        known = builtins.int(np.prod([n for n in sizes if n != -1]))
+        if sizes.count(-1) > 1 or (-1 not in sizes and known != self.shape[d]) or (
+                -1 in sizes and (known == 0 or self.shape[d] % known)):
+            raise RuntimeError(f"unflatten: provided sizes {sizes} don't multiply up to the "
+                               f"size of dim {dim} ({self.shape[d]}) in the input tensor.")
+        return self.reshape(self.shape[:d] + sizes + self.shape[d + 1:])
+
+    def movedim(self, source: Any, destination: Any) -> Any:
+        """Move dims ``source`` to positions ``destination`` (others keep their order)."""
+        src = (source,) if isinstance(source, (builtins.int, np.integer)) else tuple(source)
+        dst = (destination,) if isinstance(destination, (builtins.int, np.integer)) \
+            else tuple(destination)
+        if len(src) != len(dst):
+            raise RuntimeError(f"movedim: Invalid source or destination dims: source {src} "
+                               f"dims and destination {dst} dims must have the same length.")
+        s = [dims_arg(d, self.shape, "movedim")[0] for d in src]
+        t = [dims_arg(d, self.shape, "movedim")[0] for d in dst]
+        if len(set(s)) != len(s) or len(set(t)) != len(t):
+            raise RuntimeError(f"movedim: repeated dim in source {src} or destination {dst}.")
+        order = [i for i in range(self.ndim) if i not in s]
+        for dest, origin in sorted(zip(t, s)):
+            order.insert(dest, origin)
+        return self.permute(*order) if order != list(range(self.ndim)) else self
+
+    moveaxis = movedim
+
+    def swapaxes(self, axis0: int, axis1: int) -> Any:
+        return self.transpose(axis0, axis1)
+
+    swapdims = swapaxes
+
+    def ravel(self) -> Any:
+        return self.reshape(-1)
+
+    def is_contiguous(self, memory_format: Any = None) -> builtins.bool:
+        """True when the array is laid out in C order (views from transpose are not)."""
+        return builtins.bool(self.array.flags.c_contiguous)
+
+    # ------------------------------------------------------------ sizes and dtypes
+    def nelement(self) -> builtins.int:
+        """Number of elements (as ``numel``)."""
+        return self.numel()
+
+    def element_size(self) -> builtins.int:
+        """Bytes per element."""
+        return self.array.itemsize
+
+    @property
+    def itemsize(self) -> builtins.int:
+        return self.array.itemsize
+
+    @property
+    def nbytes(self) -> builtins.int:
+        return self.array.nbytes
+
+    def is_floating_point(self) -> builtins.bool:
+        return self.dtype.kind == "f"
+
+    def is_complex(self) -> builtins.bool:
+        return self.dtype.kind == "c"
+
+    def type(self, dtype: Any = None, non_blocking: builtins.bool = False) -> Any:
+        """With no argument, torch's type name (``'torch.FloatTensor'``); with a dtype or
+        such a name, the tensor cast to it."""
+        if dtype is None:
+            return TYPE_NAMES.get(str(self.dtype), f"torch.{self.dtype}")
+        if isinstance(dtype, str):
+            if dtype.startswith("torch.cuda."):
+                check_device("cuda", "type")
+            if dtype not in _DTYPE_OF_NAME:
+                raise ValueError(f"type: invalid type {dtype!r}; expected one of "
+                                 f"{sorted(_DTYPE_OF_NAME)} or a dtype.")
+            dtype = _DTYPE_OF_NAME[dtype]
+        return self.to(dtype)
+
+    def type_as(self, other: Any) -> Any:
+        """This tensor cast to ``other``'s dtype."""
+        return self.to(other.dtype)
+
+    # ------------------------------------------------------------ new tensors like self
+    def _new(self, array: np.ndarray, requires_grad: builtins.bool, op: str,
+             device: Any) -> Any:
+        check_device(device, op)
+        out = type(self)._wrap(array, False)
+        return out.requires_grad_(True) if requires_grad else out
+
+    def new_zeros(self, *size: Any, dtype: Any = None, device: Any = None,
+                  requires_grad: builtins.bool = False, layout: Any = None,
+                  pin_memory: builtins.bool = False) -> Any:
+        """Zeros of ``size`` with this tensor's dtype (unless ``dtype`` is given)."""
+        return self._new(np.zeros(_size(size, "new_zeros"), np.dtype(dtype or self.dtype)),
+                         requires_grad, "new_zeros", device)
+
+    def new_ones(self, *size: Any, dtype: Any = None, device: Any = None,
+                 requires_grad: builtins.bool = False, layout: Any = None,
+                 pin_memory: builtins.bool = False) -> Any:
+        """Ones of ``size`` with this tensor's dtype (unless ``dtype`` is given)."""
+        return self._new(np.ones(_size(size, "new_ones"), np.dtype(dtype or self.dtype)),
+                         requires_grad, "new_ones", device)
+
+    def new_empty(self, *size: Any, dtype: Any = None, device: Any = None,
+                  requires_grad: builtins.bool = False, layout: Any = None,
+                  pin_memory: builtins.bool = False) -> Any:
+        """An uninitialised tensor in torch; here zeros (never stale memory)."""
+        return self._new(np.zeros(_size(size, "new_empty"), np.dtype(dtype or self.dtype)),
+                         requires_grad, "new_empty", device)
+
+    def new_full(self, size: Any, fill_value: Any, *, dtype: Any = None, device: Any = None,
+                 requires_grad: builtins.bool = False, layout: Any = None,
+                 pin_memory: builtins.bool = False) -> Any:
+        """``size`` filled with ``fill_value``, in this tensor's dtype."""
+        shape = _size((size,) if isinstance(size, (builtins.int, np.integer)) else (size,),
+                      "new_full")
+        return self._new(np.full(shape, fill_value, np.dtype(dtype or self.dtype)),
+                         requires_grad, "new_full", device)
+
+    def new_tensor(self, data: Any, *, dtype: Any = None, device: Any = None,
+                   requires_grad: builtins.bool = False, layout: Any = None,
+                   pin_memory: builtins.bool = False) -> Any:
+        """A copy of ``data`` as a tensor with this tensor's dtype (unless ``dtype``)."""
+        values = data.array if hasattr(data, "array") else data
+        return self._new(np.array(values, dtype=np.dtype(dtype or self.dtype)),
+                         requires_grad, "new_tensor", device)
+
+    # ------------------------------------------------------------ formatting
+    def __format__(self, format_spec: str) -> str:
+        """``f"{loss:.4f}"`` formats a 0-d tensor's number, as torch; other tensors
+        take only the empty format (``str(t)``)."""
+        if self.ndim == 0:
+            return self.item().__format__(format_spec)
+        return object.__format__(self, format_spec)

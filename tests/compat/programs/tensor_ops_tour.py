@@ -1,0 +1,32 @@
+# The tensor surface real code leans on: creation, indexing, reductions with dim,
+# sorting, cumulative ops, masking, gathering, einsum, and f-string formatting.
+# compat: rtol=1e-5 atol=1e-6
+# compat: pending=sort/topk/cumsum/gather/einsum/split/flip/roll/new_zeros/__format__ (ops helper)
+import torch
+
+a = torch.arange(12, dtype=torch.float32).reshape(3, 4)
+b = torch.linspace(-1, 1, 12).reshape(3, 4)
+print(f"{a.sum():.1f} {a.mean(dim=0).tolist()} {a.max(dim=1).values.tolist()}")
+print(a.argmax(dim=1).tolist(), a.argmax(axis=0, keepdims=True).tolist())
+print(torch.cat([a, b], dim=0).shape, torch.stack([a, b]).shape)
+print(torch.where(b > 0, a, -a).tolist())
+print(a.masked_fill(b < 0, 0.0).tolist())
+print(torch.tril(a).tolist(), torch.triu(a, diagonal=1).sum().item())
+vals, idx = torch.sort(b.flatten(), descending=True)
+print(vals[:3].tolist(), idx[:3].tolist())
+top = torch.topk(a.flatten(), k=3)
+print(top.values.tolist(), top.indices.tolist())
+print(torch.cumsum(a, dim=1)[:, -1].tolist(), a.cumprod(dim=0)[-1].tolist())
+print(torch.gather(a, 1, torch.tensor([[0], [2], [3]])).tolist())
+print(torch.einsum("ij,kj->ik", a, b).tolist())
+print(a.split(2, dim=1)[1].tolist(), [c.shape for c in a.chunk(3, dim=0)])
+print(a.flip(0)[0].tolist(), a.roll(1, dims=1)[0].tolist())
+print(torch.clamp(b, min=-0.5, max=0.5).tolist())
+print(a.std(dim=1).tolist(), a.var(dim=0, unbiased=False).tolist())
+print(torch.exp(b).log1p().tolist())
+print((a @ b.T).tolist(), torch.mm(a, b.t()).trace().item())
+print(a.new_zeros(2).tolist(), torch.zeros_like(a).shape, torch.full((2, 2), 7).tolist())
+print(a.unsqueeze(0).expand(2, 3, 4).shape, a.view(-1).shape, a.flatten(0, 1).shape)
+print(a[a > 5].tolist(), a[:, [0, 2]].tolist(), a[1:, ::2].tolist())
+print(torch.allclose(a, a + 1e-9), torch.isclose(a, a).all().item(), a.eq(a).all().item())
+print("{:+.2f}".format(torch.tensor(3.14159)), f"{torch.tensor(2.5):.3f}")
