@@ -445,14 +445,15 @@ def main(argv: list[str] | None = None) -> None:
         single = None
         if wl.single_thread and args.threads == "1":
             res = run_single_thread(wl.name, args) or {}
-            res["only_1_thread"] = True
             print_result(wl, res, res.get("peak_gflops", peak), None, "1 thread (CPU time)")
         else:
             res = wl.run(torch, args)
             if wl.single_thread and args.threads == "both":
                 single = run_single_thread(wl.name, args)
-            print_result(wl, res, peak, single)
+            print_result(wl, res, peak, single, "1 thread (CPU time)" if args.threads == "1"
+                         else "all threads (wall)")
         res["single_thread"] = single
+        res["only_1_thread"] = args.threads == "1"
         res["seconds"] = time.perf_counter() - t0
         res["target"] = wl.target
         results["workloads"][wl.name] = res

@@ -46,7 +46,7 @@ def _tiled_max(ctx: MaxPool2d, x: np.ndarray, kernel: tuple) -> np.ndarray | Non
     per offset marking where that offset is the window's FIRST maximum (torch's
     choice). Returns None (use the argmax path) when a NaN must propagate."""
     views = [x[sl] for sl in _tile_slices(kernel, ctx.out_hw)]
-    y = views[0].copy()  # keeps x's memory order, as every array below
+    y = views[0].copy(order="K")  # keeps x's memory order, as every array below
     for v in views[1:]:
         np.maximum(y, v, out=y)
     if np.isnan(y).any():

@@ -1,0 +1,72 @@
+"""ops/conv, ops/pool: channel-major activations (the conv GEMM's layout) and _allocator."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+from test_functional import randn, vs_torch
+
+import tensorgraph as tg
+import tensorgraph.nn.functional as F
+
+
+def channel_major(a: np.ndarray) -> np.ndarray:
+    """The same (N, C, H, W) values stored channel-major, as Conv2d's output is."""
+    return np.ascontiguousarray(a.transpose(1, 0, 2, 3)).transpose(1, 0, 2, 3)
+
+
+def test_conv_output_is_channel_major_and_pool_keeps_it():
+    x, w = tg.randn(4, 3, 8, 8), tg.randn(5, 3, 3, 3)
+    y = F.conv2d(x, w, padding=1)
+    assert y.array.strides[1] > y.array.strides[0]  # the GEMM result, not a copy
+    p = F.max_pool2d(F.relu(y), 2)
+    assert p.array.strides[1] > p.array.strides[0]
+
+
+@pytest.mark.parametrize("padding", [0, 1])
+def test_conv2d_on_channel_major_input_vs_torch(torch, padding):
+    arrays = [channel_major(randn(3, 4, 7, 6, seed=1)), randn(5, 4, 3, 3, seed=2),
+              randn(5, seed=3)]
+    vs_torch(torch, lambda x, w, b: F.conv2d(x, w, b, padding=padding),
+             lambda x, w, b: torch.nn.functional.conv2d(x, w, b, padding=padding), arrays,
+             double=True)
+
+
+@pytest.mark.parametrize("shape", [(3, 4, 8, 8), (2, 3, 7, 5)])  # 7x5: a dropped row/col
+def test_max_pool2d_on_channel_major_input_vs_torch(torch, shape):
+    vs_torch(torch, lambda x: F.max_pool2d(F.relu(x), 2),
+             lambda x: torch.nn.functional.max_pool2d(torch.relu(x), 2),
+             [channel_major(randn(*shape, seed=4))], double=True)
+
+
+def test_cnn_layers_channel_major_end_to_end_vs_torch(torch):
+    """conv -> relu -> pool -> conv -> relu -> pool: every array in the GEMM's layout."""
+    arrays = [randn(2, 1, 8, 8, seed=5), randn(4, 1, 3, 3, seed=6), randn(4, seed=7),
+              randn(6, 4, 3, 3, seed=8), randn(6, seed=9)]
+
+    def net(mod, relu):
+        def f(x, w1, b1, w2, b2):
+            h = mod.max_pool2d(relu(mod.conv2d(x, w1, b1, padding=1)), 2)
+            return mod.max_pool2d(relu(mod.conv2d(h, w2, b2, padding=1)), 2)
+        return f
+
+    vs_torch(torch, net(F, F.relu), net(torch.nn.functional, torch.relu), arrays,
+             double=True)
+
+
+def _allocator_applied(env: dict) -> str:
+    code = "import tensorgraph._allocator as a; print(a.APPLIED)"
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    out = subprocess.run([sys.executable, "-c", code], env=dict(os.environ, **env),
+                         capture_output=True, text=True, cwd=root, check=True)
+    return out.stdout.strip()
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="glibc mallopt only")
+def test_allocator_applies_on_linux_and_can_be_switched_off():
+    assert _allocator_applied({}) == "True"
+    assert _allocator_applied({"TENSORGRAPH_KEEP_FREED_MEMORY": "0"}) == "False"
