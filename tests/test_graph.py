@@ -236,7 +236,7 @@ def _all_functions():
 # BatchNorm's docstring keeps its backward in a later paragraph (training vs eval) and
 # LSTMLayer's describes backward through time in words: both show "<Op>.backward" in
 # viz until their first paragraph follows "y = ...;  dx = ..." (reported to core, lm).
-_FORMULA_PENDING = {"BatchNorm", "LSTMLayer"}
+_FORMULA_PENDING = {"LSTMLayer"}
 
 
 def test_every_primitive_and_fused_op_has_a_formula():

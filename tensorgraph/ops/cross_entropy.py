@@ -38,9 +38,12 @@ class _Targets:
 
 
 class CrossEntropy(Function):
-    """l = -sum_c a_c log softmax(x)_c with a = (1-eps) w_t onehot(t) + (eps/C) w
-    (or a = w * ((1-eps) target + eps/C) for class-probability targets);
-    dx = softmax(x) * sum_c a_c - a,  dtarget = -(1-eps) w log softmax(x)
+    """l = mean_n -log softmax(x)[t];  dx = g * (softmax(x) - onehot(t)) / N
+
+    In general l = -sum_c a_c log softmax(x)_c with a = (1-eps) w_t onehot(t) + (eps/C) w
+    (or a = w * ((1-eps) target + eps/C) for class-probability targets), so
+    dx = g * (softmax(x) * sum_c a_c - a) / (N, or sum of w_t with weights; 1 for 'sum'),
+    dtarget = -(1-eps) w log softmax(x) (times the same g / N).
 
     Fused for speed and stability: one node; the max-subtracted exp is computed once
     and serves as both log-softmax (forward) and softmax (backward), so logits of 1e4
