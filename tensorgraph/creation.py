@@ -21,7 +21,8 @@ from .random.sampling import (  # noqa: F401  (the random creators, re-exported)
     randperm,
 )
 from .device import check_device
-from .tensor import Tensor, shape_arg
+from ._shapes import shape_arg
+from .tensor import Tensor
 
 
 def _make(arr: np.ndarray, requires_grad: bool) -> Tensor:

@@ -8,22 +8,23 @@ from typing import Any
 
 import numpy as np
 
-from . import _dtype, autograd
+from . import _dtype, autograd, tensor_arithmetic, tensor_views
 from . import ops as P
-from ._shapes import dims_arg, infer_shape, new_dim, shape_arg
 from .autograd import RemovableHandle
 from .autograd.function import bind_tensor_class
-from .autograd.grad_mode import counters, get_mode
+from .autograd.grad_mode import counters
 from .device_methods import DeviceMethods
-from .ops.shape import is_basic
 from .display import DisplayMethods
 from .random_methods import RandomMethods
+from .tensor_arithmetic import ArithmeticMethods
 from .tensor_ops import OpMethods
+from .tensor_views import ViewMethods
 
 _Number = (builtins.int, builtins.float, builtins.bool, np.number, np.bool_)
 
 
-class Tensor(OpMethods, RandomMethods, DisplayMethods, DeviceMethods):
+class Tensor(ArithmeticMethods, ViewMethods, OpMethods, RandomMethods, DisplayMethods,
+             DeviceMethods):
     """An n-dimensional array that records the operations applied to it.
 
     Args:
@@ -322,368 +323,6 @@ class Tensor(OpMethods, RandomMethods, DisplayMethods, DeviceMethods):
         hooks = self.grad_fn.pre_hooks if self.grad_fn is not None else None
         return builtins.bool(hooks) and getattr(hooks[-1], "retains_grad", False)
 
-    # ------------------------------------------------------------ arithmetic
-    def _binary(self, fn: type, other: Any, reverse: bool = False,
-                op: str | None = None) -> Tensor:
-        b = other if type(other) is Tensor else Tensor._lift(other, self)
-        a = self
-        if a.array.dtype != b.array.dtype:
-            target = _dtype.promote(a.array.dtype, b.array.dtype, a.ndim == 0, b.ndim == 0)
-            a, b = a.to(target), b.to(target)
-        if reverse:
-            a, b = b, a
-        try:
-            return fn.apply(a, b)
-        except ValueError:
-            # Checked only on failure, so the hot path pays nothing for it.
-            try:
-                np.broadcast_shapes(a.shape, b.shape)
-            except ValueError:
-                raise RuntimeError(
-                    f"{op or fn.__name__.lower()}: shapes {a.shape} and {b.shape} cannot be "
-                    "broadcast: compared from the last dim, each pair of sizes must be "
-                    "equal or one of them 1."
-                ) from None
-            raise
-
-    def __add__(self, o: Any) -> Tensor:
-        return self._binary(P.Add, o)
-
-    def __radd__(self, o: Any) -> Tensor:
-        return self._binary(P.Add, o, reverse=True)
-
-    def __mul__(self, o: Any) -> Tensor:
-        return self._binary(P.Mul, o)
-
-    def __rmul__(self, o: Any) -> Tensor:
-        return self._binary(P.Mul, o, reverse=True)
-
-    def __neg__(self) -> Tensor:
-        return P.Neg.apply(self)
-
-    def __sub__(self, o: Any) -> Tensor:
-        if isinstance(o, _Number):
-            return self._binary(P.Add, -o)
-        return self._binary(P.Add, -Tensor._lift(o, self), op="sub")
-
-    def __rsub__(self, o: Any) -> Tensor:
-        return (-self)._binary(P.Add, o)
-
-    def __truediv__(self, o: Any) -> Tensor:
-        a = self if self.dtype.kind == "f" else self.to(_dtype.get_default_dtype())
-        if isinstance(o, _Number):
-            return a._binary(P.Mul, np.reciprocal(np.float64(o)))  # x / 0 is inf, as torch
-        o = Tensor._lift(o, a)
-        return a._binary(P.Mul, o.reciprocal(), op="div")
-
-    def __rtruediv__(self, o: Any) -> Tensor:
-        return self.reciprocal() * o
-
-    def __pow__(self, o: Any) -> Tensor:
-        a = self
-        if isinstance(o, builtins.float) and a.dtype.kind != "f":
-            a = a.to(_dtype.get_default_dtype())
-        return a._binary(P.Pow, o)
-
-    def __rpow__(self, o: Any) -> Tensor:
-        return self._binary(P.Pow, o, reverse=True)
-
-    def __matmul__(self, o: Any) -> Tensor:
-        return matmul(self, o)
-
-    def __rmatmul__(self, o: Any) -> Tensor:
-        return matmul(Tensor._lift(o, self), self)
-
-    def _compare(self, o: Any, fn: Callable) -> Tensor:
-        other = o.array if isinstance(o, Tensor) else o
-        return Tensor._wrap(np.asarray(fn(self.array, other)), False)
-
-    def __eq__(self, o: object) -> Tensor:  # type: ignore[override]
-        return self._compare(o, np.equal)
-
-    def __ne__(self, o: object) -> Tensor:  # type: ignore[override]
-        return self._compare(o, np.not_equal)
-
-    def __lt__(self, o: Any) -> Tensor:
-        return self._compare(o, np.less)
-
-    def __le__(self, o: Any) -> Tensor:
-        return self._compare(o, np.less_equal)
-
-    def __gt__(self, o: Any) -> Tensor:
-        return self._compare(o, np.greater)
-
-    def __ge__(self, o: Any) -> Tensor:
-        return self._compare(o, np.greater_equal)
-
-    def __invert__(self) -> Tensor:
-        return Tensor._wrap(~self.array, False)
-
-    def __and__(self, o: Any) -> Tensor:
-        return self._compare(o, np.logical_and if self.dtype.kind == "b" else np.bitwise_and)
-
-    def __or__(self, o: Any) -> Tensor:
-        return self._compare(o, np.logical_or if self.dtype.kind == "b" else np.bitwise_or)
-
-    # ------------------------------------------------------------ elementwise math
-    def exp(self) -> Tensor:
-        return P.Exp.apply(self._floating("exp"))
-
-    def log(self) -> Tensor:
-        return P.Log.apply(self._floating("log"))
-
-    def sqrt(self) -> Tensor:
-        return self._floating("sqrt") ** 0.5
-
-    def rsqrt(self) -> Tensor:
-        return self._floating("rsqrt") ** -0.5
-
-    def reciprocal(self) -> Tensor:
-        return self._floating("reciprocal") ** -1.0
-
-    def square(self) -> Tensor:
-        return self * self
-
-    def abs(self) -> Tensor:
-        return self * np.sign(self.array)
-
-    def sign(self) -> Tensor:
-        return Tensor._wrap(np.sign(self.array), False)
-
-    def sigmoid(self) -> Tensor:
-        return P.Sigmoid.apply(self._floating("sigmoid"))
-
-    def tanh(self) -> Tensor:
-        return P.Tanh.apply(self._floating("tanh"))
-
-    def relu(self) -> Tensor:
-        return P.ReLU.apply(self)
-
-    def softmax(self, dim: int) -> Tensor:
-        from .nn import functional as F
-
-        return F.softmax(self, dim)
-
-    def log_softmax(self, dim: int) -> Tensor:
-        from .nn import functional as F
-
-        return F.log_softmax(self, dim)
-
-    def maximum(self, other: Any) -> Tensor:
-        return self._binary(P.Maximum, other)
-
-    def minimum(self, other: Any) -> Tensor:
-        return -((-self).maximum(-Tensor._lift(other, self)))
-
-    def clamp(self, min: Any = None, max: Any = None) -> Tensor:
-        """Limit values to [min, max]; the gradient passes where min <= x <= max."""
-        if min is None and max is None:
-            raise ValueError("clamp: at least one of min and max must be given.")
-        lo = -np.inf if min is None else (min.array if isinstance(min, Tensor) else min)
-        hi = np.inf if max is None else (max.array if isinstance(max, Tensor) else max)
-        inside = (self.array >= lo) & (self.array <= hi)
-        clipped = np.clip(self.array, lo, hi).astype(self.dtype, copy=False)
-        return where(inside, self, clipped)
-
-    clip = clamp
-
-    def _floating(self, op: str) -> Tensor:
-        return self if self.dtype.kind == "f" else self.to(_dtype.get_default_dtype())
-
-    # ------------------------------------------------------------ reductions
-    def sum(self, dim: Any = None, keepdim: bool = False, *, axis: Any = None,
-            keepdims: Any = None, dtype: Any = None) -> Tensor:
-        dim, keepdim = (axis if dim is None else dim), (keepdims or keepdim)
-        x = self if self.dtype.kind in "fc" or dtype else self.to(_dtype.int64)
-        if dtype is not None:
-            x = x.to(dtype)
-        return P.Sum.apply(x, axes=dims_arg(dim, self.shape, "sum"), keepdim=keepdim)
-
-    def mean(self, dim: Any = None, keepdim: bool = False, *, axis: Any = None,
-             keepdims: Any = None) -> Tensor:
-        dim, keepdim = (axis if dim is None else dim), (keepdims or keepdim)
-        if self.dtype.kind != "f":
-            raise TypeError(
-                f"mean: input dtype must be floating point, got {self.dtype}; call "
-                ".float() first."
-            )
-        axes = dims_arg(dim, self.shape, "mean")
-        n = self.array.size if axes is None else np.prod([self.shape[a] for a in axes])
-        # Over zero elements the mean is NaN, as torch (0/0), without numpy's warning.
-        return self.sum(axes, keepdim) * (1.0 / builtins.int(n) if n else np.nan)
-
-    def var(self, dim: Any = None, keepdim: bool = False, *, unbiased: bool = True,
-            correction: int | None = None) -> Tensor:
-        """Variance; ``correction=1`` (unbiased, the default) as torch.var."""
-        axes = dims_arg(dim, self.shape, "var")
-        n = self.array.size if axes is None else np.prod([self.shape[a] for a in axes])
-        c = (1 if unbiased else 0) if correction is None else correction
-        d = self - self.mean(axes, keepdim=True)
-        return (d * d).sum(axes, keepdim) * (1.0 / max(builtins.int(n) - c, 0) if n > c
-                                            else np.nan)
-
-    def std(self, dim: Any = None, keepdim: bool = False, *, unbiased: bool = True,
-            correction: int | None = None) -> Tensor:
-        return self.var(dim, keepdim, unbiased=unbiased, correction=correction).sqrt()
-
-
-    def max(self, dim: Any = None, keepdim: bool = False) -> Any:
-        """Max of all elements, or ``(values, indices)`` along ``dim``, as torch.max."""
-        return max_min(self, dim, keepdim, 1, "max")
-
-    def min(self, dim: Any = None, keepdim: bool = False) -> Any:
-        return max_min(self, dim, keepdim, -1, "min")
-
-    def amax(self, dim: Any = None, keepdim: bool = False) -> Tensor:
-        axes = dims_arg(dim, self.shape, "amax")
-        check_reduction(self, axes, "amax")
-        return P.Max.apply(self, axes=axes, keepdim=keepdim)
-
-    def amin(self, dim: Any = None, keepdim: bool = False) -> Tensor:
-        return -(-self).amax(dim, keepdim)
-
-    def argmax(self, dim: int | None = None, keepdim: bool = False) -> Tensor:
-        if dim is None:
-            check_reduction(self, None, "argmax")
-            return Tensor._wrap(np.asarray(np.argmax(self.array), dtype=np.int64), False)
-        (axis,) = dims_arg(dim, self.shape, "argmax")
-        check_reduction(self, (axis,), "argmax")
-        return Tensor._wrap(np.argmax(self.array, axis=axis, keepdims=keepdim), False)
-
-    def argmin(self, dim: int | None = None, keepdim: bool = False) -> Tensor:
-        return Tensor._wrap(-self.array, False).argmax(dim, keepdim)
-
-    # ------------------------------------------------------------ shape
-    def reshape(self, *shape: Any) -> Tensor:
-        shape = shape_arg(shape)
-        try:
-            target = infer_shape(self.shape, shape)
-        except ValueError as e:
-            raise RuntimeError(
-                f"reshape: {e}. The new shape must hold the same number of elements; "
-                "write -1 for one dim to have it inferred."
-            ) from None
-        if target == self.shape:
-            return self
-        return P.Reshape.apply(self, shape=target)
-
-    view = reshape
-
-    def flatten(self, start_dim: int = 0, end_dim: int = -1) -> Tensor:
-        if self.ndim == 0:
-            return self.reshape(1)
-        (s,), (e,) = dims_arg(start_dim, self.shape, "flatten"), dims_arg(end_dim, self.shape, "flatten")
-        if s > e:
-            raise RuntimeError(
-                f"flatten: start_dim {start_dim} comes after end_dim {end_dim} for a tensor "
-                f"of shape {self.shape}; pass start_dim <= end_dim."
-            )
-        return self.reshape(self.shape[:s] + (-1,) + self.shape[e + 1:])
-
-    def permute(self, *dims: Any) -> Tensor:
-        dims = shape_arg(dims)
-        axes = tuple(dims_arg(d, self.shape, "permute")[0] for d in dims)
-        if sorted(axes) != list(range(self.ndim)):
-            raise RuntimeError(
-                f"permute: dims {dims} are not a permutation of the {self.ndim} dims of a "
-                f"tensor of shape {self.shape}."
-            )
-        return P.Permute.apply(self, axes=axes)
-
-    def transpose(self, dim0: int, dim1: int) -> Tensor:
-        axes = list(range(self.ndim))
-        (d0,), (d1,) = dims_arg(dim0, self.shape, "transpose"), dims_arg(dim1, self.shape, "transpose")
-        axes[d0], axes[d1] = axes[d1], axes[d0]
-        return P.Permute.apply(self, axes=tuple(axes))
-
-    def unsqueeze(self, dim: int) -> Tensor:
-        d = new_dim(dim, self.shape, "unsqueeze")
-        return self.reshape(self.shape[:d] + (1,) + self.shape[d:])
-
-    def squeeze(self, dim: Any = None) -> Tensor:
-        axes = dims_arg(dim, self.shape, "squeeze")
-        shape = tuple(n for i, n in enumerate(self.shape)
-                      if not (n == 1 and (axes is None or i in axes)))
-        return self.reshape(shape)
-
-    def expand(self, *sizes: Any) -> Tensor:
-        sizes = shape_arg(sizes)
-        lead = len(sizes) - self.ndim
-        if lead < 0:
-            raise RuntimeError(f"expand: cannot expand shape {self.shape} to {sizes}.")
-        target = tuple(self.shape[i - lead] if s == -1 else s for i, s in enumerate(sizes))
-        try:
-            np.broadcast_shapes(self.shape, target)
-            if np.broadcast_shapes(self.shape, target) != target:
-                raise ValueError
-        except ValueError:
-            raise RuntimeError(
-                f"expand: the shape {self.shape} cannot be expanded to {target}; only "
-                "size-1 dims can grow."
-            ) from None
-        return self if target == self.shape else P.Expand.apply(self, shape=target)
-
-    def expand_as(self, other: Tensor) -> Tensor:
-        return self.expand(other.shape)
-
-    def __getitem__(self, index: Any) -> Tensor:
-        try:
-            return P.GetItem.apply(self, index=_index(index))
-        except IndexError as e:  # numpy's message does not say which tensor
-            raise IndexError(f"index: {e} (indexing a tensor of shape {self.shape}).") from None
-
-    # ------------------------------------------------------------ in place
-    # Each one hands the out-of-place computation to _inplace.write, which writes it into
-    # the buffer and, when recording, rewires the graph.
-    def add_(self, other: Any, alpha: float = 1) -> Tensor:
-        return _write_inplace(
-            self, "add_", lambda t: t + other * alpha if alpha != 1 else t + other, other
-        )
-
-    def sub_(self, other: Any, alpha: float = 1) -> Tensor:
-        return _write_inplace(self, "sub_", lambda t: t - other * alpha, other)
-
-    def mul_(self, other: Any) -> Tensor:
-        return _write_inplace(self, "mul_", lambda t: t * other, other)
-
-    def div_(self, other: Any) -> Tensor:
-        return _write_inplace(self, "div_", lambda t: t / other, other)
-
-    def clamp_(self, min: Any = None, max: Any = None) -> Tensor:
-        return _write_inplace(self, "clamp_", lambda t: t.clamp(min, max))
-
-    def zero_(self) -> Tensor:
-        return self.fill_(0)
-
-    def fill_(self, value: Any) -> Tensor:
-        return self.copy_(value)
-
-    def copy_(self, src: Any) -> Tensor:
-        src_t = Tensor._lift(src, self)
-        # where(False, t, src), not t * 0 + src: inf * 0 would write NaN.
-        keep = np.zeros(self.shape, dtype=bool)
-        return _write_inplace(
-            self, "copy_", lambda t: where(keep, t, src_t.to(t.dtype)), src_t
-        )
-
-    def __setitem__(self, index: Any, value: Any) -> None:
-        idx = _index(index)
-        v = Tensor._lift(value, self)
-        recording = get_mode("grad_enabled") and (self.requires_grad or v.requires_grad)
-        if not recording and self.array.flags.writeable:
-            self.array[idx] = v.array  # the common case: a plain write into the buffer
-            self._version += 1
-            return
-        if is_basic(idx):
-            self[idx].copy_(v)  # in place on a view: the history is rebased (CopySlices)
-        else:
-            _write_item(self, idx, v)
-
-    __iadd__ = add_
-    __isub__ = sub_
-    __imul__ = mul_
-    __itruediv__ = div_
-
     # ------------------------------------------------------------ repr
     def __repr__(self) -> str:
         body = np.array2string(self.array, separator=", ", prefix="tensor(",
@@ -702,21 +341,11 @@ class Tensor(OpMethods, RandomMethods, DisplayMethods, DeviceMethods):
 # call them, so they are imported once the class exists. (Import them through this
 # module or the package, not first on their own: they need Tensor defined.)
 from ._inplace import refresh_views as _refresh_views
-from ._inplace import write as _write_inplace
-from ._inplace import write_item as _write_item
-from .tensor_functions import (
-    MinMax,
-    _index,
-    cat,
-    check_reduction,
-    matmul,
-    max_min,
-    stack,
-    tensor,
-    where,
-)
+from .tensor_functions import MinMax, cat, matmul, stack, tensor, where
 
 __all__ = ["MinMax", "Tensor", "cat", "matmul", "stack", "tensor", "where"]
 
 bind_tensor_class(Tensor, _refresh_views)
+tensor_arithmetic.bind(Tensor)
+tensor_views.bind(Tensor)
 autograd._Tensor = Tensor  # read by graph.py until it uses the public names

@@ -22,10 +22,10 @@ from .tensor import Tensor
 MinMax = namedtuple("MinMax", ["values", "indices"])
 
 
-def _index(index: Any) -> Any:
+def index_arg(index: Any) -> Any:
     """Turn Tensors and lists inside an index into numpy arrays."""
     if isinstance(index, tuple):
-        return tuple(_index(i) for i in index)
+        return tuple(index_arg(i) for i in index)
     if isinstance(index, Tensor):
         return index.array
     if isinstance(index, list):

@@ -1,0 +1,278 @@
+"""Tensor's operators (+ - * / ** @ and comparisons), its core elementwise math and its
+reductions, mixed into ``Tensor``.
+
+``Tensor`` inherits :class:`ArithmeticMethods` (before the wider ``OpMethods``, so these win). The
+module's ``Tensor`` and the functions below are bound by ``tensor.py`` once the class
+exists (they are built on it), through :func:`bind`.
+"""
+
+from __future__ import annotations
+
+import builtins
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from . import _dtype
+from . import ops as P
+from ._shapes import dims_arg
+
+_Number = (builtins.int, builtins.float, builtins.bool, np.number, np.bool_)
+Tensor: Any = None
+where: Any = None
+matmul: Any = None
+max_min: Any = None
+check_reduction: Any = None
+_index: Any = None
+_write_inplace: Any = None
+_write_item: Any = None
+
+
+def bind(tensor_class: type) -> None:
+    """Give this module the Tensor class and the functions built on it."""
+    from . import _inplace, tensor_functions
+
+    names = {"Tensor": tensor_class, "where": tensor_functions.where,
+              "matmul": tensor_functions.matmul, "max_min": tensor_functions.max_min,
+              "check_reduction": tensor_functions.check_reduction,
+              "_index": tensor_functions.index_arg, "_write_inplace": _inplace.write,
+              "_write_item": _inplace.write_item}
+    globals().update(names)
+
+
+class ArithmeticMethods:
+    """Operators, elementwise math and reductions of ``Tensor``."""
+
+    __slots__ = ()
+
+    # ------------------------------------------------------------ arithmetic
+    def _binary(self, fn: type, other: Any, reverse: bool = False,
+                op: str | None = None) -> Tensor:
+        b = other if type(other) is Tensor else Tensor._lift(other, self)
+        a = self
+        if a.array.dtype != b.array.dtype:
+            target = _dtype.promote(a.array.dtype, b.array.dtype, a.ndim == 0, b.ndim == 0)
+            a, b = a.to(target), b.to(target)
+        if reverse:
+            a, b = b, a
+        try:
+            return fn.apply(a, b)
+        except ValueError:
+            # Checked only on failure, so the hot path pays nothing for it.
+            try:
+                np.broadcast_shapes(a.shape, b.shape)
+            except ValueError:
+                raise RuntimeError(
+                    f"{op or fn.__name__.lower()}: shapes {a.shape} and {b.shape} cannot be "
+                    "broadcast: compared from the last dim, each pair of sizes must be "
+                    "equal or one of them 1."
+                ) from None
+            raise
+
+    def __add__(self, o: Any) -> Tensor:
+        return self._binary(P.Add, o)
+
+    def __radd__(self, o: Any) -> Tensor:
+        return self._binary(P.Add, o, reverse=True)
+
+    def __mul__(self, o: Any) -> Tensor:
+        return self._binary(P.Mul, o)
+
+    def __rmul__(self, o: Any) -> Tensor:
+        return self._binary(P.Mul, o, reverse=True)
+
+    def __neg__(self) -> Tensor:
+        return P.Neg.apply(self)
+
+    def __sub__(self, o: Any) -> Tensor:
+        if isinstance(o, _Number):
+            return self._binary(P.Add, -o)
+        return self._binary(P.Add, -Tensor._lift(o, self), op="sub")
+
+    def __rsub__(self, o: Any) -> Tensor:
+        return (-self)._binary(P.Add, o)
+
+    def __truediv__(self, o: Any) -> Tensor:
+        a = self if self.dtype.kind == "f" else self.to(_dtype.get_default_dtype())
+        if isinstance(o, _Number):
+            return a._binary(P.Mul, np.reciprocal(np.float64(o)))  # x / 0 is inf, as torch
+        o = Tensor._lift(o, a)
+        return a._binary(P.Mul, o.reciprocal(), op="div")
+
+    def __rtruediv__(self, o: Any) -> Tensor:
+        return self.reciprocal() * o
+
+    def __pow__(self, o: Any) -> Tensor:
+        a = self
+        if isinstance(o, builtins.float) and a.dtype.kind != "f":
+            a = a.to(_dtype.get_default_dtype())
+        return a._binary(P.Pow, o)
+
+    def __rpow__(self, o: Any) -> Tensor:
+        return self._binary(P.Pow, o, reverse=True)
+
+    def __matmul__(self, o: Any) -> Tensor:
+        return matmul(self, o)
+
+    def __rmatmul__(self, o: Any) -> Tensor:
+        return matmul(Tensor._lift(o, self), self)
+
+    def _compare(self, o: Any, fn: Callable) -> Tensor:
+        other = o.array if isinstance(o, Tensor) else o
+        return Tensor._wrap(np.asarray(fn(self.array, other)), False)
+
+    def __eq__(self, o: object) -> Tensor:  # type: ignore[override]
+        return self._compare(o, np.equal)
+
+    def __ne__(self, o: object) -> Tensor:  # type: ignore[override]
+        return self._compare(o, np.not_equal)
+
+    def __lt__(self, o: Any) -> Tensor:
+        return self._compare(o, np.less)
+
+    def __le__(self, o: Any) -> Tensor:
+        return self._compare(o, np.less_equal)
+
+    def __gt__(self, o: Any) -> Tensor:
+        return self._compare(o, np.greater)
+
+    def __ge__(self, o: Any) -> Tensor:
+        return self._compare(o, np.greater_equal)
+
+    def __invert__(self) -> Tensor:
+        return Tensor._wrap(~self.array, False)
+
+    def __and__(self, o: Any) -> Tensor:
+        return self._compare(o, np.logical_and if self.dtype.kind == "b" else np.bitwise_and)
+
+    def __or__(self, o: Any) -> Tensor:
+        return self._compare(o, np.logical_or if self.dtype.kind == "b" else np.bitwise_or)
+
+    # ------------------------------------------------------------ elementwise math
+    def exp(self) -> Tensor:
+        return P.Exp.apply(self._floating("exp"))
+
+    def log(self) -> Tensor:
+        return P.Log.apply(self._floating("log"))
+
+    def sqrt(self) -> Tensor:
+        return self._floating("sqrt") ** 0.5
+
+    def rsqrt(self) -> Tensor:
+        return self._floating("rsqrt") ** -0.5
+
+    def reciprocal(self) -> Tensor:
+        return self._floating("reciprocal") ** -1.0
+
+    def square(self) -> Tensor:
+        return self * self
+
+    def abs(self) -> Tensor:
+        return self * np.sign(self.array)
+
+    def sign(self) -> Tensor:
+        return Tensor._wrap(np.sign(self.array), False)
+
+    def sigmoid(self) -> Tensor:
+        return P.Sigmoid.apply(self._floating("sigmoid"))
+
+    def tanh(self) -> Tensor:
+        return P.Tanh.apply(self._floating("tanh"))
+
+    def relu(self) -> Tensor:
+        return P.ReLU.apply(self)
+
+    def softmax(self, dim: int) -> Tensor:
+        from .nn import functional as F
+
+        return F.softmax(self, dim)
+
+    def log_softmax(self, dim: int) -> Tensor:
+        from .nn import functional as F
+
+        return F.log_softmax(self, dim)
+
+    def maximum(self, other: Any) -> Tensor:
+        return self._binary(P.Maximum, other)
+
+    def minimum(self, other: Any) -> Tensor:
+        return -((-self).maximum(-Tensor._lift(other, self)))
+
+    def clamp(self, min: Any = None, max: Any = None) -> Tensor:
+        """Limit values to [min, max]; the gradient passes where min <= x <= max."""
+        if min is None and max is None:
+            raise ValueError("clamp: at least one of min and max must be given.")
+        lo = -np.inf if min is None else (min.array if isinstance(min, Tensor) else min)
+        hi = np.inf if max is None else (max.array if isinstance(max, Tensor) else max)
+        inside = (self.array >= lo) & (self.array <= hi)
+        clipped = np.clip(self.array, lo, hi).astype(self.dtype, copy=False)
+        return where(inside, self, clipped)
+
+    clip = clamp
+
+    def _floating(self, op: str) -> Tensor:
+        return self if self.dtype.kind == "f" else self.to(_dtype.get_default_dtype())
+
+    # ------------------------------------------------------------ reductions
+    def sum(self, dim: Any = None, keepdim: bool = False, *, axis: Any = None,
+            keepdims: Any = None, dtype: Any = None) -> Tensor:
+        dim, keepdim = (axis if dim is None else dim), (keepdims or keepdim)
+        x = self if self.dtype.kind in "fc" or dtype else self.to(_dtype.int64)
+        if dtype is not None:
+            x = x.to(dtype)
+        return P.Sum.apply(x, axes=dims_arg(dim, self.shape, "sum"), keepdim=keepdim)
+
+    def mean(self, dim: Any = None, keepdim: bool = False, *, axis: Any = None,
+             keepdims: Any = None) -> Tensor:
+        dim, keepdim = (axis if dim is None else dim), (keepdims or keepdim)
+        if self.dtype.kind != "f":
+            raise TypeError(
+                f"mean: input dtype must be floating point, got {self.dtype}; call "
+                ".float() first."
+            )
+        axes = dims_arg(dim, self.shape, "mean")
+        n = self.array.size if axes is None else np.prod([self.shape[a] for a in axes])
+        # Over zero elements the mean is NaN, as torch (0/0), without numpy's warning.
+        return self.sum(axes, keepdim) * (1.0 / builtins.int(n) if n else np.nan)
+
+    def var(self, dim: Any = None, keepdim: bool = False, *, unbiased: bool = True,
+            correction: int | None = None) -> Tensor:
+        """Variance; ``correction=1`` (unbiased, the default) as torch.var."""
+        axes = dims_arg(dim, self.shape, "var")
+        n = self.array.size if axes is None else np.prod([self.shape[a] for a in axes])
+        c = (1 if unbiased else 0) if correction is None else correction
+        d = self - self.mean(axes, keepdim=True)
+        return (d * d).sum(axes, keepdim) * (1.0 / max(builtins.int(n) - c, 0) if n > c
+                                            else np.nan)
+
+    def std(self, dim: Any = None, keepdim: bool = False, *, unbiased: bool = True,
+            correction: int | None = None) -> Tensor:
+        return self.var(dim, keepdim, unbiased=unbiased, correction=correction).sqrt()
+
+
+    def max(self, dim: Any = None, keepdim: bool = False) -> Any:
+        """Max of all elements, or ``(values, indices)`` along ``dim``, as torch.max."""
+        return max_min(self, dim, keepdim, 1, "max")
+
+    def min(self, dim: Any = None, keepdim: bool = False) -> Any:
+        return max_min(self, dim, keepdim, -1, "min")
+
+    def amax(self, dim: Any = None, keepdim: bool = False) -> Tensor:
+        axes = dims_arg(dim, self.shape, "amax")
+        check_reduction(self, axes, "amax")
+        return P.Max.apply(self, axes=axes, keepdim=keepdim)
+
+    def amin(self, dim: Any = None, keepdim: bool = False) -> Tensor:
+        return -(-self).amax(dim, keepdim)
+
+    def argmax(self, dim: int | None = None, keepdim: bool = False) -> Tensor:
+        if dim is None:
+            check_reduction(self, None, "argmax")
+            return Tensor._wrap(np.asarray(np.argmax(self.array), dtype=np.int64), False)
+        (axis,) = dims_arg(dim, self.shape, "argmax")
+        check_reduction(self, (axis,), "argmax")
+        return Tensor._wrap(np.argmax(self.array, axis=axis, keepdims=keepdim), False)
+
+    def argmin(self, dim: int | None = None, keepdim: bool = False) -> Tensor:
+        return Tensor._wrap(-self.array, False).argmax(dim, keepdim)

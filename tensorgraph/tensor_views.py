@@ -1,0 +1,178 @@
+"""Tensor's shape methods (reshape/view, permute, transpose, squeeze, expand, indexing)
+and its in-place ops (add_, mul_, copy_, x[i] = v), mixed into ``Tensor``.
+
+``Tensor`` inherits :class:`ViewMethods` (before the wider ``OpMethods``, so these win). The
+module's ``Tensor`` and the functions below are bound by ``tensor.py`` once the class
+exists (they are built on it), through :func:`bind`.
+"""
+
+from __future__ import annotations
+
+import builtins
+from typing import Any
+
+import numpy as np
+
+from . import ops as P
+from ._shapes import dims_arg, infer_shape, new_dim, shape_arg
+from .autograd.grad_mode import get_mode
+from .ops.shape import is_basic
+
+_Number = (builtins.int, builtins.float, builtins.bool, np.number, np.bool_)
+Tensor: Any = None
+where: Any = None
+matmul: Any = None
+max_min: Any = None
+check_reduction: Any = None
+_index: Any = None
+_write_inplace: Any = None
+_write_item: Any = None
+
+
+def bind(tensor_class: type) -> None:
+    """Give this module the Tensor class and the functions built on it."""
+    from . import _inplace, tensor_functions
+
+    names = {"Tensor": tensor_class, "where": tensor_functions.where,
+              "matmul": tensor_functions.matmul, "max_min": tensor_functions.max_min,
+              "check_reduction": tensor_functions.check_reduction,
+              "_index": tensor_functions.index_arg, "_write_inplace": _inplace.write,
+              "_write_item": _inplace.write_item}
+    globals().update(names)
+
+
+class ViewMethods:
+    """Shape, indexing and in-place methods of ``Tensor``."""
+
+    __slots__ = ()
+
+    # ------------------------------------------------------------ shape
+    def reshape(self, *shape: Any) -> Tensor:
+        shape = shape_arg(shape)
+        try:
+            target = infer_shape(self.shape, shape)
+        except ValueError as e:
+            raise RuntimeError(
+                f"reshape: {e}. The new shape must hold the same number of elements; "
+                "write -1 for one dim to have it inferred."
+            ) from None
+        if target == self.shape:
+            return self
+        return P.Reshape.apply(self, shape=target)
+
+    view = reshape
+
+    def flatten(self, start_dim: int = 0, end_dim: int = -1) -> Tensor:
+        if self.ndim == 0:
+            return self.reshape(1)
+        (s,), (e,) = dims_arg(start_dim, self.shape, "flatten"), dims_arg(end_dim, self.shape, "flatten")
+        if s > e:
+            raise RuntimeError(
+                f"flatten: start_dim {start_dim} comes after end_dim {end_dim} for a tensor "
+                f"of shape {self.shape}; pass start_dim <= end_dim."
+            )
+        return self.reshape(self.shape[:s] + (-1,) + self.shape[e + 1:])
+
+    def permute(self, *dims: Any) -> Tensor:
+        dims = shape_arg(dims)
+        axes = tuple(dims_arg(d, self.shape, "permute")[0] for d in dims)
+        if sorted(axes) != list(range(self.ndim)):
+            raise RuntimeError(
+                f"permute: dims {dims} are not a permutation of the {self.ndim} dims of a "
+                f"tensor of shape {self.shape}."
+            )
+        return P.Permute.apply(self, axes=axes)
+
+    def transpose(self, dim0: int, dim1: int) -> Tensor:
+        axes = list(range(self.ndim))
+        (d0,), (d1,) = dims_arg(dim0, self.shape, "transpose"), dims_arg(dim1, self.shape, "transpose")
+        axes[d0], axes[d1] = axes[d1], axes[d0]
+        return P.Permute.apply(self, axes=tuple(axes))
+
+    def unsqueeze(self, dim: int) -> Tensor:
+        d = new_dim(dim, self.shape, "unsqueeze")
+        return self.reshape(self.shape[:d] + (1,) + self.shape[d:])
+
+    def squeeze(self, dim: Any = None) -> Tensor:
+        axes = dims_arg(dim, self.shape, "squeeze")
+        shape = tuple(n for i, n in enumerate(self.shape)
+                      if not (n == 1 and (axes is None or i in axes)))
+        return self.reshape(shape)
+
+    def expand(self, *sizes: Any) -> Tensor:
+        sizes = shape_arg(sizes)
+        lead = len(sizes) - self.ndim
+        if lead < 0:
+            raise RuntimeError(f"expand: cannot expand shape {self.shape} to {sizes}.")
+        target = tuple(self.shape[i - lead] if s == -1 else s for i, s in enumerate(sizes))
+        try:
+            np.broadcast_shapes(self.shape, target)
+            if np.broadcast_shapes(self.shape, target) != target:
+                raise ValueError
+        except ValueError:
+            raise RuntimeError(
+                f"expand: the shape {self.shape} cannot be expanded to {target}; only "
+                "size-1 dims can grow."
+            ) from None
+        return self if target == self.shape else P.Expand.apply(self, shape=target)
+
+    def expand_as(self, other: Tensor) -> Tensor:
+        return self.expand(other.shape)
+
+    def __getitem__(self, index: Any) -> Tensor:
+        try:
+            return P.GetItem.apply(self, index=_index(index))
+        except IndexError as e:  # numpy's message does not say which tensor
+            raise IndexError(f"index: {e} (indexing a tensor of shape {self.shape}).") from None
+
+    # ------------------------------------------------------------ in place
+    # Each one hands the out-of-place computation to _inplace.write, which writes it into
+    # the buffer and, when recording, rewires the graph.
+    def add_(self, other: Any, alpha: float = 1) -> Tensor:
+        return _write_inplace(
+            self, "add_", lambda t: t + other * alpha if alpha != 1 else t + other, other
+        )
+
+    def sub_(self, other: Any, alpha: float = 1) -> Tensor:
+        return _write_inplace(self, "sub_", lambda t: t - other * alpha, other)
+
+    def mul_(self, other: Any) -> Tensor:
+        return _write_inplace(self, "mul_", lambda t: t * other, other)
+
+    def div_(self, other: Any) -> Tensor:
+        return _write_inplace(self, "div_", lambda t: t / other, other)
+
+    def clamp_(self, min: Any = None, max: Any = None) -> Tensor:
+        return _write_inplace(self, "clamp_", lambda t: t.clamp(min, max))
+
+    def zero_(self) -> Tensor:
+        return self.fill_(0)
+
+    def fill_(self, value: Any) -> Tensor:
+        return self.copy_(value)
+
+    def copy_(self, src: Any) -> Tensor:
+        src_t = Tensor._lift(src, self)
+        # where(False, t, src), not t * 0 + src: inf * 0 would write NaN.
+        keep = np.zeros(self.shape, dtype=bool)
+        return _write_inplace(
+            self, "copy_", lambda t: where(keep, t, src_t.to(t.dtype)), src_t
+        )
+
+    def __setitem__(self, index: Any, value: Any) -> None:
+        idx = _index(index)
+        v = Tensor._lift(value, self)
+        recording = get_mode("grad_enabled") and (self.requires_grad or v.requires_grad)
+        if not recording and self.array.flags.writeable:
+            self.array[idx] = v.array  # the common case: a plain write into the buffer
+            self._version += 1
+            return
+        if is_basic(idx):
+            self[idx].copy_(v)  # in place on a view: the history is rebased (CopySlices)
+        else:
+            _write_item(self, idx, v)
+
+    __iadd__ = add_
+    __isub__ = sub_
+    __imul__ = mul_
+    __itruediv__ = div_
