@@ -20,6 +20,7 @@ import numpy as np
 from ..autograd import _State, enable_grad
 from ..nn.utils import _zero_grad
 from ..tensor import Tensor
+from .state_checks import check_same_kind
 
 __all__ = ["Optimizer"]
 
@@ -257,7 +258,7 @@ class Optimizer:
         if len(saved_groups) != len(self.param_groups):
             raise ValueError(f"{name}: loaded state dict has {len(saved_groups)} parameter "
                              f"groups but the optimizer has {len(self.param_groups)}.")
-        self._check_foreign(state_dict, name)
+        check_same_kind(self, state_dict, name)
         id_map: dict[Any, Tensor] = {}
         for i, (group, saved) in enumerate(zip(self.param_groups, saved_groups)):
             if len(saved["params"]) != len(group["params"]):
@@ -286,35 +287,6 @@ class Optimizer:
             groups.append(new)
         self.state, self.param_groups = state, groups
 
-    def _check_foreign(self, state_dict: dict[str, Any], name: str) -> None:
-        """Refuse another optimizer type's state dict now, naming what differs (else the
-        next ``step()`` would fail with a bare ``KeyError: 'step'``, or silently ignore it)."""
-        kind = type(self).__name__
-        for i, saved in enumerate(state_dict["param_groups"]):
-            # Missing keys alone are an older save (they take defaults, as in torch);
-            # missing ones together with another optimizer's keys are a foreign one.
-            missing = sorted(set(self.defaults) - set(saved))
-            foreign = set(saved) - set(self.defaults) - _GROUP_EXTRAS
-            if missing and foreign:
-                raise ValueError(
-                    f"{name}: loaded parameter group {i} lacks {kind}'s hyperparameters "
-                    f"{missing} (it has {sorted(k for k in saved if k != 'params')}); this "
-                    f"state dict was saved by another optimizer. "
-                    f"Load it into the optimizer type that saved it."
-                )
-        if self.state_keys is None:
-            return
-        for key, entry in state_dict["state"].items():
-            keys = set(entry)
-            if entry and not (self.required_state_keys <= keys <= self.state_keys):
-                raise ValueError(
-                    f"{name}: the state of parameter {key!r} has keys {sorted(keys)}, but "
-                    f"{kind} keeps {sorted(self.required_state_keys)}"
-                    + (f" (and optionally {sorted(self.state_keys - self.required_state_keys)})"
-                       if self.state_keys - self.required_state_keys else "")
-                    + f"; this state dict was saved by another optimizer{_guess(keys)}."
-                )
-
     def __repr__(self) -> str:
         lines = [f"{type(self).__name__} ("]
         for i, group in enumerate(self.param_groups):
@@ -326,26 +298,6 @@ class Optimizer:
 _SET_MESSAGE = ("{name}: optimizer parameters must be an ordered collection, but a set's "
                 "order changes between runs (and with it which state belongs to which "
                 "tensor in a checkpoint); use a list.")
-
-
-# Group keys that are not hyperparameters of one optimizer type: schedulers' and torch's.
-_GROUP_EXTRAS = frozenset({"params", "param_names", "initial_lr", "max_lr", "min_lr", "base_lr",
-                           "max_momentum", "base_momentum", "foreach", "fused", "capturable",
-                           "differentiable"})
-
-
-def _guess(keys: set) -> str:
-    """' (it looks like SGD's)' when exactly one optimizer type fits ``keys``."""
-    fits = []
-    todo = list(Optimizer.__subclasses__())
-    while todo:
-        cls = todo.pop()
-        todo += cls.__subclasses__()
-        if cls.__subclasses__():
-            continue  # name the base (Adam), not its variants (AdamW)
-        if cls.state_keys is not None and cls.required_state_keys <= keys <= cls.state_keys:
-            fits.append(cls.__name__)
-    return f" (it looks like {fits[0]}'s)" if len(fits) == 1 else ""
 
 
 def _copy_value(value: Any) -> Any:
