@@ -233,10 +233,8 @@ def _all_functions():
     return found
 
 
-# BatchNorm's docstring keeps its backward in a later paragraph (training vs eval) and
-# LSTMLayer's describes backward through time in words: both show "<Op>.backward" in
-# viz until their first paragraph follows "y = ...;  dx = ..." (reported to core, lm).
-_FORMULA_PENDING = {"LSTMLayer"}
+# Ops whose docstring has no "y = ...;  dx = ..." first paragraph yet (none now).
+_FORMULA_PENDING: set = set()
 
 
 def test_every_primitive_and_fused_op_has_a_formula():

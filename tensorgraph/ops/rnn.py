@@ -30,11 +30,14 @@ def _sigmoid_(a: np.ndarray) -> np.ndarray:
 
 
 class LSTMLayer(Function):
-    """[h_t, c_t] for t = 1..T of  a = x_t W_ih^T + b_ih + h W_hh^T + b_hh,
-    i, f, o = sigmoid(a_i, a_f, a_o), g = tanh(a_g), c_t = f c + i g, h_t = o tanh(c_t);
-    backward through time:  dc += dh o (1 - tanh^2 c_t);  da = (dc g, dc c_{t-1}, dc i,
-    dh tanh c_t) * the gates' derivatives;  dh_{t-1} = da W_hh,  dc_{t-1} = dc f;
-    dW_ih = sum da^T x,  dW_hh = sum da^T h_{t-1},  db = sum da,  dx = da W_ih
+    """y = [h_t, c_t] for t = 1..T,  c_t = f c_{t-1} + i g,  h_t = o tanh(c_t);
+    dx = da W_ih,  dh0 = da_1 W_hh,  dc0 = dc_1 f_1,  dw_ih = sum_t da_t^T x_t,
+    dw_hh = sum_t da_t^T h_{t-1},  db_ih = db_hh = sum_t da_t  (da: backward through time)
+
+    The gates: a = x_t W_ih^T + b_ih + h_{t-1} W_hh^T + b_hh, i, f, o = sigmoid(a_i, a_f,
+    a_o), g = tanh(a_g). Backward through time, from t = T down: dc += dh o (1 - tanh^2
+    c_t);  da = (dc g, dc c_{t-1}, dc i, dh tanh c_t) * the gates' derivatives;
+    dh_{t-1} = da W_hh,  dc_{t-1} = dc f.
 
     Inputs ``x (T, N, I), h0 (N, H), c0 (N, H), w_ih (4H, I), w_hh (4H, H)`` and
     optionally ``b_ih, b_hh (4H,)``; ``reverse=True`` runs from t = T down to 1.
