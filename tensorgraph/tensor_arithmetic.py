@@ -29,6 +29,12 @@ _write_inplace: Any = None
 _write_item: Any = None
 
 
+def torch_dim_names(dim: Any, keepdim: bool, axis: Any, keepdims: Any) -> tuple:
+    """``(dim, keepdim)`` from either spelling torch accepts (``axis=``/``keepdims=`` are
+    numpy's names, which torch takes too)."""
+    return (axis if dim is None else dim), (keepdim if keepdims is None else keepdims)
+
+
 def bind(tensor_class: type) -> None:
     """Give this module the Tensor class and the functions built on it."""
     from . import _inplace, tensor_functions
@@ -217,7 +223,7 @@ class ArithmeticMethods:
     # ------------------------------------------------------------ reductions
     def sum(self, dim: Any = None, keepdim: bool = False, *, axis: Any = None,
             keepdims: Any = None, dtype: Any = None) -> Tensor:
-        dim, keepdim = (axis if dim is None else dim), (keepdims or keepdim)
+        dim, keepdim = torch_dim_names(dim, keepdim, axis, keepdims)
         x = self if self.dtype.kind in "fc" or dtype else self.to(_dtype.int64)
         if dtype is not None:
             x = x.to(dtype)
@@ -225,7 +231,7 @@ class ArithmeticMethods:
 
     def mean(self, dim: Any = None, keepdim: bool = False, *, axis: Any = None,
              keepdims: Any = None) -> Tensor:
-        dim, keepdim = (axis if dim is None else dim), (keepdims or keepdim)
+        dim, keepdim = torch_dim_names(dim, keepdim, axis, keepdims)
         if self.dtype.kind != "f":
             raise TypeError(
                 f"mean: input dtype must be floating point, got {self.dtype}; call "
@@ -237,8 +243,10 @@ class ArithmeticMethods:
         return self.sum(axes, keepdim) * (1.0 / builtins.int(n) if n else np.nan)
 
     def var(self, dim: Any = None, keepdim: bool = False, *, unbiased: bool = True,
-            correction: int | None = None) -> Tensor:
+            correction: int | None = None, axis: Any = None,
+            keepdims: Any = None) -> Tensor:
         """Variance; ``correction=1`` (unbiased, the default) as torch.var."""
+        dim, keepdim = torch_dim_names(dim, keepdim, axis, keepdims)
         axes = dims_arg(dim, self.shape, "var")
         n = self.array.size if axes is None else np.prod([self.shape[a] for a in axes])
         c = (1 if unbiased else 0) if correction is None else correction
@@ -247,26 +255,33 @@ class ArithmeticMethods:
                                             else np.nan)
 
     def std(self, dim: Any = None, keepdim: bool = False, *, unbiased: bool = True,
-            correction: int | None = None) -> Tensor:
+            correction: int | None = None, axis: Any = None,
+            keepdims: Any = None) -> Tensor:
+        dim, keepdim = torch_dim_names(dim, keepdim, axis, keepdims)
         return self.var(dim, keepdim, unbiased=unbiased, correction=correction).sqrt()
 
 
-    def max(self, dim: Any = None, keepdim: bool = False) -> Any:
+    def max(self, dim: Any = None, keepdim: bool = False, *, axis: Any = None, keepdims: Any = None) -> Any:
         """Max of all elements, or ``(values, indices)`` along ``dim``, as torch.max."""
+        dim, keepdim = torch_dim_names(dim, keepdim, axis, keepdims)
         return max_min(self, dim, keepdim, 1, "max")
 
-    def min(self, dim: Any = None, keepdim: bool = False) -> Any:
+    def min(self, dim: Any = None, keepdim: bool = False, *, axis: Any = None, keepdims: Any = None) -> Any:
+        dim, keepdim = torch_dim_names(dim, keepdim, axis, keepdims)
         return max_min(self, dim, keepdim, -1, "min")
 
-    def amax(self, dim: Any = None, keepdim: bool = False) -> Tensor:
+    def amax(self, dim: Any = None, keepdim: bool = False, *, axis: Any = None, keepdims: Any = None) -> Tensor:
+        dim, keepdim = torch_dim_names(dim, keepdim, axis, keepdims)
         axes = dims_arg(dim, self.shape, "amax")
         check_reduction(self, axes, "amax")
         return P.Max.apply(self, axes=axes, keepdim=keepdim)
 
-    def amin(self, dim: Any = None, keepdim: bool = False) -> Tensor:
+    def amin(self, dim: Any = None, keepdim: bool = False, *, axis: Any = None, keepdims: Any = None) -> Tensor:
+        dim, keepdim = torch_dim_names(dim, keepdim, axis, keepdims)
         return -(-self).amax(dim, keepdim)
 
-    def argmax(self, dim: int | None = None, keepdim: bool = False) -> Tensor:
+    def argmax(self, dim: int | None = None, keepdim: bool = False, *, axis: Any = None, keepdims: Any = None) -> Tensor:
+        dim, keepdim = torch_dim_names(dim, keepdim, axis, keepdims)
         if dim is None:
             check_reduction(self, None, "argmax")
             return Tensor._wrap(np.asarray(np.argmax(self.array), dtype=np.int64), False)
@@ -274,5 +289,6 @@ class ArithmeticMethods:
         check_reduction(self, (axis,), "argmax")
         return Tensor._wrap(np.argmax(self.array, axis=axis, keepdims=keepdim), False)
 
-    def argmin(self, dim: int | None = None, keepdim: bool = False) -> Tensor:
+    def argmin(self, dim: int | None = None, keepdim: bool = False, *, axis: Any = None, keepdims: Any = None) -> Tensor:
+        dim, keepdim = torch_dim_names(dim, keepdim, axis, keepdims)
         return Tensor._wrap(-self.array, False).argmax(dim, keepdim)

@@ -119,6 +119,27 @@ class ViewMethods:
     def expand_as(self, other: Tensor) -> Tensor:
         return self.expand(other.shape)
 
+    def diagonal(self, offset: int = 0, dim1: int = 0, dim2: int = 1) -> Tensor:
+        """The ``offset``-th diagonal of the (dim1, dim2) planes, appended as the last dim
+        (as torch; a copy here, not a view)."""
+        (d1,), (d2,) = dims_arg(dim1, self.shape, "diagonal"), dims_arg(dim2, self.shape,
+                                                                        "diagonal")
+        if d1 == d2:
+            raise RuntimeError(f"diagonal: dim1 and dim2 cannot be the same dimension "
+                               f"(both are {d1} for a tensor of shape {self.shape}).")
+        x = self.permute(*[d for d in range(self.ndim) if d not in (d1, d2)], d1, d2)
+        n1, n2 = x.shape[-2], x.shape[-1]
+        length = max(0, min(n1 + min(offset, 0), n2 - max(offset, 0)))
+        steps = np.arange(length)
+        return x[..., steps - min(offset, 0), steps + max(offset, 0)]
+
+    def trace(self) -> Tensor:
+        """Sum of the main diagonal of a matrix (torch.trace)."""
+        if self.ndim != 2:
+            raise RuntimeError(f"trace: expected a matrix, but got a tensor with {self.ndim} "
+                               f"dims (shape {self.shape}).")
+        return self.diagonal().sum()
+
     def __getitem__(self, index: Any) -> Tensor:
         try:
             return P.GetItem.apply(self, index=_index(index))

@@ -1,7 +1,6 @@
 # Softmax regression from scratch (d2l 3.6 style) on generated 3-class data: the
 # softmax and cross-entropy written by hand, accuracy, an Accumulator, `.data` updates.
 # compat: rtol=1e-4 atol=1e-6
-# compat: pending=argmax(axis=) (ops)
 import numpy as np
 import torch
 
