@@ -341,11 +341,27 @@ class Tensor(ArithmeticMethods, ViewMethods, OpMethods, RandomMethods, DisplayMe
 # call them, so they are imported once the class exists. (Import them through this
 # module or the package, not first on their own: they need Tensor defined.)
 from ._inplace import refresh_views as _refresh_views
-from .tensor_functions import MinMax, cat, matmul, stack, tensor, where
+from ._inplace import write as write_inplace
+from ._inplace import write_item
+from .tensor_functions import (
+    MinMax,
+    cat,
+    check_reduction,
+    index_arg,
+    matmul,
+    max_min,
+    stack,
+    tensor,
+    where,
+)
 
 __all__ = ["MinMax", "Tensor", "cat", "matmul", "stack", "tensor", "where"]
 
 bind_tensor_class(Tensor, _refresh_views)
-tensor_arithmetic.bind(Tensor)
-tensor_views.bind(Tensor)
+# The mixins' methods are built on Tensor and the functions above: fill in their names.
+_late = {"Tensor": Tensor, "where": where, "matmul": matmul, "max_min": max_min,
+         "check_reduction": check_reduction, "_index": index_arg,
+         "_write_inplace": write_inplace, "_write_item": write_item}
+for _mixin in (tensor_arithmetic, tensor_views):
+    vars(_mixin).update({k: v for k, v in _late.items() if k in vars(_mixin)})
 autograd._Tensor = Tensor  # read by graph.py until it uses the public names

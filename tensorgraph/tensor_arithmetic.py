@@ -2,8 +2,8 @@
 reductions, mixed into ``Tensor``.
 
 ``Tensor`` inherits :class:`ArithmeticMethods` (before the wider ``OpMethods``, so these win). The
-module's ``Tensor`` and the functions below are bound by ``tensor.py`` once the class
-exists (they are built on it), through :func:`bind`.
+module's ``Tensor`` and the functions built on it (the names set to None below) are
+filled in by ``tensor.py`` once the class exists.
 """
 
 from __future__ import annotations
@@ -24,27 +24,12 @@ where: Any = None
 matmul: Any = None
 max_min: Any = None
 check_reduction: Any = None
-_index: Any = None
-_write_inplace: Any = None
-_write_item: Any = None
 
 
 def torch_dim_names(dim: Any, keepdim: bool, axis: Any, keepdims: Any) -> tuple:
     """``(dim, keepdim)`` from either spelling torch accepts (``axis=``/``keepdims=`` are
     numpy's names, which torch takes too)."""
     return (axis if dim is None else dim), (keepdim if keepdims is None else keepdims)
-
-
-def bind(tensor_class: type) -> None:
-    """Give this module the Tensor class and the functions built on it."""
-    from . import _inplace, tensor_functions
-
-    names = {"Tensor": tensor_class, "where": tensor_functions.where,
-              "matmul": tensor_functions.matmul, "max_min": tensor_functions.max_min,
-              "check_reduction": tensor_functions.check_reduction,
-              "_index": tensor_functions.index_arg, "_write_inplace": _inplace.write,
-              "_write_item": _inplace.write_item}
-    globals().update(names)
 
 
 class ArithmeticMethods:
@@ -261,26 +246,31 @@ class ArithmeticMethods:
         return self.var(dim, keepdim, unbiased=unbiased, correction=correction).sqrt()
 
 
-    def max(self, dim: Any = None, keepdim: bool = False, *, axis: Any = None, keepdims: Any = None) -> Any:
+    def max(self, dim: Any = None, keepdim: bool = False,
+            *, axis: Any = None, keepdims: Any = None) -> Any:
         """Max of all elements, or ``(values, indices)`` along ``dim``, as torch.max."""
         dim, keepdim = torch_dim_names(dim, keepdim, axis, keepdims)
         return max_min(self, dim, keepdim, 1, "max")
 
-    def min(self, dim: Any = None, keepdim: bool = False, *, axis: Any = None, keepdims: Any = None) -> Any:
+    def min(self, dim: Any = None, keepdim: bool = False,
+            *, axis: Any = None, keepdims: Any = None) -> Any:
         dim, keepdim = torch_dim_names(dim, keepdim, axis, keepdims)
         return max_min(self, dim, keepdim, -1, "min")
 
-    def amax(self, dim: Any = None, keepdim: bool = False, *, axis: Any = None, keepdims: Any = None) -> Tensor:
+    def amax(self, dim: Any = None, keepdim: bool = False,
+             *, axis: Any = None, keepdims: Any = None) -> Tensor:
         dim, keepdim = torch_dim_names(dim, keepdim, axis, keepdims)
         axes = dims_arg(dim, self.shape, "amax")
         check_reduction(self, axes, "amax")
         return P.Max.apply(self, axes=axes, keepdim=keepdim)
 
-    def amin(self, dim: Any = None, keepdim: bool = False, *, axis: Any = None, keepdims: Any = None) -> Tensor:
+    def amin(self, dim: Any = None, keepdim: bool = False,
+             *, axis: Any = None, keepdims: Any = None) -> Tensor:
         dim, keepdim = torch_dim_names(dim, keepdim, axis, keepdims)
         return -(-self).amax(dim, keepdim)
 
-    def argmax(self, dim: int | None = None, keepdim: bool = False, *, axis: Any = None, keepdims: Any = None) -> Tensor:
+    def argmax(self, dim: int | None = None, keepdim: bool = False,
+             *, axis: Any = None, keepdims: Any = None) -> Tensor:
         dim, keepdim = torch_dim_names(dim, keepdim, axis, keepdims)
         if dim is None:
             check_reduction(self, None, "argmax")
@@ -289,6 +279,7 @@ class ArithmeticMethods:
         check_reduction(self, (axis,), "argmax")
         return Tensor._wrap(np.argmax(self.array, axis=axis, keepdims=keepdim), False)
 
-    def argmin(self, dim: int | None = None, keepdim: bool = False, *, axis: Any = None, keepdims: Any = None) -> Tensor:
+    def argmin(self, dim: int | None = None, keepdim: bool = False,
+             *, axis: Any = None, keepdims: Any = None) -> Tensor:
         dim, keepdim = torch_dim_names(dim, keepdim, axis, keepdims)
         return Tensor._wrap(-self.array, False).argmax(dim, keepdim)

@@ -2,13 +2,12 @@
 and its in-place ops (add_, mul_, copy_, x[i] = v), mixed into ``Tensor``.
 
 ``Tensor`` inherits :class:`ViewMethods` (before the wider ``OpMethods``, so these win). The
-module's ``Tensor`` and the functions below are bound by ``tensor.py`` once the class
-exists (they are built on it), through :func:`bind`.
+module's ``Tensor`` and the functions built on it (the names set to None below) are
+filled in by ``tensor.py`` once the class exists.
 """
 
 from __future__ import annotations
 
-import builtins
 from typing import Any
 
 import numpy as np
@@ -18,27 +17,11 @@ from ._shapes import dims_arg, infer_shape, new_dim, shape_arg
 from .autograd.grad_mode import get_mode
 from .ops.shape import is_basic
 
-_Number = (builtins.int, builtins.float, builtins.bool, np.number, np.bool_)
 Tensor: Any = None
 where: Any = None
-matmul: Any = None
-max_min: Any = None
-check_reduction: Any = None
 _index: Any = None
 _write_inplace: Any = None
 _write_item: Any = None
-
-
-def bind(tensor_class: type) -> None:
-    """Give this module the Tensor class and the functions built on it."""
-    from . import _inplace, tensor_functions
-
-    names = {"Tensor": tensor_class, "where": tensor_functions.where,
-              "matmul": tensor_functions.matmul, "max_min": tensor_functions.max_min,
-              "check_reduction": tensor_functions.check_reduction,
-              "_index": tensor_functions.index_arg, "_write_inplace": _inplace.write,
-              "_write_item": _inplace.write_item}
-    globals().update(names)
 
 
 class ViewMethods:
