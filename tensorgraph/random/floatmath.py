@@ -70,17 +70,17 @@ def fma64(a: np.ndarray, b: np.ndarray | float, c: np.ndarray | float) -> np.nda
 
 
 # ---------------------------------------------------------------- avx_mathfun.h
-# Cephes constants as torch's avx_mathfun.h declares them (float32).
-_LOG_P = [f32(v) for v in (7.0376836292e-2, -1.1514610310e-1, 1.1676998740e-1,
+# Cephes constants as torch's avx_mathfun.h declares them (float32); normal32 uses them too.
+LOG_P = [f32(v) for v in (7.0376836292e-2, -1.1514610310e-1, 1.1676998740e-1,
                            -1.2420140846e-1, 1.4249322787e-1, -1.6668057665e-1,
                            2.0000714765e-1, -2.4999993993e-1, 3.3333331174e-1)]
-_LOG_Q1, _LOG_Q2 = f32(-2.12194440e-4), f32(0.693359375)
-_SQRTHF = f32(0.707106781186547524)
-_DP = (f32(-0.78515625), f32(-2.4187564849853515625e-4), f32(-3.77489497744594108e-8))
-_SINCOF = (f32(-1.9515295891e-4), f32(8.3321608736e-3), f32(-1.6666654611e-1))
-_COSCOF = (f32(2.443315711809948e-005), f32(-1.388731625493765e-003),
+LOG_Q1, LOG_Q2 = f32(-2.12194440e-4), f32(0.693359375)
+SQRTHF = f32(0.707106781186547524)
+DP = (f32(-0.78515625), f32(-2.4187564849853515625e-4), f32(-3.77489497744594108e-8))
+SINCOF = (f32(-1.9515295891e-4), f32(8.3321608736e-3), f32(-1.6666654611e-1))
+COSCOF = (f32(2.443315711809948e-005), f32(-1.388731625493765e-003),
            f32(4.166664568298827e-002))
-_FOPI = f32(1.27323954473516)
+FOPI = f32(1.27323954473516)
 
 
 def log256_ps(x: np.ndarray) -> np.ndarray:
@@ -89,40 +89,40 @@ def log256_ps(x: np.ndarray) -> np.ndarray:
     bits = x.view(np.int32)
     e = ((bits >> 23) - 0x7F).astype(f32) + f32(1)
     x = ((bits & ~0x7F800000) | np.array(0.5, f32).view(np.int32)).view(f32)
-    small = x < _SQRTHF  # x in [0.5, sqrt(0.5)): use 2x - 1 and one less exponent
+    small = x < SQRTHF  # x in [0.5, sqrt(0.5)): use 2x - 1 and one less exponent
     tmp = np.where(small, x, f32(0))
     x = x - f32(1)
     e = e - np.where(small, f32(1), f32(0))
     x = x + tmp
     z = x * x
     x64 = x.astype(f64)
-    y = np.full_like(x, _LOG_P[0])
-    for p in _LOG_P[1:]:
+    y = np.full_like(x, LOG_P[0])
+    for p in LOG_P[1:]:
         y = fma32(x64, y, p)
-    y = fma32(y * x, z, e * _LOG_Q1)
+    y = fma32(y * x, z, e * LOG_Q1)
     y = fma32(z, f32(-0.5), y)
-    return fma32(e, _LOG_Q2, x + y)
+    return fma32(e, LOG_Q2, x + y)
 
 
 def sincos256_ps(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """avx_mathfun's ``sincos256_ps`` (sin, cos), with the multiply-adds GCC fuses."""
     sign_sin = np.signbit(x)
     x = np.abs(x)
-    j = (x * _FOPI).astype(np.int32)
+    j = (x * FOPI).astype(np.int32)
     j = (j + 1) & ~1
     y = j.astype(f32)
     sign_sin = sign_sin ^ ((j & 4) != 0)
     sign_cos = (~(j - 2) & 4) != 0
     poly_is_sin = (j & 2) == 0
-    for dp in _DP:  # extended-precision reduction: x - y * pi/4 in three parts
+    for dp in DP:  # extended-precision reduction: x - y * pi/4 in three parts
         x = fma32(y, dp, x)
     z = x * x
     z64 = z.astype(f64)
-    yc = fma32(z64, _COSCOF[0], _COSCOF[1])
-    yc = fma32(z64, yc, _COSCOF[2])
+    yc = fma32(z64, COSCOF[0], COSCOF[1])
+    yc = fma32(z64, yc, COSCOF[2])
     yc = fma32(z64, yc * z, -(z * f32(0.5))) + f32(1)
-    ys = fma32(z64, _SINCOF[0], _SINCOF[1])
-    ys = fma32(z64, ys, _SINCOF[2])
+    ys = fma32(z64, SINCOF[0], SINCOF[1])
+    ys = fma32(z64, ys, SINCOF[2])
     ys = fma32(ys * z, x, x)
     s = np.where(poly_is_sin, ys, yc)
     c = np.where(poly_is_sin, yc, ys)

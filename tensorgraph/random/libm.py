@@ -7,11 +7,18 @@ of uniform inputs). These follow glibc 2.28+ on x86-64: ``log`` from ARM's
 optimized-routines in its FMA build (glibc picks it on CPUs with FMA), ``log1p``
 the fdlibm code, also in its FMA build. Inputs here are the samplers' own: finite, ``log`` of x > 0 and
 ``log1p`` of x > -1 (other inputs give NaN/inf as numpy does).
+
+``glibc_log``/``glibc_log1p`` are what the samplers call: numpy's own ``np.log``/
+``np.log1p`` where numpy hands float64 to the C library (every target but its AVX-512
+kernels: SVML on X86_V4, its own AVX512F log), which is glibc itself and ~10x faster
+than the emulation; the emulation otherwise. A probe of known inputs checks the choice.
 """
 
 from __future__ import annotations
 
 import numpy as np
+
+from functools import cache
 
 from .floatmath import fma64
 from .log_table import INVC_LOGC
@@ -140,3 +147,39 @@ def log1p(x: np.ndarray) -> np.ndarray:
     if np.any(bad):
         y = np.where(bad, np.log1p(np.where(bad, x, 0.0)), y)
     return y
+
+
+# ---------------------------------------------------------------- dispatch
+def _numpy_calls_libm(name: str) -> bool:
+    """True when numpy's float64 ``name`` loop is the C library's scalar function (not
+    one of its AVX-512 kernels), judged by numpy's own dispatch report and a probe."""
+    try:
+        from numpy.lib.introspect import opt_func_info
+    except ImportError:  # numpy < 2: no report, so no trust
+        return False
+    target = opt_func_info(func_name=f"^{name}$").get(name, {})
+    current = target.get("dd", {}).get("current", "")
+    if not current or "AVX512" in current or "X86_V4" in current:
+        return False
+    # The probe: inputs where numpy's SIMD kernels and glibc are known to part ways are
+    # rare, so this guards against a numpy that reports one thing and runs another
+    # (e.g. a vendor build on a vector library), not against single-ulp surprises.
+    probe = 1.0 - np.arange(1, 4097, dtype=np.float64) * (1 / 4099.0)
+    if name == "log":
+        return bool(np.array_equal(np.log(probe), log(probe)))
+    return bool(np.array_equal(np.log1p(-probe), log1p(-probe)))
+
+
+@cache
+def _use_numpy(name: str) -> bool:
+    return _numpy_calls_libm(name)
+
+
+def glibc_log(x: np.ndarray) -> np.ndarray:
+    """glibc's ``log`` of float64 x > 0: numpy's when it is glibc's, else :func:`log`."""
+    return np.log(x) if _use_numpy("log") else log(x)
+
+
+def glibc_log1p(x: np.ndarray) -> np.ndarray:
+    """glibc's ``log1p`` of float64 x > -1: numpy's when it is glibc's, else :func:`log1p`."""
+    return np.log1p(x) if _use_numpy("log1p") else log1p(x)

@@ -11,8 +11,8 @@ import math
 
 import numpy as np
 
-from . import libm
-from .floatmath import f32, f64, fma32, fma64, log256_ps, sincos256_ps
+from . import libm, normal32
+from .floatmath import f32, f64, fma32, fma64
 from .generator import Generator
 
 _F32_DIV, _F64_DIV = f32(2.0**-24), 2.0**-53
@@ -24,9 +24,13 @@ def unit_float32(g: Generator, n: int) -> np.ndarray:
     return (g.random32(n) & np.uint64(0xFFFFFF)).astype(f32) * _F32_DIV
 
 
+def _unit53(words: np.ndarray) -> np.ndarray:
+    return (words & np.uint64(2**53 - 1)).astype(f64) * _F64_DIV
+
+
 def unit_float64(g: Generator, n: int) -> np.ndarray:
     """``uniform_real_distribution<double>(0, 1)``: 53 bits of a 64-bit word."""
-    return (g.random64(n) & np.uint64(2**53 - 1)).astype(f64) * _F64_DIV
+    return _unit53(g.random64(n))
 
 
 def _compute_dtype(dtype: np.dtype) -> np.dtype:
@@ -53,39 +57,39 @@ def uniform(g: Generator, n: int, low: float, high: float, dtype: np.dtype) -> n
 
 
 # ---------------------------------------------------------------- normal
-def _box_muller16_float32(u: np.ndarray, mean: float, std: float) -> np.ndarray:
-    """torch's AVX2 ``NormalFill16<float>``: per block of 16 uniforms, the first 8 are
-    ``1 - u1`` for the radius and the last 8 the angle; cos fills the first half."""
-    blocks = u.reshape(-1, 2, 8)
-    radius = np.sqrt(f32(-2) * log256_ps(f32(1) - blocks[:, 0]))
-    sin, cos = sincos256_ps(f32(2.0 * math.pi) * blocks[:, 1])
-    m, s = f32(mean), f32(std)
-    return np.stack([fma32(radius * cos, s, m), fma32(radius * sin, s, m)], 1).reshape(-1)
-
-
-def _box_muller16_float64(u: np.ndarray, mean: float, std: float) -> np.ndarray:
-    """``NormalFill16<double>``: the same layout, glibc's log/cos/sin in double."""
-    blocks = u.reshape(-1, 2, 8)
-    radius = np.sqrt(-2.0 * libm.log(1.0 - blocks[:, 0]))
-    theta = (2.0 * math.pi) * blocks[:, 1]
-    return np.stack([fma64(radius * np.cos(theta), std, mean),
-                     fma64(radius * np.sin(theta), std, mean)], 1).reshape(-1)
+def _box_muller16_float64(words: np.ndarray, mean: float, std: float, out: np.ndarray) -> None:
+    """``NormalFill16<double>``: the same layout as the float32 fill (first 8 of each 16
+    uniforms for the radius of ``1 - u``, last 8 the angle), glibc's log/cos/sin in double."""
+    u = _unit53(words).reshape(-1, 2, 8)
+    dest = out.reshape(-1, 2, 8)
+    radius = np.sqrt(-2.0 * libm.glibc_log(1.0 - u[:, 0]))
+    theta = (2.0 * math.pi) * u[:, 1]
+    cos, sin = np.cos(theta), np.sin(theta)
+    cos *= radius
+    sin *= radius
+    if std == 1:  # fma(n, 1, mean) is the double sum
+        np.add(cos, mean, out=dest[:, 0])
+        np.add(sin, mean, out=dest[:, 1])
+    else:
+        dest[:, 0] = fma64(cos, std, mean)
+        dest[:, 1] = fma64(sin, std, mean)
 
 
 def _normal_fill(g: Generator, n: int, mean: float, std: float, dtype: np.dtype) -> np.ndarray:
     """The vectorised path (contiguous, >= 16 elements): ``n`` uniforms, Box-Muller on
     each full block of 16, and, when ``n % 16``, 16 fresh uniforms for the last 16."""
     wide = _compute_dtype(dtype) == np.float64
-    draw, fill = ((unit_float64, _box_muller16_float64) if wide
-                  else (unit_float32, _box_muller16_float32))
-    u = draw(g, n)
+    fill = _box_muller16_float64 if wide else normal32.box_muller16
+    words = g.random64(n) if wide else g.random32(n)
     full = n - n % 16
     out = np.empty(n, dtype=f64 if wide else f32)
     for start in range(0, full, _CHUNK):  # cache-sized pieces: far fewer page faults
         stop = min(start + _CHUNK, full)
-        out[start:stop] = fill(u[start:stop], mean, std)
+        fill(words[start:stop], mean, std, out[start:stop])
     if n % 16:
-        out[n - 16:] = fill(draw(g, 16), mean, std)
+        last = np.empty(16, dtype=out.dtype)
+        fill(g.random64(16) if wide else g.random32(16), mean, std, last)
+        out[n - 16:] = last
     return out.astype(dtype, copy=False)
 
 
@@ -101,7 +105,7 @@ def _normal_serial(g: Generator, n: int, mean: float, std: float, dtype: np.dtyp
     pairs = (fresh + 1) // 2
     if pairs:
         u = unit_float64(g, 2 * pairs).reshape(-1, 2)
-        r = np.sqrt(-2.0 * libm.log1p(-u[:, 1]))
+        r = np.sqrt(-2.0 * libm.glibc_log1p(-u[:, 1]))
         theta = (2.0 * math.pi) * u[:, 0]
         cos_sin = np.stack([r * np.cos(theta), r * np.sin(theta)], 1).reshape(-1)
         if fresh % 2:
@@ -206,7 +210,7 @@ def bernoulli_tensor(g: Generator, p: np.ndarray) -> np.ndarray:
 
 def exponential(g: Generator, n: int, lambd: float, dtype: np.dtype) -> np.ndarray:
     """``exponential_(lambd)``: ``-1/lambd * log1p(-u)`` in double (glibc's log1p)."""
-    return ((-1.0 / lambd) * libm.log1p(-unit_float64(g, n))).astype(dtype)
+    return ((-1.0 / lambd) * libm.glibc_log1p(-unit_float64(g, n))).astype(dtype)
 
 
 def multinomial_with_replacement(g: Generator, probs: np.ndarray, num_samples: int) -> np.ndarray:
