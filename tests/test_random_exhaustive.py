@@ -29,7 +29,7 @@ def test_log_radius_every_input():
         k = np.arange(k0, k0 + STEP, dtype=np.int64)
         x = (np.int64(1 << 24) - k).astype(f32) * f32(2.0**-24)  # 1 - u, exact
         assert np.array_equal(x, f32(1) - k.astype(f32) * f32(2.0**-24))
-        fast = normal32.log256(x.view(np.int32))
+        fast = normal32.log256(((1 << 24) - k).astype(np.int32))
         slow = floatmath.log256_ps(x)
         bad = np.flatnonzero(_bits(fast) != _bits(slow))
         assert bad.size == 0, f"log256 differs at k = {k[bad[:5]]}"

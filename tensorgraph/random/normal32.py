@@ -30,6 +30,7 @@ f32, f64, i32 = np.float32, np.float64, np.int32
 _P = [float(p) for p in LOG_P]  # float64 copies of the float32 constants: exact
 _SQRTHF_MANT = int(np.array(SQRTHF, f32).view(i32)) & 0x7FFFFF
 TWO_PI = f32(2.0 * math.pi)
+_TWO_PI_ULP = f32(float(TWO_PI) * 2.0**-24)
 CHUNK = 16384  # elements per pass: the float64 temporaries stay in the L2 cache
 
 
@@ -41,14 +42,16 @@ def _fma_into(a64: np.ndarray, b: np.ndarray, c: float | np.ndarray, tmp: np.nda
     return np.add(tmp, c, out=out, casting="same_kind")
 
 
-def log256(bits_x: np.ndarray) -> np.ndarray:
-    """``log256_ps(x)`` for float32 x in (0, 1], given x's bits as int32."""
-    mant = bits_x & 0x7FFFFF
-    small = (mant < _SQRTHF_MANT).view(np.int8).astype(i32)  # 0/1: x's mantissa < sqrt(.5)
-    # avx_mathfun's e: exponent + 1, less one when small; its x: 2m - 1 when small, else
-    # m - 1 (m in [0.5, 1)), both exact: the mantissa with exponent 0 or -1, minus one.
-    e = ((bits_x >> 23) - (126 + small)).astype(f32)
-    x = (mant | ((small << 23) + 0x3F000000)).view(f32) - f32(1)
+def log256(m: np.ndarray) -> np.ndarray:
+    """``log256_ps(x)`` for ``x = m * 2**-24`` in (0, 1], given the integers m (int32,
+    1 .. 2**24): x's bits are those of float32(m), 24 binades lower."""
+    bits = m.astype(f32).view(i32)
+    mant = bits & 0x7FFFFF
+    small = (mant - _SQRTHF_MANT) >> 31  # -1 where the mantissa m' < sqrt(.5), else 0
+    # avx_mathfun's e: exponent + 1, less one when small; its x: 2m' - 1 when small, else
+    # m' - 1 (m' in [0.5, 1)), both exact: the mantissa with exponent 0 or -1, minus one.
+    e = ((bits >> 23) + (small - 126 - 24)).astype(f32)
+    x = (mant | (0x3F000000 - (small << 23))).view(f32) - f32(1)
     z = x * x
     x64 = x.astype(f64)
     tmp = np.empty(x.shape, f64)
@@ -59,7 +62,9 @@ def log256(bits_x: np.ndarray) -> np.ndarray:
         _fma_into(x64, y, p, tmp, y)
     _fma_into((y * x).astype(f64), z, e * LOG_Q1, tmp, y)  # fma(y * x, z, e * q1)
     y += z * f32(-0.5)  # fma(z, -0.5, y): the product is exact
-    return (x + y) + e * LOG_Q2  # fma(e, q2, x + y): e * q2 is exact
+    y += x
+    y += e * LOG_Q2  # fma(e, q2, x + y): e * q2 is exact
+    return y
 
 
 def sincos256(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -83,35 +88,36 @@ def sincos256(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     _fma_into(z64, float(SINCOF[0]), float(SINCOF[1]), tmp, ys)
     _fma_into(z64, ys, float(SINCOF[2]), tmp, ys)
     _fma_into((ys * z).astype(f64), x, x, tmp, ys)  # fma(ys * z, x, x)
-    poly_is_sin = (j & 2) == 0
-    s = np.where(poly_is_sin, ys, yc)
-    c = np.where(poly_is_sin, yc, ys)
-    # The signs as sign bits: sin's from j & 4, cos's from ~(j - 2) & 4.
-    s.view(i32)[...] ^= (j & 4) << 29
-    c.view(i32)[...] ^= (~(j - 2) & 4) << 29
-    return s, c
+    # Which polynomial is sin (j & 2 == 0) and the signs (sin's j & 4, cos's
+    # ~(j - 2) & 4), all as bit operations: swap = the bits where the two differ, kept
+    # where the polynomials trade places.
+    bs, bc = ys.view(i32), yc.view(i32)
+    swap = bs ^ bc
+    swap &= -((j >> 1) & 1)  # all ones where j & 2
+    bs ^= swap  # now sin's
+    bc ^= swap  # now cos's
+    bs ^= (j & 4) << 29
+    bc ^= (~(j - 2) & 4) << 29
+    return ys, yc
 
 
 def box_muller16(words: np.ndarray, mean: float, std: float, out: np.ndarray) -> None:
     """``normal_fill_16_AVX2`` over whole blocks: ``words`` (uint64, a multiple of 16)
     are the 32-bit draws of the uniforms; per block of 16, the first 8 give the radius
     (of ``1 - u``) and the last 8 the angle; ``out`` (float32) gets cos's then sin's."""
-    blocks = words.reshape(-1, 2, 8)
-    dest = out.reshape(-1, 2, 8)
     m, s = f32(mean), f32(std)
     step = CHUNK // 8
-    for b0 in range(0, blocks.shape[0], step):
-        blk = blocks[b0:b0 + step]
-        k1 = (blk[:, 0] & np.uint64(0xFFFFFF)).view(np.int64)
-        x = (np.int64(1 << 24) - k1).astype(f32) * f32(2.0**-24)  # 1 - u, exact
-        radius = np.sqrt(f32(-2) * log256(x.view(i32)))
-        theta = TWO_PI * ((blk[:, 1] & np.uint64(0xFFFFFF)).astype(f32) * f32(2.0**-24))
-        sin, cos = sincos256(theta)
-        n1, n2 = radius * cos, radius * sin
-        d = dest[b0:b0 + step]
-        if s == 1:  # fma(n, 1, mean) is the float32 sum
-            np.add(n1, m, out=d[:, 0])
-            np.add(n2, m, out=d[:, 1])
+    for start in range(0, words.size, 16 * step):
+        k = words[start:start + 16 * step].astype(np.uint32).view(i32)
+        k &= 0xFFFFFF  # u = k * 2**-24
+        blocks = k.reshape(-1, 2, 8)
+        radius = np.sqrt(f32(-2) * log256((1 << 24) - blocks[:, 0]))  # of 1 - u
+        # theta = 2 pi * u, as (2 pi * 2**-24) * k: scaling by 2**-24 is exact
+        sin, cos = sincos256(blocks[:, 1].astype(f32) * _TWO_PI_ULP)
+        d = out[start:start + 16 * step].reshape(-1, 2, 8)
+        np.multiply(radius, cos, out=d[:, 0])
+        np.multiply(radius, sin, out=d[:, 1])
+        if s == 1:  # fma(n, 1, mean) is the float32 sum (even for mean 0: -0 + 0 is +0)
+            np.add(d, m, out=d)
         else:
-            d[:, 0] = fma32(n1, s, m)
-            d[:, 1] = fma32(n2, s, m)
+            d[...] = fma32(d, s, m)

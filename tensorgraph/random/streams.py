@@ -148,49 +148,54 @@ def full_range_integers(g: Generator, n: int, dtype: np.dtype) -> np.ndarray:
 
 
 def permutation(g: Generator, n: int) -> np.ndarray:
-    """``randperm(n)``: torch's Fisher-Yates, ``swap(r[i], r[i + word_i % (n - i)])``
-    for i = 0 .. n-2, resolved without a loop over i.
+    """``randperm(n)``: torch's shuffle, ``swap(r[i], r[t_i])`` with ``t_i = i + word_i %
+    (n - i)`` for i = 0 .. n-2, resolved without a loop over i.
 
-    Position i is final after step i, so ``r[i]`` is what position ``t_i = i + z_i``
-    held just before step i. Call ``A[i]`` what position i held then: step k (k < i)
-    moves ``A[k]`` to ``t_k``, so ``A[i] = A[k]`` for the last such k with ``t_k = i``
-    (else i itself), a forest resolved by pointer jumping; ``r[i]`` is ``A`` of the
-    last earlier step aimed at ``t_i`` (else ``t_i``), or ``A[i]`` when ``t_i = i``.
+    Position i is final after step i, and only the steps aimed at a position change it
+    before then. So sort the steps by (target, step): in the group of steps aimed at p,
+    the first takes p's original value and each later one takes what its predecessor
+    left there, ``A[pred]``, where ``A[k]`` is what position k held just before step k
+    (step n-1, and any step aimed at itself, sits last in its own group and takes the
+    same rule). ``A[k]`` is ``A`` of the last step before k aimed at k, or k itself:
+    chains resolved by pointer jumping, on the shrinking set not yet resolved.
     """
-    if n >= 2**32 // 20:  # (also keeps target * n + step inside int64)
+    if n >= 2**32 // 20:  # (also keeps the (target, step) key inside int64)
         raise RuntimeError(
             f"randperm: n={n} uses torch's 64-bit shuffle, which tensorgraph does not "
             "reproduce (and an int64 permutation that long needs > 1.7 GB)."
         )
-    idx = np.arange(n, dtype=np.int64)
+    steps = np.arange(n, dtype=np.int64)
     if n < 2:
-        return idx
-    z = g.random32(n - 1).astype(np.int64) % np.arange(n, 1, -1, dtype=np.int64)
-    target = idx.copy()
-    target[:-1] += z
-    moved = target != idx
-    # Group the steps that moved something by target, in step order: one value sort
-    # of (target, step) packed in an int64 (much faster than a stable argsort).
-    packed = np.sort(target[moved] * n + idx[moved])
-    step, aim = packed % n, packed // n
-    first = np.ones(step.size, dtype=bool)
-    first[1:] = aim[1:] != aim[:-1]
-    last = np.ones(step.size, dtype=bool)
-    last[:-1] = first[1:]
-    # prev[i]: the last step k < i that moved a value into position i
-    prev = np.full(n, -1, dtype=np.int64)
-    prev[aim[last]] = step[last]
-    root = np.where(prev < 0, idx, prev)
-    while True:  # pointer jumping: about log2(chain length) passes
-        nxt = root[root]
-        if np.array_equal(nxt, root):
-            break
-        root = nxt
-    # before[i]: the last earlier step aimed at the same target as step i
-    before = np.full(n, -1, dtype=np.int64)
-    before[step[1:][~first[1:]]] = step[:-1][~first[1:]]
-    out = np.where(before >= 0, root[np.maximum(before, 0)], target)
-    return np.where(moved, out, root)
+        return steps
+    shift = int(n - 1).bit_length()
+    z = g.random32(n - 1) % np.arange(n, 1, -1, dtype=np.uint64)
+    keys = steps * ((1 << shift) + 1)  # target = step ...
+    keys[:-1] += z.view(np.int64) << shift  # ... + z, packed above the step
+    keys.sort()
+    aim, step = keys >> shift, keys & ((1 << shift) - 1)
+    first = np.empty(n, dtype=bool)  # first step of its group
+    first[0] = True
+    np.not_equal(aim[1:], aim[:-1], out=first[1:])
+    # parent[k]: the last step before k aimed at k (else k): in the sorted keys, the one
+    # just before where (k, k) sorts, if that is still in k's group.
+    count = np.bincount(aim, minlength=n)
+    end = np.cumsum(count)  # where k's group ends
+    at = end.copy()  # where (k, k) sorts: before step k's own key when it is aimed at k
+    at[:-1] -= z == 0
+    at[-1] -= 1
+    parent = np.where(at > end - count, step[at - 1], steps)
+    todo = np.flatnonzero(parent != steps)
+    while todo.size:  # pointer jumping: parent[k] <- parent[parent[k]] until a root
+        up = parent[todo]
+        upup = parent[up]
+        parent[todo] = upup
+        todo = todo[upup != up]
+    pred = np.empty(n, dtype=np.int64)
+    pred[0] = 0
+    pred[1:] = step[:-1]
+    out = np.empty(n, dtype=np.int64)
+    out[step] = np.where(first, aim, parent[pred])
+    return out
 
 
 # ---------------------------------------------------------------- bernoulli, exponential
