@@ -3,8 +3,9 @@ generator, side by side.
 
     python benchmarks/bench_random.py [--repeats 15]
 
-Prints the median of ``--repeats`` timings per call (and the min), and the machine's
-load average, since the numbers are only meaningful next to it.
+Prints the median of ``--repeats`` timings per call (and the min) in CPU time, the
+libraries run in turn within each repeat (so a loaded machine slows them alike), and
+the machine's load average, since the numbers are only meaningful next to it.
 """
 
 from __future__ import annotations
@@ -25,14 +26,17 @@ import tensorgraph as tg
 N, PERM = 1_000_000, 100_000
 
 
-def timed(fn: Callable[[], object], repeats: int) -> tuple[float, float]:
-    fn()  # warm up
-    times = []
+def timed(fns: dict[str, Callable[[], object]], repeats: int) -> dict[str, tuple[float, float]]:
+    """Median and min CPU seconds per call of each function, run in turn each repeat."""
+    times: dict[str, list[float]] = {lib: [] for lib in fns}
+    for fn in fns.values():
+        fn()  # warm up
     for _ in range(repeats):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times), min(times)
+        for lib, fn in fns.items():
+            t0 = time.process_time()
+            fn()
+            times[lib].append(time.process_time() - t0)
+    return {lib: (statistics.median(t), min(t)) for lib, t in times.items()}
 
 
 def cases() -> dict[str, dict[str, Callable[[], object]]]:
@@ -68,16 +72,19 @@ def main() -> None:
     args = ap.parse_args()
     load = os.getloadavg()
     print(f"load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} on {os.cpu_count()} CPUs; "
-          f"median (min) of {args.repeats} runs, ms")
+          f"CPU time, median (min) of {args.repeats} runs, ms")
     libs = ["tensorgraph", "torch", "numpy"]
-    print(f"{'':22}" + "".join(f"{lib:>18}" for lib in libs) + f"{'tg / torch':>12}")
+    print(f"{'':22}" + "".join(f"{lib:>18}" for lib in libs) + f"{'tg / torch':>12}"
+          f"{'tg / numpy':>12}")
     for name, fns in cases().items():
-        res = {lib: timed(fn, args.repeats) for lib, fn in fns.items()}
+        res = timed(fns, args.repeats)
         cells = "".join(
             f"{res[lib][0] * 1e3:>10.2f} ({res[lib][1] * 1e3:5.2f})" if lib in res else f"{'-':>18}"
             for lib in libs)
-        ratio = f"{res['tensorgraph'][0] / res['torch'][0]:>11.1f}x" if "torch" in res else ""
-        print(f"{name:22}{cells}{ratio}")
+        ratios = "".join(f"{res['tensorgraph'][0] / res[lib][0]:>11.1f}x" if lib in res else
+                         f"{'-':>12}" for lib in ("torch", "numpy"))
+        print(f"{name:22}{cells}{ratios}")
+    print(f"load average after: {' '.join(f'{v:.2f}' for v in os.getloadavg())}")
 
 
 if __name__ == "__main__":

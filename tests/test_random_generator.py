@@ -160,3 +160,19 @@ def test_fork_rng_restores_the_default_stream():
     with tg.random.fork_rng():
         tg.randn(100)
     np.testing.assert_array_equal(tg.rand(3).array, expected)
+
+
+def test_glibc_log_paths_agree(monkeypatch):
+    """numpy's log/log1p (where numpy hands float64 to glibc) and the emulation give the
+    same bits, and a float64 randn is the same whichever path it takes."""
+    from tensorgraph.random import libm
+
+    x = 1.0 - np.random.default_rng(0).random(200_000)
+    np.testing.assert_array_equal(libm.glibc_log(x).view(np.uint64), libm.log(x).view(np.uint64))
+    np.testing.assert_array_equal(libm.glibc_log1p(-x).view(np.uint64),
+                                  libm.log1p(-x).view(np.uint64))
+    tg.manual_seed(4)
+    fast = tg.randn(4099, dtype=tg.float64).array
+    monkeypatch.setattr(libm, "_use_numpy", lambda name: False)
+    tg.manual_seed(4)
+    np.testing.assert_array_equal(tg.randn(4099, dtype=tg.float64).array, fast)

@@ -64,6 +64,33 @@ def test_large_tensors(torch, dt):
         same(t_fn(100_000), g_fn(100_000))
 
 
+@pytest.mark.parametrize("seed", [0, 1, 5, 2147483647])
+def test_randperm_sizes(torch, seed):
+    """The sort-and-pointer-jumping shuffle against torch's loop, up to 10**6."""
+    for n in [0, 1, 2, 3, 7, 16, 1000, 65536, 65537, 100_000, 1_000_000]:
+        torch.manual_seed(seed)
+        tg.manual_seed(seed)
+        same(torch.randperm(n), tg.randperm(n))
+        same(torch.get_rng_state(), tg.get_rng_state())
+
+
+@pytest.mark.parametrize("dt", DTYPES)
+@pytest.mark.parametrize("seed", [0, 3, 2147483647])
+def test_randn_sizes(torch, seed, dt):
+    """The 16-wide Box-Muller (its n % 16 tail included) and the serial path around 16,
+    with mean 0 / std 1 (randn), a shifted mean and a scaled std (normal_)."""
+    for n in [15, 16, 17, 31, 1000, 1_000_000]:
+        for mean, std in [(0.0, 1.0), (3.0, 1.0), (-1.0, 0.25)]:
+            torch.manual_seed(seed)
+            tg.manual_seed(seed)
+            same(torch.empty(n, dtype=getattr(torch, dt)).normal_(mean, std),
+                 tg.empty(n, dtype=getattr(tg, dt)).normal_(mean, std))
+            same(torch.get_rng_state(), tg.get_rng_state())
+        torch.manual_seed(seed)
+        tg.manual_seed(seed)
+        same(torch.randn(n, dtype=getattr(torch, dt)), tg.randn(n, dtype=getattr(tg, dt)))
+
+
 @pytest.mark.parametrize("dt", DTYPES)
 def test_mixed_sequence_keeps_state_and_normal_cache(torch, dt):
     """Odd-sized serial normals leave a cached value that the next call uses."""
