@@ -37,8 +37,9 @@ def test_log_radius_every_input():
 
 def test_sincos_every_input():
     for k0 in range(0, 1 << 24, STEP):
-        u = np.arange(k0, k0 + STEP, dtype=np.int64).astype(f32) * f32(2.0**-24)
-        theta = normal32.TWO_PI * u
+        k = np.arange(k0, k0 + STEP, dtype=np.int64).astype(f32)
+        theta = normal32.TWO_PI * (k * f32(2.0**-24))  # torch's 2 pi * u
+        assert np.array_equal(theta, k * normal32.TWO_PI_ULP)  # normal32's one multiply
         fast_s, fast_c = normal32.sincos256(theta)
         slow_s, slow_c = floatmath.sincos256_ps(theta)
         bad = np.flatnonzero((_bits(fast_s) != _bits(slow_s)) | (_bits(fast_c) != _bits(slow_c)))

@@ -30,7 +30,7 @@ f32, f64, i32 = np.float32, np.float64, np.int32
 _P = [float(p) for p in LOG_P]  # float64 copies of the float32 constants: exact
 _SQRTHF_MANT = int(np.array(SQRTHF, f32).view(i32)) & 0x7FFFFF
 TWO_PI = f32(2.0 * math.pi)
-_TWO_PI_ULP = f32(float(TWO_PI) * 2.0**-24)
+TWO_PI_ULP = f32(float(TWO_PI) * 2.0**-24)
 CHUNK = 16384  # elements per pass: the float64 temporaries stay in the L2 cache
 
 
@@ -113,7 +113,7 @@ def box_muller16(words: np.ndarray, mean: float, std: float, out: np.ndarray) ->
         blocks = k.reshape(-1, 2, 8)
         radius = np.sqrt(f32(-2) * log256((1 << 24) - blocks[:, 0]))  # of 1 - u
         # theta = 2 pi * u, as (2 pi * 2**-24) * k: scaling by 2**-24 is exact
-        sin, cos = sincos256(blocks[:, 1].astype(f32) * _TWO_PI_ULP)
+        sin, cos = sincos256(blocks[:, 1].astype(f32) * TWO_PI_ULP)
         d = out[start:start + 16 * step].reshape(-1, 2, 8)
         np.multiply(radius, cos, out=d[:, 0])
         np.multiply(radius, sin, out=d[:, 1])
