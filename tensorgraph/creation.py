@@ -155,7 +155,7 @@ def meshgrid(*tensors: Any, indexing: str = "ij") -> tuple:
                                f"{tensors[0].dtype} and {t.dtype} (tensor {i}).")
         if t.ndim > 1:
             raise RuntimeError(f"meshgrid: expects 0-D or 1-D tensors, tensor {i} has shape "
-                               f"{t.shape}.")
+                               f"{tuple(t.shape)}.")
     axes = list(range(len(tensors)))
     if indexing == "xy" and len(tensors) >= 2:
         axes[0], axes[1] = 1, 0

@@ -30,7 +30,7 @@ def matrix_norm(A: Tensor, ord: Any = "fro", dim: tuple = (-2, -1), keepdim: boo
     abs-sum), inf / -inf (max / min row abs-sum)."""
     if A.ndim < 2:
         raise RuntimeError(f"linalg.matrix_norm: A must have at least 2 dimensions, got "
-                           f"shape {A.shape}.")
+                           f"shape {tuple(A.shape)}.")
     x = A if dtype is None else A.to(dtype)
     if ord == "fro":
         return x.norm(2, dim, keepdim)
@@ -58,5 +58,5 @@ def norm(A: Tensor, ord: Any = None, dim: Any = None, keepdim: bool = False, *,
         return vector_norm(A, ord, dim, keepdim, dtype=dtype)
     if dim is None and A.ndim != 2:
         raise RuntimeError(f"linalg.norm: input must be 1-D or 2-D when ord is given and "
-                           f"dim is None, got shape {A.shape}.")
+                           f"dim is None, got shape {tuple(A.shape)}.")
     return matrix_norm(A, ord, (-2, -1) if dim is None else tuple(dim), keepdim, dtype=dtype)

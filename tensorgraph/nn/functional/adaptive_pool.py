@@ -60,10 +60,10 @@ def _adaptive(op: str, input: Any, output_size: Any, k: int) -> Tensor:
     x = floating(as_tensor(input, op), op)
     if x.ndim not in (k + 1, k + 2):
         raise RuntimeError(f"{op}: expected a {k + 1}-D or {k + 2}-D input (unbatched or "
-                           f"batched), got {x.ndim}-D {x.shape}.")
+                           f"batched), got {x.ndim}-D {tuple(x.shape)}.")
     in_sizes = x.shape[-k:]
     if min(in_sizes) == 0:
-        raise RuntimeError(f"{op}: input {x.shape} has an empty spatial dimension.")
+        raise RuntimeError(f"{op}: input {tuple(x.shape)} has an empty spatial dimension.")
     out = _sizes(op, output_size, in_sizes)
     return along_last_dims(x, [None if m == n else averaging_matrix(n, m, x.dtype)
                                for n, m in zip(in_sizes, out)])

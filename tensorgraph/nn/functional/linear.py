@@ -36,13 +36,13 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     w = floating(as_tensor(weight, "linear", "weight"), "linear", "weight")
     if w.ndim != 2:
         raise ValueError(
-            f"linear: weight must be 2-D (out_features, in_features), got shape {w.shape}."
+            f"linear: weight must be 2-D (out_features, in_features), got shape {tuple(w.shape)}."
         )
     if x.ndim == 0 or x.shape[-1] != w.shape[1]:
         last = x.shape[-1] if x.ndim else "(none, 0-D)"
         raise ValueError(
             f"linear: input's last dim {last} != in_features {w.shape[1]} (input "
-            f"{x.shape}, weight {w.shape}). The input's last dim must equal the weight's "
+            f"{tuple(x.shape)}, weight {tuple(w.shape)}). The input's last dim must equal the weight's "
             "second dim; flatten images first (x.flatten(1)) or fix in_features."
         )
     if x.dtype != w.dtype:
@@ -52,7 +52,7 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     b = as_tensor(bias, "linear", "bias")
     if b.shape != (w.shape[0],):
         raise ValueError(
-            f"linear: bias has shape {b.shape} but weight {w.shape} has "
+            f"linear: bias has shape {tuple(b.shape)} but weight {tuple(w.shape)} has "
             f"{w.shape[0]} output features; bias must have shape ({w.shape[0]},)."
         )
     if b.dtype != w.dtype:

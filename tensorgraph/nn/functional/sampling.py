@@ -108,7 +108,7 @@ def interpolate(input: Tensor, size: Any = None, scale_factor: Any = None,
     k = x.ndim - 2
     if k < 1 or k > 3:
         raise NotImplementedError(f"interpolate: expected a 3-D, 4-D or 5-D input "
-                                  f"(N, C, spatial...), got {x.ndim}-D {x.shape}.")
+                                  f"(N, C, spatial...), got {x.ndim}-D {tuple(x.shape)}.")
     if _DIMS[mode] is not None and _DIMS[mode] != k:
         raise NotImplementedError(
             f"Got {x.ndim}D input, but {mode} mode needs {_DIMS[mode] + 2}D input"
