@@ -166,6 +166,10 @@ class ViewMethods:
     def __setitem__(self, index: Any, value: Any) -> None:
         idx = _index(index)
         v = Tensor._lift(value, self)
+        lead = v.array.shape
+        if lead and lead[0] == 1:  # torch drops a value's leading 1-dims ((1, 27) -> (27,))
+            k = next((i for i, n in enumerate(lead) if n != 1), len(lead))
+            v = v.reshape(lead[k:])
         recording = get_mode("grad_enabled") and (self.requires_grad or v.requires_grad)
         if not recording and self.array.flags.writeable:
             self.array[idx] = v.array  # the common case: a plain write into the buffer
