@@ -169,9 +169,13 @@ class ReduceMethods:
         ``'fro'`` and 2 are the Euclidean norm; also 1, inf, -inf, 0 and any p > 0."""
         x = self._floating("norm") if dtype is None else self.to(dtype)
         if isinstance(p, str):
+            if p == "nuc":  # the sum of singular values, over two dims (torch.norm)
+                from .linalg import matrix_norm
+
+                return matrix_norm(x, "nuc", (-2, -1) if dim is None else dim, keepdim)
             if p != "fro":
-                raise NotImplementedError(f"norm: p={p!r} is not supported (only 'fro' and "
-                                          "numeric p); nuclear norms need an SVD.")
+                raise RuntimeError(f"norm: p={p!r} is not supported (use 'fro', 'nuc' or "
+                                   "a number).")
             p = 2
         axes = dims_arg(dim, x.shape, "norm")
         p = builtins.float(p)
