@@ -19,14 +19,14 @@ def _check(op: str, input, target, weight, ignore_index: int, eps: float):
     """Validate and normalise arguments; returns (x, target, weight array, probs)."""
     x = floating(as_tensor(input, op), op)
     t = as_tensor(target, op, "target")
-    shapes = f"(input {tuple(x.shape)}, target {tuple(t.shape)})"
+    shapes = f"(input {x.array.shape}, target {t.array.shape})"
     if x.ndim == 0:
         raise ValueError(f"{op}: input must have a class dim, got a 0-D tensor.")
     if x.ndim == 1:  # one unbatched prediction (C,)
         x, t = x.unsqueeze(0), t.unsqueeze(0)
-    c = x.shape[1]
+    c = x.array.shape[1]
     index_shape = x.array.shape[:1] + x.array.shape[2:]
-    probs = t.dtype.kind == "f" and t.shape == x.shape
+    probs = t.dtype.kind == "f" and t.array.shape == x.array.shape
     if t.dtype.kind == "f" and not probs:
         if t.shape == index_shape:
             raise TypeError(
@@ -43,7 +43,7 @@ def _check(op: str, input, target, weight, ignore_index: int, eps: float):
     if not probs:
         if t.dtype.kind not in "iu":
             raise TypeError(f"{op}: target must hold integer class indices, got {t.dtype}.")
-        if t.shape != index_shape:
+        if t.array.shape != index_shape:
             raise ValueError(
                 f"{op}: target shape {tuple(t.shape)} does not match input {tuple(x.shape)}: expected "
                 f"class indices of shape {index_shape} (the input's shape without dim 1, "

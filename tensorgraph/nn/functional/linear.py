@@ -38,7 +38,7 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
         raise ValueError(
             f"linear: weight must be 2-D (out_features, in_features), got shape {tuple(w.shape)}."
         )
-    if x.ndim == 0 or x.shape[-1] != w.shape[1]:
+    if x.ndim == 0 or x.array.shape[-1] != w.array.shape[1]:  # hot: the array's tuple
         last = x.shape[-1] if x.ndim else "(none, 0-D)"
         raise ValueError(
             f"linear: input's last dim {last} != in_features {w.shape[1]} (input "
@@ -50,7 +50,7 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     if bias is None:
         return Linear.apply(x, w)
     b = as_tensor(bias, "linear", "bias")
-    if b.shape != (w.shape[0],):
+    if b.array.shape != (w.array.shape[0],):
         raise ValueError(
             f"linear: bias has shape {tuple(b.shape)} but weight {tuple(w.shape)} has "
             f"{w.shape[0]} output features; bias must have shape ({w.shape[0]},)."
