@@ -143,7 +143,7 @@ def meshgrid(*tensors: Any, indexing: str = "ij") -> tuple:
     Example:
         >>> gx, gy = tg.meshgrid(tg.arange(3), tg.arange(2), indexing="ij")
         >>> gx.shape
-        (3, 2)
+        torch.Size([3, 2])
     """
     if len(tensors) == 1 and isinstance(tensors[0], (list, tuple)):
         tensors = tuple(tensors[0])

@@ -22,7 +22,7 @@ class MaxPool1d(Module):
 
     Example:
         >>> tg.nn.MaxPool1d(3, stride=2)(tg.randn(20, 16, 50)).shape
-        (20, 16, 24)
+        torch.Size([20, 16, 24])
     """
 
     def __init__(self, kernel_size: Any, stride: Any = None, padding: Any = 0,
@@ -67,7 +67,7 @@ class AdaptiveAvgPool2d(Module):
 
     Example:
         >>> tg.nn.AdaptiveAvgPool2d((1, 1))(tg.randn(8, 512, 7, 7)).shape
-        (8, 512, 1, 1)
+        torch.Size([8, 512, 1, 1])
     """
 
     def __init__(self, output_size: Any) -> None:

@@ -90,7 +90,7 @@ def adaptive_avg_pool2d(input: Tensor, output_size: Any) -> Tensor:
 
     Example:
         >>> F.adaptive_avg_pool2d(tg.randn(2, 512, 7, 7), 1).shape  # global pooling
-        (2, 512, 1, 1)
+        torch.Size([2, 512, 1, 1])
     """
     return _adaptive("adaptive_avg_pool2d", input, output_size, 2)
 

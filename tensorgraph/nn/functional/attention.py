@@ -71,7 +71,7 @@ def scaled_dot_product_attention(query: Tensor, key: Tensor, value: Tensor,
     Example:
         >>> q = k = v = tg.randn(2, 4, 8, 16)            # (batch, heads, seq, dim)
         >>> F.scaled_dot_product_attention(q, k, v, is_causal=True).shape
-        (2, 4, 8, 16)
+        torch.Size([2, 4, 8, 16])
     """
     op = "scaled_dot_product_attention"
     q = floating(as_tensor(query, op, "query"), op, "query")

@@ -31,7 +31,7 @@ def conv2d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride=1,
     Example:
         >>> x, w = tg.randn(64, 1, 28, 28), tg.randn(16, 1, 3, 3)
         >>> F.conv2d(x, w, padding=1).shape
-        (64, 16, 28, 28)
+        torch.Size([64, 16, 28, 28])
     """
     op = "conv2d"
     x = floating(as_tensor(input, op), op)

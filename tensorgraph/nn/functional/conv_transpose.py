@@ -37,7 +37,7 @@ def conv_transpose2d(input: Tensor, weight: Tensor, bias: Tensor | None = None,
 
     Example:
         >>> F.conv_transpose2d(tg.randn(1, 4, 5, 5), tg.randn(4, 2, 3, 3), stride=2).shape
-        (1, 2, 11, 11)
+        torch.Size([1, 2, 11, 11])
     """
     op = "conv_transpose2d"
     x = floating(as_tensor(input, op), op)

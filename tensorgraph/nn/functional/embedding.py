@@ -55,7 +55,7 @@ def embedding(input: Tensor, weight: Tensor, padding_idx: int | None = None,
 
     Example:
         >>> F.embedding(tg.tensor([[0, 2]]), tg.eye(3)).shape
-        (1, 2, 3)
+        torch.Size([1, 2, 3])
     """
     op = "embedding"
     idx = _indices(input, op)

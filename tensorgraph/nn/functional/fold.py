@@ -31,7 +31,7 @@ def unfold(input: Tensor, kernel_size: Any, dilation: Any = 1, padding: Any = 0,
 
     Example:
         >>> F.unfold(tg.randn(1, 3, 10, 12), kernel_size=(2, 3)).shape
-        (1, 18, 99)
+        torch.Size([1, 18, 99])
     """
     x = floating(as_tensor(input, "unfold"), "unfold")
     if x.ndim == 3:

@@ -21,7 +21,7 @@ def group_norm(input: Tensor, num_groups: int, weight: Tensor | None = None,
 
     Example:
         >>> F.group_norm(tg.randn(4, 6, 5, 5), 3).shape
-        (4, 6, 5, 5)
+        torch.Size([4, 6, 5, 5])
     """
     op = "group_norm"
     x = floating(as_tensor(input, op), op)

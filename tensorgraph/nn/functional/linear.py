@@ -30,7 +30,7 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     Example:
         >>> w, b = tg.randn(10, 784), tg.zeros(10)
         >>> F.linear(tg.randn(64, 784), w, b).shape
-        (64, 10)
+        torch.Size([64, 10])
     """
     x = floating(as_tensor(input, "linear"), "linear")
     w = floating(as_tensor(weight, "linear", "weight"), "linear", "weight")
@@ -65,6 +65,6 @@ def flatten(input: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
 
     Example:
         >>> F.flatten(tg.zeros(64, 1, 28, 28), 1).shape
-        (64, 784)
+        torch.Size([64, 784])
     """
     return as_tensor(input, "flatten").flatten(start_dim, end_dim)

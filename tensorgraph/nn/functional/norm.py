@@ -90,7 +90,7 @@ def layer_norm(input: Tensor, normalized_shape: int | Sequence[int],
 
     Example:
         >>> F.layer_norm(tg.randn(4, 10), (10,)).shape
-        (4, 10)
+        torch.Size([4, 10])
     """
     op = "layer_norm"
     x = floating(as_tensor(input, op), op)

@@ -46,7 +46,7 @@ def pad(input: Tensor, pad: Sequence[int], mode: str = "constant",
 
     Example:
         >>> F.pad(tg.ones(1, 2, 2), (1, 1), value=0).shape
-        (1, 2, 4)
+        torch.Size([1, 2, 4])
         >>> F.pad(tg.tensor([[[1.0, 2.0, 3.0]]]), (2, 1), mode="reflect")
         tensor([[[3., 2., 1., 2., 3., 2.]]])
     """

@@ -55,7 +55,7 @@ def max_pool2d(input: Tensor, kernel_size, stride=None, padding=0, dilation=1,
 
     Example:
         >>> F.max_pool2d(tg.randn(64, 16, 28, 28), 2).shape
-        (64, 16, 14, 14)
+        torch.Size([64, 16, 14, 14])
     """
     x, k, s, p, d = _pool_args("max_pool2d", input, kernel_size, stride, padding,
                                dilation, ceil_mode)
@@ -81,7 +81,7 @@ def avg_pool2d(input: Tensor, kernel_size, stride=None, padding=0, ceil_mode: bo
 
     Example:
         >>> F.avg_pool2d(tg.randn(8, 3, 32, 32), 2).shape
-        (8, 3, 16, 16)
+        torch.Size([8, 3, 16, 16])
     """
     x, k, s, p, _ = _pool_args("avg_pool2d", input, kernel_size, stride, padding, 1,
                                ceil_mode)

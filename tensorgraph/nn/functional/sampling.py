@@ -115,7 +115,7 @@ def interpolate(input: Tensor, size: Any = None, scale_factor: Any = None,
 
     Example:
         >>> F.interpolate(tg.randn(1, 3, 8, 8), scale_factor=2, mode="bilinear").shape
-        (1, 3, 16, 16)
+        torch.Size([1, 3, 16, 16])
     """
     op = "interpolate"
     x = floating(as_tensor(input, op), op)

@@ -63,7 +63,7 @@ def conv1d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride: An
 
     Example:
         >>> F.conv1d(tg.randn(8, 4, 50), tg.randn(16, 4, 5), padding=2).shape
-        (8, 16, 50)
+        torch.Size([8, 16, 50])
     """
     op = "conv1d"
     x = floating(as_tensor(input, op), op)
@@ -116,7 +116,7 @@ def avg_pool1d(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any
 
     Example:
         >>> F.avg_pool1d(tg.randn(2, 3, 8), 2).shape
-        (2, 3, 4)
+        torch.Size([2, 3, 4])
     """
     x, k, s, p = _pool1d_args("avg_pool1d", input, kernel_size, stride, padding)
     return avg_pool2d(x.unsqueeze(-2), (1, k), (1, s), (0, p), ceil_mode,
