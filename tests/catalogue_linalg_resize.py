@@ -68,3 +68,8 @@ OPS = [
     Op("adaptive_avg_pool3d", lambda x: F.adaptive_avg_pool3d(x, (2, 3, 1)),
        lambda x: TF().adaptive_avg_pool3d(x, (2, 3, 1)), [((1, 2, 4, 5, 3),)]),
 ]
+
+OPS += [
+    Op("einsum_diag_with_dots", lambda a, b: tg.einsum("ii,...i->...", a, b),
+       lambda a, b: T().einsum("ii,...i->...", a, b), [((3, 3), (2, 3))]),
+]

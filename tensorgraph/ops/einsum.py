@@ -71,6 +71,7 @@ class Einsum(Function):
             # A repeated index ('ii', a diagonal): the gradient of the diagonal first,
             # then placed back on it (_embed_diagonal).
             sub, diag_shape = _diagonal_of(full_sub, shape)
+            diag_sub = sub if sub != full_sub else None
             others = [s for j, s in enumerate(ctx.ins) if j != i]
             known = set(ctx.out + "".join(others))
             # Indices summed away in forward come back as broadcast dims (_restore).
@@ -78,10 +79,13 @@ class Einsum(Function):
             if "..." not in sub and "..." in ctx.out + "".join(others):
                 # numpy can't drop ... dims in an output: keep them, the engine sums them.
                 sub, target = "..." + sub, "..." + target
+                if diag_sub is not None:
+                    diag_sub, full_sub = "..." + diag_sub, "..." + full_sub
             eq = ",".join([ctx.out, *others]) + "->" + target
             gx = _einsum(eq, g, *[x for j, x in enumerate(xs) if j != i])
             gx = _restore(gx, sub, target, diag_shape)
-            grads.append(gx if sub == full_sub else _embed_diagonal(gx, full_sub, sub, shape))
+            grads.append(gx if diag_sub is None else _embed_diagonal(gx, full_sub, diag_sub,
+                                                                     shape))
         return tuple(grads)
 
 
