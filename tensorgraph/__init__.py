@@ -68,6 +68,7 @@ from .random.sampling import (
     randn_like,
 )
 from .serialization import CheckpointError, load, save
+from .size import Size
 from .tensor import Tensor, cat, matmul, stack, tensor
 
 # tg.sin(x), tg.sort(x), ...: the function forms of Tensor methods; tg.linalg's norms.
@@ -75,7 +76,7 @@ from . import function_forms, linalg
 from .function_forms import *  # noqa: F403  (names listed in function_forms.__all__)
 
 # compat: devices (CPU only), backends flags, and the torch names that mean nothing here.
-from . import accelerator, amp, backends, cuda, distributed, onnx
+from . import accelerator, amp, backends, cuda, distributed, jit, onnx, version
 from .amp import autocast
 from .device import device, get_default_device, set_default_device
 from .inference import inference_mode, is_inference_mode_enabled
@@ -93,7 +94,7 @@ from . import _allocator  # noqa: F401  # isort: skip  (malloc keeps freed memor
 
 bool = bool_  # torch.bool
 __all__ = [
-    "CheckpointError", "NonFiniteLossWarning", "Tensor", "arange", "empty", "empty_like",
+    "CheckpointError", "NonFiniteLossWarning", "Size", "Tensor", "arange", "empty", "empty_like",
     "linalg", "meshgrid", "autograd", "bool",
     "bool_", "cat", "data", "double", "enable_grad", "eye", "float", "float16", "float32",
     "float64", "from_numpy", "full", "full_like", "get_default_dtype", "graph", "half",
@@ -106,7 +107,7 @@ __all__ = [
     "accelerator", "amp", "are_deterministic_algorithms_enabled", "autocast", "backends",
     "compile", "cuda", "device", "distributed", "get_default_device",
     "get_float32_matmul_precision", "get_num_threads", "inference_mode",
-    "is_inference_mode_enabled", "onnx", "set_default_device",
+    "is_inference_mode_enabled", "jit", "onnx", "version", "set_default_device",
     "set_float32_matmul_precision", "set_num_threads", "use_deterministic_algorithms",
 ]
 
@@ -116,4 +117,4 @@ __all__ += [  # the random surface (tensorgraph.random)
     "set_rng_state",
 ]
 
-__version__ = "0.1.0"
+__version__ = version.__version__

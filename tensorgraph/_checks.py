@@ -72,7 +72,7 @@ def check_finite_loss(loss: Any, op: str) -> Any:
 def explain_nonfinite(loss: Any, op: str) -> str:
     """The message of :func:`check_finite_loss`: where the NaN/inf first appeared."""
     kind = "nan" if np.isnan(loss.array).any() else "inf"
-    head = f"{op}: the loss is {kind} (shape {loss.shape}, dtype {loss.dtype})."
+    head = f"{op}: the loss is {kind} (shape {tuple(loss.shape)}, dtype {loss.dtype})."
     if loss.grad_fn is None:
         return (f"{head} No graph was recorded (no_grad, or no input requires grad), so "
                 "the op that produced it cannot be traced; run the forward pass with "
@@ -84,10 +84,10 @@ def explain_nonfinite(loss: Any, op: str) -> str:
     where = (f" It was created at {node.source}." if node.source else
              " Run the forward pass inside tg.autograd.detect_anomaly() to see the line "
              "that created it.")
-    shapes = ", ".join(str(t.shape) for t in node.inputs)
+    shapes = ", ".join(str(tuple(t.shape)) for t in node.inputs)
     name = type(node).__name__
     if leaf is not None:
-        return (f"{head} An input of {name} (shape {leaf.shape}, not computed in this "
+        return (f"{head} An input of {name} (shape {tuple(leaf.shape)}, not computed in this "
                 "graph: data or a parameter) already holds NaN/inf: check the data, or "
                 "an earlier step diverged (lower the learning rate, clip gradients)."
                 + where)

@@ -143,7 +143,7 @@ def meshgrid(*tensors: Any, indexing: str = "ij") -> tuple:
     Example:
         >>> gx, gy = tg.meshgrid(tg.arange(3), tg.arange(2), indexing="ij")
         >>> gx.shape
-        (3, 2)
+        torch.Size([3, 2])
     """
     if len(tensors) == 1 and isinstance(tensors[0], (list, tuple)):
         tensors = tuple(tensors[0])
@@ -155,7 +155,7 @@ def meshgrid(*tensors: Any, indexing: str = "ij") -> tuple:
                                f"{tensors[0].dtype} and {t.dtype} (tensor {i}).")
         if t.ndim > 1:
             raise RuntimeError(f"meshgrid: expects 0-D or 1-D tensors, tensor {i} has shape "
-                               f"{t.shape}.")
+                               f"{tuple(t.shape)}.")
     axes = list(range(len(tensors)))
     if indexing == "xy" and len(tensors) >= 2:
         axes[0], axes[1] = 1, 0

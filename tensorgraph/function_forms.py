@@ -16,7 +16,7 @@ import numpy as np
 from .tensor import Tensor, tensor
 from .tensor import where as _where3
 from .tensor_linalg import einsum
-from .tensor_shape import channels_last, contiguous_format, preserve_format
+from .tensor_shape import channels_last, channels_last_3d, contiguous_format, preserve_format
 
 
 def _as_tensor(x: Any) -> Tensor:
@@ -231,8 +231,8 @@ unique_consecutive = _method_form("unique_consecutive")
 
 
 def clone(input: Tensor, *, memory_format: Any = None) -> Tensor:
-    """A copy of ``input`` (differentiable); every memory format means the same here."""
-    return input.clone()
+    """A copy of ``input`` (differentiable); see ``Tensor.clone`` for memory formats."""
+    return input.clone(memory_format=memory_format)
 
 
 def is_complex(input: Tensor) -> builtins.bool:
@@ -283,7 +283,7 @@ def where(condition: Any, input: Any = None, other: Any = None) -> Any:
 
 
 __all__ = [
-    "channels_last", "contiguous_format", "einsum", "preserve_format",
+    "channels_last", "channels_last_3d", "contiguous_format", "einsum", "preserve_format",
     "abs", "absolute", "acos", "addmm", "all", "allclose", "amax", "amin", "any", "arccos",
     "arcsin", "arctan", "arctan2", "argmax", "argmin", "argsort", "argwhere", "asin",
     "atan", "atan2", "bincount", "bmm", "ceil", "chunk", "clamp", "clip", "clone", "cos",

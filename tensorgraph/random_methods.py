@@ -49,7 +49,7 @@ class RandomMethods:
 
         g = resolve(generator, "bernoulli_")
         if isinstance(p, Tensor):
-            probs = np.broadcast_to(p.array, self.shape)
+            probs = np.broadcast_to(p.array, self.array.shape)
             if probs.size and not bool(((probs >= 0) & (probs <= 1)).all()):
                 raise RuntimeError("Expected p_in >= 0 && p_in <= 1 to be true, but got false. "
                                    "(bernoulli: every probability must lie in [0, 1])")

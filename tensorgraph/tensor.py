@@ -16,10 +16,12 @@ from .autograd.grad_mode import counters
 from .device_methods import DeviceMethods
 from .display import DisplayMethods
 from .random_methods import RandomMethods
+from .size import Size
 from .tensor_arithmetic import ArithmeticMethods
 from .tensor_ops import OpMethods
 from .tensor_views import ViewMethods
 
+_new_size = tuple.__new__  # Size from a numpy shape (already ints): no per-item checks
 _Number = (builtins.int, builtins.float, builtins.bool, np.number, np.bool_)
 
 
@@ -119,10 +121,10 @@ class Tensor(ArithmeticMethods, ViewMethods, OpMethods, RandomMethods, DisplayMe
                     f"assigned grad expected to be a Tensor or None but got grad of type "
                     f"{type(value).__name__}"
                 )
-            if value.shape != self.shape:
+            if value.shape != self.array.shape:
                 raise RuntimeError(
                     f"attempting to assign a gradient of size '{list(value.shape)}' to a "
-                    f"tensor of size '{list(self.shape)}'. Please ensure that the gradient "
+                    f"tensor of size '{list(self.array.shape)}'. Please ensure that the gradient "
                     "and the tensor are the same size"
                 )
             if value.dtype != self.dtype:
@@ -148,8 +150,9 @@ class Tensor(ArithmeticMethods, ViewMethods, OpMethods, RandomMethods, DisplayMe
         counters.inplace_ops += 1
 
     @property
-    def shape(self) -> tuple:
-        return self.array.shape
+    def shape(self) -> Size:
+        """The sizes of the dims, a ``tg.Size`` (inside the engine use ``array.shape``)."""
+        return _new_size(Size, self.array.shape)
 
     @property
     def ndim(self) -> int:
@@ -172,7 +175,8 @@ class Tensor(ArithmeticMethods, ViewMethods, OpMethods, RandomMethods, DisplayMe
         return self.transpose(-2, -1)
 
     def size(self, dim: int | None = None) -> Any:
-        return self.array.shape if dim is None else self.array.shape[dim]
+        """The shape as a ``tg.Size``, or the size of one dim as an int."""
+        return _new_size(Size, self.array.shape) if dim is None else self.array.shape[dim]
 
     def dim(self) -> int:
         return self.array.ndim
@@ -197,7 +201,7 @@ class Tensor(ArithmeticMethods, ViewMethods, OpMethods, RandomMethods, DisplayMe
         if self.array.size != 1:
             raise ValueError(
                 f"item: only a tensor with one element can be converted to a Python "
-                f"number, this one has shape {self.shape} ({self.array.size} elements)."
+                f"number, this one has shape {self.array.shape} ({self.array.size} elements)."
             )
         return self.array.reshape(()).item()
 
@@ -237,12 +241,6 @@ class Tensor(ArithmeticMethods, ViewMethods, OpMethods, RandomMethods, DisplayMe
     def long(self) -> Tensor:
         return self.to(_dtype.int64)
 
-    def clone(self) -> Tensor:
-        return P.Copy.apply(self, dtype=self.dtype)
-
-    def contiguous(self) -> Tensor:
-        return self
-
     # ------------------------------------------------------------ autograd
     def backward(self, gradient: Any = None, retain_graph: bool | None = None,
                  create_graph: bool = False) -> None:
@@ -272,7 +270,7 @@ class Tensor(ArithmeticMethods, ViewMethods, OpMethods, RandomMethods, DisplayMe
         if requires_grad and self.array.dtype.kind not in "fc":
             raise RuntimeError(
                 f"requires_grad_: only floating point tensors can require gradients, "
-                f"this one is {self.dtype} (shape {self.shape}). Convert it first: "
+                f"this one is {self.dtype} (shape {self.array.shape}). Convert it first: "
                 "x = x.float()."
             )
         if not requires_grad and self.grad_fn is not None:

@@ -55,7 +55,7 @@ class ArithmeticMethods:
                 np.broadcast_shapes(a.shape, b.shape)
             except ValueError:
                 raise RuntimeError(
-                    f"{op or fn.__name__.lower()}: shapes {a.shape} and {b.shape} cannot be "
+                    f"{op or fn.__name__.lower()}: shapes {tuple(a.shape)} and {tuple(b.shape)} cannot be "
                     "broadcast: compared from the last dim, each pair of sizes must be "
                     "equal or one of them 1."
                 ) from None
@@ -162,9 +162,6 @@ class ArithmeticMethods:
     def abs(self) -> Tensor:
         return self * np.sign(self.array)
 
-    def sign(self) -> Tensor:
-        return Tensor._wrap(np.sign(self.array), False)
-
     def sigmoid(self) -> Tensor:
         return P.Sigmoid.apply(self._floating("sigmoid"))
 
@@ -212,7 +209,7 @@ class ArithmeticMethods:
         x = self if self.dtype.kind in "fc" or dtype else self.to(_dtype.int64)
         if dtype is not None:
             x = x.to(dtype)
-        return P.Sum.apply(x, axes=dims_arg(dim, self.shape, "sum"), keepdim=keepdim)
+        return P.Sum.apply(x, axes=dims_arg(dim, self.array.shape, "sum"), keepdim=keepdim)
 
     def mean(self, dim: Any = None, keepdim: bool = False, *, axis: Any = None,
              keepdims: Any = None) -> Tensor:
@@ -222,8 +219,8 @@ class ArithmeticMethods:
                 f"mean: input dtype must be floating point, got {self.dtype}; call "
                 ".float() first."
             )
-        axes = dims_arg(dim, self.shape, "mean")
-        n = self.array.size if axes is None else np.prod([self.shape[a] for a in axes])
+        axes = dims_arg(dim, self.array.shape, "mean")
+        n = self.array.size if axes is None else np.prod([self.array.shape[a] for a in axes])
         # Over zero elements the mean is NaN, as torch (0/0), without numpy's warning.
         return self.sum(axes, keepdim) * (1.0 / builtins.int(n) if n else np.nan)
 
@@ -232,8 +229,8 @@ class ArithmeticMethods:
             keepdims: Any = None) -> Tensor:
         """Variance; ``correction=1`` (unbiased, the default) as torch.var."""
         dim, keepdim = torch_dim_names(dim, keepdim, axis, keepdims)
-        axes = dims_arg(dim, self.shape, "var")
-        n = self.array.size if axes is None else np.prod([self.shape[a] for a in axes])
+        axes = dims_arg(dim, self.array.shape, "var")
+        n = self.array.size if axes is None else np.prod([self.array.shape[a] for a in axes])
         c = (1 if unbiased else 0) if correction is None else correction
         d = self - self.mean(axes, keepdim=True)
         return (d * d).sum(axes, keepdim) * (1.0 / max(builtins.int(n) - c, 0) if n > c
@@ -260,7 +257,7 @@ class ArithmeticMethods:
     def amax(self, dim: Any = None, keepdim: bool = False,
              *, axis: Any = None, keepdims: Any = None) -> Tensor:
         dim, keepdim = torch_dim_names(dim, keepdim, axis, keepdims)
-        axes = dims_arg(dim, self.shape, "amax")
+        axes = dims_arg(dim, self.array.shape, "amax")
         check_reduction(self, axes, "amax")
         return P.Max.apply(self, axes=axes, keepdim=keepdim)
 
@@ -275,7 +272,7 @@ class ArithmeticMethods:
         if dim is None:
             check_reduction(self, None, "argmax")
             return Tensor._wrap(np.asarray(np.argmax(self.array), dtype=np.int64), False)
-        (axis,) = dims_arg(dim, self.shape, "argmax")
+        (axis,) = dims_arg(dim, self.array.shape, "argmax")
         check_reduction(self, (axis,), "argmax")
         return Tensor._wrap(np.argmax(self.array, axis=axis, keepdims=keepdim), False)
 

@@ -42,20 +42,20 @@ def matmul(a: Any, b: Any) -> Tensor:
     a, b = _as_tensor(a), _as_tensor(b)
     if a.ndim == 0 or b.ndim == 0:
         raise RuntimeError(
-            f"matmul: both arguments need at least 1 dimension, got shapes {a.shape} "
-            f"and {b.shape}; use * for scalars."
+            f"matmul: both arguments need at least 1 dimension, got shapes {tuple(a.shape)} "
+            f"and {tuple(b.shape)}; use * for scalars."
         )
     ka, kb = a.shape[-1], b.shape[-2] if b.ndim > 1 else b.shape[0]
     if ka != kb:
         raise RuntimeError(
-            f"matmul: shapes {a.shape} and {b.shape} are not aligned ({ka} != {kb}). "
+            f"matmul: shapes {tuple(a.shape)} and {tuple(b.shape)} are not aligned ({ka} != {kb}). "
             "The last dim of the first must equal the second-to-last of the second."
         )
     try:
         np.broadcast_shapes(a.shape[:-2], b.shape[:-2])
     except ValueError:
         raise RuntimeError(
-            f"matmul: batch dims of {a.shape} and {b.shape} do not broadcast."
+            f"matmul: batch dims of {tuple(a.shape)} and {tuple(b.shape)} do not broadcast."
         ) from None
     if a.dtype != b.dtype:
         target = _dtype.promote(a.dtype, b.dtype)
@@ -85,7 +85,7 @@ def where(condition: Any, x: Any, y: Any) -> Tensor:
             np.broadcast_shapes(cond.shape, xt.shape, yt.shape)
         except ValueError:
             raise RuntimeError(
-                f"where: shapes {cond.shape} (condition), {xt.shape} and {yt.shape} "
+                f"where: shapes {tuple(cond.shape)} (condition), {tuple(xt.shape)} and {tuple(yt.shape)} "
                 "cannot be broadcast together."
             ) from None
         raise
@@ -103,7 +103,7 @@ def cat(tensors: Any, dim: int = 0) -> Tensor:
             a != b for j, (a, b) in enumerate(zip(t.shape, ref.shape)) if j != axis
         ):
             raise RuntimeError(
-                f"cat: tensor {i} has shape {t.shape} but tensor 0 has shape {ref.shape}; "
+                f"cat: tensor {i} has shape {tuple(t.shape)} but tensor 0 has shape {tuple(ref.shape)}; "
                 f"all dims except dim {dim} must match."
             )
     dtype = ref.dtype
@@ -120,8 +120,8 @@ def stack(tensors: Any, dim: int = 0) -> Tensor:
     for i, t in enumerate(tensors):
         if t.shape != tensors[0].shape:
             raise RuntimeError(
-                f"stack: tensor {i} has shape {t.shape} but tensor 0 has shape "
-                f"{tensors[0].shape}; stack needs equal shapes."
+                f"stack: tensor {i} has shape {tuple(t.shape)} but tensor 0 has shape "
+                f"{tuple(tensors[0].shape)}; stack needs equal shapes."
             )
     d = new_dim(dim, tensors[0].shape, "stack")
     return cat([t.unsqueeze(d) for t in tensors], d)
@@ -192,12 +192,12 @@ def check_reduction(x: Tensor, axes: tuple | None, op: str) -> None:
         if x.array.size == 0:
             raise RuntimeError(
                 f"{op}(): Expected reduction dim to be specified for input.numel() == 0. "
-                f"Specify the reduction dim with the 'dim' argument (input shape {x.shape})."
+                f"Specify the reduction dim with the 'dim' argument (input shape {tuple(x.shape)})."
             )
         return
     for a in axes:
         if x.shape[a] == 0:
             raise IndexError(
                 f"{op}(): Expected reduction dim {a} to have non-zero size (input shape "
-                f"{x.shape})."
+                f"{tuple(x.shape)})."
             )

@@ -56,12 +56,12 @@ def _gather_index(x: Any, dim: int, index: Any, op: str) -> tuple:
     if idx.ndim != max(x.ndim, 1):
         raise RuntimeError(
             f"{op}(): index tensor must have the same number of dimensions as the input "
-            f"({idx.ndim} vs {x.ndim}; shapes {idx.shape} and {x.shape})."
+            f"({idx.ndim} vs {x.ndim}; shapes {tuple(idx.shape)} and {tuple(x.shape)})."
         )
     for i, (n, m) in enumerate(zip(idx.shape, x.shape)):
         if i != d and n > m:
             raise RuntimeError(
-                f"{op}(): size of index {idx.shape} exceeds the input's {x.shape} at "
+                f"{op}(): size of index {tuple(idx.shape)} exceeds the input's {tuple(x.shape)} at "
                 f"dimension {i} (it may only be larger along dim {d})."
             )
     _check_bounds(idx, x.shape[d], d, op)
@@ -91,11 +91,11 @@ class IndexMethods:
             )
         value = value.to(self.dtype) if hasattr(value, "array") else value
         try:
-            np.broadcast_to(m, self.shape)
+            np.broadcast_to(m, self.array.shape)
         except ValueError:
             raise RuntimeError(
-                f"masked_fill: mask of shape {m.shape} does not broadcast to the tensor's "
-                f"shape {self.shape}."
+                f"masked_fill: mask of shape {tuple(m.shape)} does not broadcast to the tensor's "
+                f"shape {self.array.shape}."
             ) from None
         return where(m, value, self)
 
@@ -108,25 +108,25 @@ class IndexMethods:
     def masked_select(self, mask: Any) -> Any:
         """The elements where ``mask`` is True, as a 1-D tensor."""
         m = mask.array if hasattr(mask, "array") else np.asarray(mask)
-        return self.expand(np.broadcast_shapes(self.shape, m.shape))[
-            np.broadcast_to(m, np.broadcast_shapes(self.shape, m.shape))]
+        return self.expand(np.broadcast_shapes(self.array.shape, m.shape))[
+            np.broadcast_to(m, np.broadcast_shapes(self.array.shape, m.shape))]
 
     def _triangle(self, keep: Any, op: str) -> Any:
         from .tensor_functions import where
 
         if self.ndim < 2:
             raise RuntimeError(f"{op}: input tensor must have at least 2 dimensions, got "
-                               f"shape {self.shape}.")
+                               f"shape {self.array.shape}.")
         return where(keep, self, 0)
 
     def tril(self, diagonal: int = 0) -> Any:
         """The lower triangle (on and below ``diagonal``) of the last two dims; zeros above."""
-        keep = np.tril(np.ones(self.shape[-2:], dtype=bool), diagonal)
+        keep = np.tril(np.ones(self.array.shape[-2:], dtype=bool), diagonal)
         return self._triangle(keep, "tril")
 
     def triu(self, diagonal: int = 0) -> Any:
         """The upper triangle (on and above ``diagonal``) of the last two dims; zeros below."""
-        keep = np.triu(np.ones(self.shape[-2:], dtype=bool), diagonal)
+        keep = np.triu(np.ones(self.array.shape[-2:], dtype=bool), diagonal)
         return self._triangle(keep, "triu")
 
     def where(self, condition: Any, other: Any) -> Any:
@@ -159,14 +159,14 @@ class IndexMethods:
         idx = _int_index(indices, "take_along_dim")
         if dim is None:
             return self.reshape(-1).gather(0, idx.reshape(-1))
-        d = _axis(dim, self.shape, "take_along_dim")
+        d = _axis(dim, self.array.shape, "take_along_dim")
         if idx.ndim != self.ndim:
             raise RuntimeError(
                 f"take_along_dim(): input and indices should have the same number of "
                 f"dimensions, got {self.ndim} and {idx.ndim}."
             )
-        shape = [builtins.max(a, b) for a, b in zip(self.shape, idx.shape)]
-        x = self.expand(tuple(shape[:d]) + (self.shape[d],) + tuple(shape[d + 1:]))
+        shape = [builtins.max(a, b) for a, b in zip(self.array.shape, idx.shape)]
+        x = self.expand(tuple(shape[:d]) + (self.array.shape[d],) + tuple(shape[d + 1:]))
         idx = np.broadcast_to(idx, tuple(shape[:d]) + (idx.shape[d],) + tuple(shape[d + 1:]))
         return x.gather(d, idx)
 
@@ -180,9 +180,9 @@ class IndexMethods:
         """The slices ``index`` (1-D integer tensor) along ``dim``."""
         idx = _int_index(index, "index_select")
         if idx.ndim > 1:
-            raise IndexError(f"index_select(): index must be 0-D or 1-D, got shape {idx.shape}.")
-        d = _axis(dim, self.shape, "index_select")
-        _check_bounds(idx, self.shape[d] if self.ndim else 1, d, "index_select")
+            raise IndexError(f"index_select(): index must be 0-D or 1-D, got shape {tuple(idx.shape)}.")
+        d = _axis(dim, self.array.shape, "index_select")
+        _check_bounds(idx, self.array.shape[d] if self.ndim else 1, d, "index_select")
         if self.ndim == 0:
             return self.reshape(1)[idx.reshape(-1)].reshape(idx.shape)
         return self[(slice(None),) * d + (idx.reshape(-1),)]
@@ -194,7 +194,7 @@ class IndexMethods:
             return pos, type(self)._lift(src, self).expand(idx.shape)
         if src.ndim != idx.ndim or any(n > m for n, m in zip(idx.shape, src.shape)):
             raise RuntimeError(
-                f"{op}(): index {idx.shape} must be no larger than src {src.shape} in every "
+                f"{op}(): index {tuple(idx.shape)} must be no larger than src {tuple(src.shape)} in every "
                 "dimension (and have as many dimensions)."
             )
         part = src[tuple(slice(0, n) for n in idx.shape)]
@@ -204,7 +204,7 @@ class IndexMethods:
         """``self`` with ``src[i][j][k]`` added at ``[index[i][j][k]][j][k]`` (dim 0);
         repeated indices accumulate."""
         pos, vals = self._scattered(dim, index, src, "scatter_add")
-        return self + P.IndexAdd.apply(vals, shape=self.shape, index=pos)
+        return self + P.IndexAdd.apply(vals, shape=self.array.shape, index=pos)
 
     def scatter(self, dim: int, index: Any, src: Any = None, value: Any = None, *,
                 reduce: str | None = None) -> Any:
@@ -221,9 +221,9 @@ class IndexMethods:
             raise NotImplementedError(f"scatter(): reduce={reduce!r} is not supported "
                                       "(only 'add'); use scatter_add or index arithmetic.")
         pos, vals = self._scattered(dim, index, src, "scatter")
-        region = np.zeros(self.shape, dtype=bool)
+        region = np.zeros(self.array.shape, dtype=bool)
         region[pos] = True
-        written = P.IndexAdd.apply(vals, shape=self.shape, index=pos, accumulate=False)
+        written = P.IndexAdd.apply(vals, shape=self.array.shape, index=pos, accumulate=False)
         return where(region, written, self)
 
     def scatter_(self, dim: int, index: Any, src: Any = None, value: Any = None, *,
@@ -243,8 +243,8 @@ class IndexMethods:
     # ------------------------------------------------------------ splitting
     def narrow(self, dim: int, start: int, length: int) -> Any:
         """``length`` elements along ``dim`` starting at ``start`` (a view in torch)."""
-        d = _axis(dim, self.shape, "narrow")
-        n = self.shape[d]
+        d = _axis(dim, self.array.shape, "narrow")
+        n = self.array.shape[d]
         start = builtins.int(start)
         if not -n <= start <= n:
             raise IndexError(f"narrow(): start ({start}) is out of range for dimension {d} "
@@ -257,18 +257,18 @@ class IndexMethods:
 
     def select(self, dim: int, index: int) -> Any:
         """The slice at ``index`` along ``dim`` (that dim removed)."""
-        d = _axis(dim, self.shape, "select")
-        n = self.shape[d]
+        d = _axis(dim, self.array.shape, "select")
+        n = self.array.shape[d]
         if not -n <= index < n:
             raise IndexError(f"select(): index {index} out of range for tensor of size "
-                             f"{self.shape} at dimension {d}.")
+                             f"{self.array.shape} at dimension {d}.")
         return self[(slice(None),) * d + (builtins.int(index),)]
 
     def split(self, split_size_or_sections: Any, dim: int = 0) -> tuple:
         """Pieces of ``split_size`` along ``dim`` (the last may be smaller), or pieces of
         the given sizes (which must add up to the dim's size)."""
-        d = _axis(dim, self.shape, "split")
-        n = self.shape[d]
+        d = _axis(dim, self.array.shape, "split")
+        n = self.array.shape[d]
         if isinstance(split_size_or_sections, (builtins.int, np.integer)):
             size = builtins.int(split_size_or_sections)
             if size <= 0 and n:
@@ -291,15 +291,15 @@ class IndexMethods:
         """At most ``chunks`` pieces of size ceil(n / chunks) along ``dim``."""
         if chunks <= 0:
             raise RuntimeError(f"chunk(): chunks must be greater than 0, got {chunks}.")
-        n = self.shape[_axis(dim, self.shape, "chunk")]
+        n = self.array.shape[_axis(dim, self.array.shape, "chunk")]
         if n == 0:  # torch: as many (empty) chunks as asked for
             return self.split([0] * chunks, dim)
         return self.split(-(-n // chunks), dim)
 
     def tensor_split(self, indices_or_sections: Any, dim: int = 0) -> tuple:
         """Split into n nearly equal parts (an int) or at the given indices (a list)."""
-        d = _axis(dim, self.shape, "tensor_split")
-        n = self.shape[d]
+        d = _axis(dim, self.array.shape, "tensor_split")
+        n = self.array.shape[d]
         if isinstance(indices_or_sections, (builtins.int, np.integer)):
             k = builtins.int(indices_or_sections)
             sizes = [n // k + (1 if i < n % k else 0) for i in range(k)]
@@ -311,14 +311,14 @@ class IndexMethods:
 
     def unbind(self, dim: int = 0) -> tuple:
         """The slices along ``dim``, that dim removed."""
-        d = _axis(dim, self.shape, "unbind")
-        return tuple(self.select(d, i) for i in range(self.shape[d]))
+        d = _axis(dim, self.array.shape, "unbind")
+        return tuple(self.select(d, i) for i in range(self.array.shape[d]))
 
     # ------------------------------------------------------------ reordering and repeating
     def flip(self, *args: Any, dims: Any = None) -> Any:
         """Reverse the order of elements along ``dims`` (``x.flip(0)``, ``x.flip([0, 1])``,
         ``tg.flip(x, dims=(0,))``)."""
-        axes = dims_arg(shape_arg(args) if dims is None else dims, self.shape, "flip") or ()
+        axes = dims_arg(shape_arg(args) if dims is None else dims, self.array.shape, "flip") or ()
         return self[tuple(slice(None, None, -1) if i in axes else slice(None)
                           for i in range(self.ndim))]
 
@@ -331,7 +331,7 @@ class IndexMethods:
     def roll(self, shifts: Any, dims: Any = None) -> Any:
         """Shift elements along ``dims`` (circularly); with no dims, of the flattened tensor."""
         if dims is None:
-            return self.reshape(-1).roll(shifts, 0).reshape(self.shape)
+            return self.reshape(-1).roll(shifts, 0).reshape(self.array.shape)
         shifts = (shifts,) if isinstance(shifts, (builtins.int, np.integer)) else tuple(shifts)
         dims = (dims,) if isinstance(dims, (builtins.int, np.integer)) else tuple(dims)
         if len(shifts) != len(dims):
@@ -339,8 +339,8 @@ class IndexMethods:
                                f"and dims={dims}.")
         out = self
         for s, dim in zip(shifts, dims):
-            d = _axis(dim, self.shape, "roll")
-            n = self.shape[d]
+            d = _axis(dim, self.array.shape, "roll")
+            n = self.array.shape[d]
             out = out.index_select(d, (np.arange(n) - s) % n) if n else out
         return out
 
@@ -350,9 +350,9 @@ class IndexMethods:
         if len(sizes) < self.ndim:
             raise RuntimeError(
                 f"repeat(): number of repeat dims ({len(sizes)}) can not be smaller than the "
-                f"number of dimensions of the tensor ({self.ndim}, shape {self.shape})."
+                f"number of dimensions of the tensor ({self.ndim}, shape {self.array.shape})."
             )
-        shape = (1,) * (len(sizes) - self.ndim) + self.shape
+        shape = (1,) * (len(sizes) - self.ndim) + self.array.shape
         paired = tuple(n for m in shape for n in (1, m))
         grown = tuple(n for s, m in zip(sizes, shape) for n in (s, m))
         return self.reshape(paired).expand(grown).reshape(
@@ -367,13 +367,13 @@ class IndexMethods:
                           output_size: int | None = None) -> Any:
         """Repeat each element ``repeats`` times (an int, or one count per element) along
         ``dim`` (of the flattened tensor when dim is None)."""
-        x, d = (self.reshape(-1), 0) if dim is None else (self, _axis(dim, self.shape,
+        x, d = (self.reshape(-1), 0) if dim is None else (self, _axis(dim, self.array.shape,
                                                                       "repeat_interleave"))
         reps = repeats.array if hasattr(repeats, "array") else np.asarray(repeats)
         n = x.shape[d] if x.ndim else 1
         if reps.ndim and reps.shape != (n,) and reps.size != 1:
             raise RuntimeError(f"repeat_interleave(): repeats must have the same size as input "
-                               f"along dim ({n}), got {reps.shape}.")
+                               f"along dim ({n}), got {tuple(reps.shape)}.")
         if (reps < 0).any():
             raise RuntimeError("repeat_interleave(): repeats can not be negative.")
         return x.index_select(d, np.repeat(np.arange(n), reps.reshape(-1) if reps.size != 1

@@ -14,7 +14,7 @@ from .ops.einsum import Einsum
 
 def _need(x: Any, ndim: int, op: str, what: str, name: str) -> None:
     if x.ndim != ndim:
-        raise RuntimeError(f"{op}: {name} must be {what}, got a tensor of shape {x.shape}.")
+        raise RuntimeError(f"{op}: {name} must be {what}, got a tensor of shape {tuple(x.shape)}.")
 
 
 def _same_dtype(a: Any, b: Any, op: str) -> None:
@@ -38,9 +38,9 @@ class LinalgMethods:
         """Product of two matrices: (n, m) @ (m, p) -> (n, p)."""
         _need(self, 2, "mm", "a matrix", "self")
         _need(mat2, 2, "mm", "a matrix", "mat2")
-        if self.shape[1] != mat2.shape[0]:
+        if self.array.shape[1] != mat2.shape[0]:
             raise RuntimeError(f"mm: mat1 and mat2 shapes cannot be multiplied "
-                               f"({self.shape[0]}x{self.shape[1]} and "
+                               f"({self.array.shape[0]}x{self.array.shape[1]} and "
                                f"{mat2.shape[0]}x{mat2.shape[1]}).")
         _same_dtype(self, mat2, "mm")
         return self @ mat2
@@ -49,8 +49,8 @@ class LinalgMethods:
         """Batched product: (b, n, m) @ (b, m, p) -> (b, n, p); no broadcasting."""
         _need(self, 3, "bmm", "a 3-D batch of matrices", "self")
         _need(mat2, 3, "bmm", "a 3-D batch of matrices", "mat2")
-        if self.shape[0] != mat2.shape[0] or self.shape[2] != mat2.shape[1]:
-            raise RuntimeError(f"bmm: batch1 {self.shape} and batch2 {mat2.shape} do not "
+        if self.array.shape[0] != mat2.shape[0] or self.array.shape[2] != mat2.shape[1]:
+            raise RuntimeError(f"bmm: batch1 {self.array.shape} and batch2 {tuple(mat2.shape)} do not "
                                "match: need (b, n, m) and (b, m, p).")
         _same_dtype(self, mat2, "bmm")
         return self @ mat2
@@ -59,9 +59,9 @@ class LinalgMethods:
         """Matrix times vector: (n, m) @ (m,) -> (n,)."""
         _need(self, 2, "mv", "a matrix", "self")
         _need(vec, 1, "mv", "a vector", "vec")
-        if self.shape[1] != vec.shape[0]:
-            raise RuntimeError(f"mv: size mismatch, got matrix {self.shape} and vector "
-                               f"{vec.shape}.")
+        if self.array.shape[1] != vec.shape[0]:
+            raise RuntimeError(f"mv: size mismatch, got matrix {self.array.shape} and vector "
+                               f"{tuple(vec.shape)}.")
         _same_dtype(self, vec, "mv")
         return self @ vec
 
@@ -69,24 +69,24 @@ class LinalgMethods:
         """Inner product of two 1-D tensors of the same size."""
         _need(self, 1, "dot", "1-D", "self")
         _need(other, 1, "dot", "1-D", "other")
-        if self.shape != other.shape:
-            raise RuntimeError(f"dot: inconsistent tensor size, expected tensor {self.shape} "
-                               f"and src {other.shape} to have the same number of elements.")
+        if self.array.shape != other.shape:
+            raise RuntimeError(f"dot: inconsistent tensor size, expected tensor {self.array.shape} "
+                               f"and src {tuple(other.shape)} to have the same number of elements.")
         _same_dtype(self, other, "dot")
         return self @ other
 
     vdot = dot  # real tensors only: no conjugation
 
     def inner(self, other: Any) -> Any:
-        """Sum of products over the last dim: shape ``self.shape[:-1] + other.shape[:-1]``."""
+        """Sum of products over the last dim: shape ``self.array.shape[:-1] + other.shape[:-1]``."""
         if self.ndim == 0 or other.ndim == 0:
             return self * other
-        if self.shape[-1] != other.shape[-1]:
-            raise RuntimeError(f"inner: the last dims must match, got shapes {self.shape} "
-                               f"and {other.shape}.")
-        k = self.shape[-1]
+        if self.array.shape[-1] != other.shape[-1]:
+            raise RuntimeError(f"inner: the last dims must match, got shapes {self.array.shape} "
+                               f"and {tuple(other.shape)}.")
+        k = self.array.shape[-1]
         flat = self.reshape(-1, k) @ other.reshape(-1, k).mT
-        return flat.reshape(self.shape[:-1] + other.shape[:-1])
+        return flat.reshape(self.array.shape[:-1] + other.shape[:-1])
 
     def outer(self, vec2: Any) -> Any:
         """Outer product of two vectors: (n,), (m,) -> (n, m)."""
@@ -126,5 +126,5 @@ def einsum(equation: str, *operands: Any) -> Any:
     try:
         return Einsum.apply(*[x.to(dtype) for x in xs], equation=equation)
     except ValueError as e:  # numpy's shape errors, said as torch's op
-        shapes = ", ".join(str(x.shape) for x in xs)
+        shapes = ", ".join(str(x.array.shape) for x in xs)
         raise RuntimeError(f"einsum(): {e} (equation {equation!r}, shapes {shapes}).") from None

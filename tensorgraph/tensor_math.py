@@ -204,7 +204,7 @@ class MathMethods:
     def equal(self, other: Any) -> builtins.bool:
         """True when both have the same shape and the same values (torch.equal)."""
         b = _array(other)
-        return self.shape == b.shape and builtins.bool(np.array_equal(self.array, b))
+        return self.array.shape == b.shape and builtins.bool(np.array_equal(self.array, b))
 
     def isclose(self, other: Any, rtol: float = 1e-05, atol: float = 1e-08,
                 equal_nan: builtins.bool = False) -> Any:
@@ -218,7 +218,7 @@ class MathMethods:
             return builtins.bool(self.isclose(other, rtol, atol, equal_nan).array.all())
         except ValueError:
             raise RuntimeError(
-                f"allclose: shapes {self.shape} and {np.shape(_array(other))} cannot be "
+                f"allclose: shapes {self.array.shape} and {np.shape(_array(other))} cannot be "
                 "broadcast together."
             ) from None
 

@@ -9,6 +9,7 @@ defines itself takes precedence over one here.
 from __future__ import annotations
 
 from .tensor_index import IndexMethods
+from .tensor_index_dim import IndexDimMethods
 from .tensor_linalg import LinalgMethods
 from .tensor_math import MathMethods
 from .tensor_reduce import ReduceMethods
@@ -16,8 +17,8 @@ from .tensor_shape import ShapeMethods
 from .tensor_stats import StatsMethods
 
 
-class OpMethods(MathMethods, IndexMethods, ReduceMethods, LinalgMethods, ShapeMethods,
-                StatsMethods):
+class OpMethods(MathMethods, IndexMethods, IndexDimMethods, ReduceMethods, LinalgMethods,
+                ShapeMethods, StatsMethods):
     """Tensor methods beyond the core set in ``tensor.py`` (mixed into ``Tensor``)."""
 
     __slots__ = ()

@@ -75,10 +75,10 @@ class ReduceMethods:
              sorted: builtins.bool = True) -> TopKResult:
         """The ``k`` largest (or smallest) elements along ``dim`` and their indices."""
         d = _one_dim(self, dim, "topk") if self.ndim else 0
-        n = self.shape[d] if self.ndim else 1
+        n = self.array.shape[d] if self.ndim else 1
         if not 0 <= k <= n:
             raise RuntimeError(f"topk(): selected index k={k} out of range for dimension "
-                               f"{d} of size {n} (shape {self.shape}).")
+                               f"{d} of size {n} (shape {self.array.shape}).")
         values, indices = self.sort(d, descending=largest)
         if self.ndim == 0:
             return TopKResult(values, indices)
@@ -88,7 +88,7 @@ class ReduceMethods:
                  ) -> KthValueResult:
         """The ``k``-th smallest element (1-based) along ``dim`` and its index."""
         d = _one_dim(self, dim, "kthvalue") if self.ndim else 0
-        n = self.shape[d] if self.ndim else 1
+        n = self.array.shape[d] if self.ndim else 1
         if not 1 <= k <= n:
             raise RuntimeError(f"kthvalue(): selected number k={k} out of range for "
                                f"dimension {d} of size {n}.")
@@ -104,7 +104,7 @@ class ReduceMethods:
         if dim is None:
             flat = self.reshape(-1)
             return flat.kthvalue((flat.numel() + 1) // 2).values
-        n = self.shape[_one_dim(self, dim, "median")]
+        n = self.array.shape[_one_dim(self, dim, "median")]
         return MedianResult(*self.kthvalue((n + 1) // 2, dim, keepdim))
 
     # ------------------------------------------------------------ scans
@@ -141,11 +141,11 @@ class ReduceMethods:
         d = _one_dim(self, dim, "prod")
         if self.ndim == 0:
             return self.cumprod(0, dtype=dtype)
-        if self.shape[d] == 0:
-            shape = tuple(1 if i == d else n for i, n in enumerate(self.shape))
+        if self.array.shape[d] == 0:
+            shape = tuple(1 if i == d else n for i, n in enumerate(self.array.shape))
             out = type(self)._wrap(np.ones(shape, np.dtype(dtype or self.dtype)), False)
             return out if keepdim else out.squeeze(d)
-        out = self.cumprod(d, dtype=dtype).narrow(d, self.shape[d] - 1, 1)
+        out = self.cumprod(d, dtype=dtype).narrow(d, self.array.shape[d] - 1, 1)
         return out if keepdim else out.squeeze(d)
 
     def logsumexp(self, dim: Any = None, keepdim: builtins.bool = False, *,
@@ -169,9 +169,13 @@ class ReduceMethods:
         ``'fro'`` and 2 are the Euclidean norm; also 1, inf, -inf, 0 and any p > 0."""
         x = self._floating("norm") if dtype is None else self.to(dtype)
         if isinstance(p, str):
+            if p == "nuc":  # the sum of singular values, over two dims (torch.norm)
+                from .linalg import matrix_norm
+
+                return matrix_norm(x, "nuc", (-2, -1) if dim is None else dim, keepdim)
             if p != "fro":
-                raise NotImplementedError(f"norm: p={p!r} is not supported (only 'fro' and "
-                                          "numeric p); nuclear norms need an SVD.")
+                raise RuntimeError(f"norm: p={p!r} is not supported (use 'fro', 'nuc' or "
+                                   "a number).")
             p = 2
         axes = dims_arg(dim, x.shape, "norm")
         p = builtins.float(p)
@@ -191,7 +195,7 @@ class ReduceMethods:
             keepdims: Any = None) -> Any:
         """True where every element (along ``dim``) is non-zero; a bool tensor."""
         dim, keepdim = dim_arg(dim, keepdim, axis, keepdims)
-        axes = dims_arg(dim, self.shape, "all")
+        axes = dims_arg(dim, self.array.shape, "all")
         return type(self)._wrap(np.asarray(np.all(self.array, axis=axes, keepdims=keepdim)),
                                 False)
 
@@ -199,12 +203,12 @@ class ReduceMethods:
             keepdims: Any = None) -> Any:
         """True where some element (along ``dim``) is non-zero; a bool tensor."""
         dim, keepdim = dim_arg(dim, keepdim, axis, keepdims)
-        axes = dims_arg(dim, self.shape, "any")
+        axes = dims_arg(dim, self.array.shape, "any")
         return type(self)._wrap(np.asarray(np.any(self.array, axis=axes, keepdims=keepdim)),
                                 False)
 
     def count_nonzero(self, dim: Any = None) -> Any:
         """Number of non-zero elements (along ``dim``), int64."""
-        axes = dims_arg(dim, self.shape, "count_nonzero")
+        axes = dims_arg(dim, self.array.shape, "count_nonzero")
         return type(self)._wrap(np.asarray(np.count_nonzero(self.array, axis=axes),
                                            dtype=np.int64), False)

@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 
+from . import ops as P
 from ._shapes import dims_arg, shape_arg
 from .device import check_device
 
@@ -25,8 +26,14 @@ _DTYPE_OF_NAME = {name: np.dtype(d) for d, name in TYPE_NAMES.items()}
 
 
 class MemoryFormat:
-    """A ``tg.preserve_format``-style marker: numpy arrays have one layout here, so
-    every memory format is accepted and means the same."""
+    """A ``tg.contiguous_format``-style marker for ``clone`` / ``contiguous`` / ``to``.
+
+    ``contiguous_format`` gives a row-major (C-order) array and ``preserve_format`` keeps
+    the layout, as torch. ``channels_last`` (``channels_last_3d``) is accepted with
+    torch's rank check, but the array stays row-major: it is a layout for GPU/oneDNN
+    convolution kernels, and numpy's have no use for it (the values are the same;
+    ``is_contiguous(memory_format=channels_last)`` answers False, honestly).
+    """
 
     __slots__ = ("name",)
 
@@ -40,6 +47,21 @@ class MemoryFormat:
 preserve_format = MemoryFormat("preserve_format")
 contiguous_format = MemoryFormat("contiguous_format")
 channels_last = MemoryFormat("channels_last")
+channels_last_3d = MemoryFormat("channels_last_3d")
+_RANK = {"channels_last": 4, "channels_last_3d": 5}
+
+
+def layout_order(memory_format: Any, ndim: int, op: str) -> str:
+    """numpy's copy order for ``memory_format``: "K" keeps the layout, "C" is row-major."""
+    if memory_format is None or memory_format is preserve_format:
+        return "K"
+    if not isinstance(memory_format, MemoryFormat):
+        raise TypeError(f"{op}: memory_format must be a torch.memory_format such as "
+                        f"torch.contiguous_format, got {type(memory_format).__name__}.")
+    rank = _RANK.get(memory_format.name)
+    if rank is not None and ndim != rank:
+        raise RuntimeError(f"required rank {rank} tensor to use {memory_format.name} format")
+    return "C"
 
 
 def _size(size: tuple, op: str) -> tuple:
@@ -67,20 +89,20 @@ class ShapeMethods:
         """Transpose of a matrix (a 0-D or 1-D tensor is returned as is)."""
         if self.ndim > 2:
             raise RuntimeError(f"t(): expects a tensor with <= 2 dimensions, but self is "
-                               f"{self.ndim}-D (shape {self.shape}); use transpose(d0, d1) "
+                               f"{self.ndim}-D (shape {self.array.shape}); use transpose(d0, d1) "
                                "or mT.")
         return self if self.ndim < 2 else self.transpose(0, 1)
 
     def unflatten(self, dim: int, sizes: Any) -> Any:
         """Split dim ``dim`` into ``sizes`` (one of them may be -1)."""
-        (d,) = dims_arg(dim, self.shape, "unflatten")
+        (d,) = dims_arg(dim, self.array.shape, "unflatten")
         sizes = tuple(builtins.int(n) for n in sizes)
         known = builtins.int(np.prod([n for n in sizes if n != -1]))
-        if sizes.count(-1) > 1 or (-1 not in sizes and known != self.shape[d]) or (
-                -1 in sizes and (known == 0 or self.shape[d] % known)):
+        if sizes.count(-1) > 1 or (-1 not in sizes and known != self.array.shape[d]) or (
+                -1 in sizes and (known == 0 or self.array.shape[d] % known)):
             raise RuntimeError(f"unflatten: provided sizes {sizes} don't multiply up to the "
-                               f"size of dim {dim} ({self.shape[d]}) in the input tensor.")
-        return self.reshape(self.shape[:d] + sizes + self.shape[d + 1:])
+                               f"size of dim {dim} ({self.array.shape[d]}) in the input tensor.")
+        return self.reshape(self.array.shape[:d] + sizes + self.array.shape[d + 1:])
 
     def movedim(self, source: Any, destination: Any) -> Any:
         """Move dims ``source`` to positions ``destination`` (others keep their order)."""
@@ -90,8 +112,8 @@ class ShapeMethods:
         if len(src) != len(dst):
             raise RuntimeError(f"movedim: Invalid source or destination dims: source {src} "
                                f"dims and destination {dst} dims must have the same length.")
-        s = [dims_arg(d, self.shape, "movedim")[0] for d in src]
-        t = [dims_arg(d, self.shape, "movedim")[0] for d in dst]
+        s = [dims_arg(d, self.array.shape, "movedim")[0] for d in src]
+        t = [dims_arg(d, self.array.shape, "movedim")[0] for d in dst]
         if len(set(s)) != len(s) or len(set(t)) != len(t):
             raise RuntimeError(f"movedim: repeated dim in source {src} or destination {dst}.")
         order = [i for i in range(self.ndim) if i not in s]
@@ -110,8 +132,35 @@ class ShapeMethods:
         return self.reshape(-1)
 
     def is_contiguous(self, memory_format: Any = None) -> builtins.bool:
-        """True when the array is laid out in C order (views from transpose are not)."""
+        """True when the array is laid out in C order (views from transpose are not);
+        for ``channels_last`` when it is in (N, H, W, C) order (tensorgraph makes that
+        layout only where size-1 dims make the two the same)."""
+        rank = _RANK.get(getattr(memory_format, "name", None))
+        if rank is not None:
+            a = self.array
+            return a.ndim == rank and builtins.bool(np.moveaxis(a, 1, -1).flags.c_contiguous)
         return builtins.bool(self.array.flags.c_contiguous)
+
+    def clone(self, *, memory_format: Any = None) -> Any:
+        """A differentiable copy; the layout is kept (``preserve_format``, the default)
+        or row-major (``contiguous_format``; ``channels_last`` also gives row-major)."""
+        order = layout_order(memory_format, self.array.ndim, "clone")
+        return P.Copy.apply(self, dtype=self.array.dtype, order=order)
+
+    def contiguous(self, memory_format: Any = contiguous_format) -> Any:
+        """This tensor when it is row-major already, else a row-major differentiable copy."""
+        layout_order(memory_format, self.array.ndim, "contiguous")
+        if self.array.flags.c_contiguous:
+            return self
+        return P.Copy.apply(self, dtype=self.array.dtype, order="C")
+
+    def pin_memory(self, device: Any = None) -> Any:
+        """Refused as torch's CPU build does: pinned memory is for copies to a GPU."""
+        raise RuntimeError(
+            "pin_memory: Cannot access accelerator device when none is available "
+            "(pinned memory speeds up copies to a GPU; tensorgraph, like torch's CPU "
+            "build, has none). Drop the call, or guard it with torch.cuda.is_available()."
+        )
 
     # ------------------------------------------------------------ sizes and dtypes
     def nelement(self) -> builtins.int:

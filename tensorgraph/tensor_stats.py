@@ -54,7 +54,7 @@ class StatsMethods:
         the sum of ``weights`` per value)."""
         if self.ndim != 1 or self.dtype.kind not in "iub":
             raise RuntimeError(f"bincount: only 1-D integer tensors are supported, got shape "
-                               f"{self.shape} and dtype {self.dtype}.")
+                               f"{self.array.shape} and dtype {self.dtype}.")
         if self.array.size and self.array.min() < 0:
             raise RuntimeError("bincount: input must contain only non-negative values.")
         w = weights.array if hasattr(weights, "array") else weights
@@ -75,7 +75,7 @@ class StatsMethods:
         out = [self._wrap_new(values)]
         for i, r in enumerate(rest):
             if return_inverse and i == 0:
-                r = r.reshape(self.shape if dim is None else (-1,))
+                r = r.reshape(self.array.shape if dim is None else (-1,))
             out.append(self._wrap_new(r.astype(np.int64)))
         return tuple(out)
 
@@ -89,7 +89,7 @@ class StatsMethods:
         starts = np.concatenate([[True], a[1:] != a[:-1]]) if a.size else np.zeros(0, bool)
         out = [self._wrap_new(a[starts])]
         if return_inverse:
-            out.append(self._wrap_new((np.cumsum(starts) - 1).reshape(self.shape)))
+            out.append(self._wrap_new((np.cumsum(starts) - 1).reshape(self.array.shape)))
         if return_counts:
             out.append(self._wrap_new(np.diff(np.append(np.flatnonzero(starts), a.size))))
         return out[0] if len(out) == 1 else tuple(out)

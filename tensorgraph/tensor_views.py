@@ -33,13 +33,13 @@ class ViewMethods:
     def reshape(self, *shape: Any) -> Tensor:
         shape = shape_arg(shape)
         try:
-            target = infer_shape(self.shape, shape)
+            target = infer_shape(self.array.shape, shape)
         except ValueError as e:
             raise RuntimeError(
                 f"reshape: {e}. The new shape must hold the same number of elements; "
                 "write -1 for one dim to have it inferred."
             ) from None
-        if target == self.shape:
+        if target == self.array.shape:
             return self
         return P.Reshape.apply(self, shape=target)
 
@@ -48,37 +48,37 @@ class ViewMethods:
     def flatten(self, start_dim: int = 0, end_dim: int = -1) -> Tensor:
         if self.ndim == 0:
             return self.reshape(1)
-        (s,), (e,) = dims_arg(start_dim, self.shape, "flatten"), dims_arg(end_dim, self.shape, "flatten")
+        (s,), (e,) = dims_arg(start_dim, self.array.shape, "flatten"), dims_arg(end_dim, self.array.shape, "flatten")
         if s > e:
             raise RuntimeError(
                 f"flatten: start_dim {start_dim} comes after end_dim {end_dim} for a tensor "
-                f"of shape {self.shape}; pass start_dim <= end_dim."
+                f"of shape {self.array.shape}; pass start_dim <= end_dim."
             )
-        return self.reshape(self.shape[:s] + (-1,) + self.shape[e + 1:])
+        return self.reshape(self.array.shape[:s] + (-1,) + self.array.shape[e + 1:])
 
     def permute(self, *dims: Any) -> Tensor:
         dims = shape_arg(dims)
-        axes = tuple(dims_arg(d, self.shape, "permute")[0] for d in dims)
+        axes = tuple(dims_arg(d, self.array.shape, "permute")[0] for d in dims)
         if sorted(axes) != list(range(self.ndim)):
             raise RuntimeError(
                 f"permute: dims {dims} are not a permutation of the {self.ndim} dims of a "
-                f"tensor of shape {self.shape}."
+                f"tensor of shape {self.array.shape}."
             )
         return P.Permute.apply(self, axes=axes)
 
     def transpose(self, dim0: int, dim1: int) -> Tensor:
         axes = list(range(self.ndim))
-        (d0,), (d1,) = dims_arg(dim0, self.shape, "transpose"), dims_arg(dim1, self.shape, "transpose")
+        (d0,), (d1,) = dims_arg(dim0, self.array.shape, "transpose"), dims_arg(dim1, self.array.shape, "transpose")
         axes[d0], axes[d1] = axes[d1], axes[d0]
         return P.Permute.apply(self, axes=tuple(axes))
 
     def unsqueeze(self, dim: int) -> Tensor:
-        d = new_dim(dim, self.shape, "unsqueeze")
-        return self.reshape(self.shape[:d] + (1,) + self.shape[d:])
+        d = new_dim(dim, self.array.shape, "unsqueeze")
+        return self.reshape(self.array.shape[:d] + (1,) + self.array.shape[d:])
 
     def squeeze(self, dim: Any = None) -> Tensor:
-        axes = dims_arg(dim, self.shape, "squeeze")
-        shape = tuple(n for i, n in enumerate(self.shape)
+        axes = dims_arg(dim, self.array.shape, "squeeze")
+        shape = tuple(n for i, n in enumerate(self.array.shape)
                       if not (n == 1 and (axes is None or i in axes)))
         return self.reshape(shape)
 
@@ -86,18 +86,18 @@ class ViewMethods:
         sizes = shape_arg(sizes)
         lead = len(sizes) - self.ndim
         if lead < 0:
-            raise RuntimeError(f"expand: cannot expand shape {self.shape} to {sizes}.")
-        target = tuple(self.shape[i - lead] if s == -1 else s for i, s in enumerate(sizes))
+            raise RuntimeError(f"expand: cannot expand shape {self.array.shape} to {sizes}.")
+        target = tuple(self.array.shape[i - lead] if s == -1 else s for i, s in enumerate(sizes))
         try:
-            np.broadcast_shapes(self.shape, target)
-            if np.broadcast_shapes(self.shape, target) != target:
+            np.broadcast_shapes(self.array.shape, target)
+            if np.broadcast_shapes(self.array.shape, target) != target:
                 raise ValueError
         except ValueError:
             raise RuntimeError(
-                f"expand: the shape {self.shape} cannot be expanded to {target}; only "
+                f"expand: the shape {self.array.shape} cannot be expanded to {target}; only "
                 "size-1 dims can grow."
             ) from None
-        return self if target == self.shape else P.Expand.apply(self, shape=target)
+        return self if target == self.array.shape else P.Expand.apply(self, shape=target)
 
     def expand_as(self, other: Tensor) -> Tensor:
         return self.expand(other.shape)
@@ -105,11 +105,11 @@ class ViewMethods:
     def diagonal(self, offset: int = 0, dim1: int = 0, dim2: int = 1) -> Tensor:
         """The ``offset``-th diagonal of the (dim1, dim2) planes, appended as the last dim
         (as torch; a copy here, not a view)."""
-        (d1,), (d2,) = dims_arg(dim1, self.shape, "diagonal"), dims_arg(dim2, self.shape,
+        (d1,), (d2,) = dims_arg(dim1, self.array.shape, "diagonal"), dims_arg(dim2, self.array.shape,
                                                                         "diagonal")
         if d1 == d2:
             raise RuntimeError(f"diagonal: dim1 and dim2 cannot be the same dimension "
-                               f"(both are {d1} for a tensor of shape {self.shape}).")
+                               f"(both are {d1} for a tensor of shape {self.array.shape}).")
         x = self.permute(*[d for d in range(self.ndim) if d not in (d1, d2)], d1, d2)
         n1, n2 = x.shape[-2], x.shape[-1]
         length = max(0, min(n1 + min(offset, 0), n2 - max(offset, 0)))
@@ -120,14 +120,14 @@ class ViewMethods:
         """Sum of the main diagonal of a matrix (torch.trace)."""
         if self.ndim != 2:
             raise RuntimeError(f"trace: expected a matrix, but got a tensor with {self.ndim} "
-                               f"dims (shape {self.shape}).")
+                               f"dims (shape {self.array.shape}).")
         return self.diagonal().sum()
 
     def __getitem__(self, index: Any) -> Tensor:
         try:
             return P.GetItem.apply(self, index=_index(index))
         except IndexError as e:  # numpy's message does not say which tensor
-            raise IndexError(f"index: {e} (indexing a tensor of shape {self.shape}).") from None
+            raise IndexError(f"index: {e} (indexing a tensor of shape {self.array.shape}).") from None
 
     # ------------------------------------------------------------ in place
     # Each one hands the out-of-place computation to _inplace.write, which writes it into
@@ -158,7 +158,7 @@ class ViewMethods:
     def copy_(self, src: Any) -> Tensor:
         src_t = Tensor._lift(src, self)
         # where(False, t, src), not t * 0 + src: inf * 0 would write NaN.
-        keep = np.zeros(self.shape, dtype=bool)
+        keep = np.zeros(self.array.shape, dtype=bool)
         return _write_inplace(
             self, "copy_", lambda t: where(keep, t, src_t.to(t.dtype)), src_t
         )
@@ -166,6 +166,10 @@ class ViewMethods:
     def __setitem__(self, index: Any, value: Any) -> None:
         idx = _index(index)
         v = Tensor._lift(value, self)
+        lead = v.array.shape
+        if lead and lead[0] == 1:  # torch drops a value's leading 1-dims ((1, 27) -> (27,))
+            k = next((i for i, n in enumerate(lead) if n != 1), len(lead))
+            v = v.reshape(lead[k:])
         recording = get_mode("grad_enabled") and (self.requires_grad or v.requires_grad)
         if not recording and self.array.flags.writeable:
             self.array[idx] = v.array  # the common case: a plain write into the buffer

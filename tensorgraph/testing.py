@@ -82,7 +82,7 @@ def gradcheck(
         if err.size and err.max() > 0:
             j = int(np.argmax(err))
             msg = (
-                f"gradcheck: gradient of input {i} (shape {x.shape}) is wrong at "
+                f"gradcheck: gradient of input {i} (shape {tuple(x.shape)}) is wrong at "
                 f"{where(j)}: backward gives {analytic_dir.flat[j]:.10g}, central "
                 f"differences give {numeric.flat[j]:.10g} (atol={atol}, rtol={rtol})."
             )
@@ -123,5 +123,5 @@ def assert_close(actual: Any, expected: Any, rtol: float = 1e-5, atol: float = 1
     """Assert two tensors/arrays are elementwise close, naming the worst element."""
     a, e = np.asarray(actual, dtype=float), np.asarray(expected, dtype=float)
     if a.shape != e.shape:
-        raise AssertionError(f"assert_close: shapes differ: {a.shape} vs {e.shape}")
+        raise AssertionError(f"assert_close: shapes differ: {tuple(a.shape)} vs {tuple(e.shape)}")
     np.testing.assert_allclose(a, e, rtol=rtol, atol=atol)

@@ -12,7 +12,7 @@ import warnings
 from collections.abc import Callable
 from typing import Any
 
-__all__ = ["NotAvailableError", "compile", "not_available", "raising_getattr"]
+__all__ = ["NotAvailableError", "compile", "not_available", "note_once", "raising_getattr"]
 
 
 class NotAvailableError(RuntimeError):
@@ -44,7 +44,14 @@ def raising_getattr(module: str, what: str) -> Callable[[str], Any]:
     return getattr_
 
 
-_compile_noted = [False]
+_noted: set[str] = set()
+
+
+def note_once(key: str, message: str, stacklevel: int = 3) -> None:
+    """Warn ``message`` the first time ``key`` is seen in this process (compile, jit)."""
+    if key not in _noted:
+        _noted.add(key)
+        warnings.warn(message, stacklevel=stacklevel)
 
 
 def compile(model: Callable | None = None, *, fullgraph: bool = False,
@@ -63,9 +70,6 @@ def compile(model: Callable | None = None, *, fullgraph: bool = False,
         return lambda fn: compile(fn, fullgraph=fullgraph, dynamic=dynamic,
                                   backend=backend, mode=mode, options=options,
                                   disable=disable)
-    if not _compile_noted[0]:
-        _compile_noted[0] = True
-        warnings.warn(
-            "torch.compile: tensorgraph has no compiler; the model runs as written "
-            "(same results, eager numpy speed).", stacklevel=2)
+    note_once("compile", "torch.compile: tensorgraph has no compiler; the model runs as "
+              "written (same results, eager numpy speed).")
     return model

@@ -113,3 +113,14 @@ def test_atan2_with_integers_and_broadcasting(torch) -> None:
     np.testing.assert_allclose(out.numpy(), tout.numpy(), rtol=1e-6)
     with pytest.raises(RuntimeError, match="atan2"):
         tg.atan2(tg.zeros(3), tg.zeros(4))
+
+
+def test_sign_of_nan_is_zero_and_its_gradient_is_zero_as_torch(torch) -> None:
+    vals = [float("nan"), -2.0, 0.0, 3.0, -0.0, float("inf")]
+    x, tx = tg.tensor(vals, requires_grad=True), torch.tensor(vals, requires_grad=True)
+    y, ty = x.sign(), tx.sign()
+    np.testing.assert_array_equal(y.detach().numpy(), ty.detach().numpy())
+    assert y.grad_fn is not None and tg.sgn(x).tolist() == torch.sgn(tx).tolist()
+    y.sum().backward()
+    ty.sum().backward()
+    assert x.grad.tolist() == tx.grad.tolist() == [0.0] * len(vals)

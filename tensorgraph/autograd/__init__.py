@@ -61,7 +61,7 @@ def _as_grad(x: Any, like: Any, create_graph: bool) -> Any:
         if like.array.size != 1:
             raise RuntimeError(
                 f"backward: grad can be implicitly created only for scalar outputs, but "
-                f"this output has shape {like.shape}. Reduce it first (loss.sum() or "
+                f"this output has shape {tuple(like.shape)}. Reduce it first (loss.sum() or "
                 "loss.mean()) or pass gradient= with the same shape."
             )
         arr = np.ones_like(like.array)
@@ -69,15 +69,15 @@ def _as_grad(x: Any, like: Any, create_graph: bool) -> Any:
     if isinstance(x, function.Tensor):
         if tuple(x.shape) != tuple(like.shape):
             raise RuntimeError(
-                f"backward: gradient has shape {x.shape} but the output has shape "
-                f"{like.shape}; they must match."
+                f"backward: gradient has shape {tuple(x.shape)} but the output has shape "
+                f"{tuple(like.shape)}; they must match."
             )
         return x if create_graph else x.array.astype(like.array.dtype, copy=False)
     arr = np.asarray(x, dtype=like.array.dtype)
     if arr.shape != like.array.shape:
         raise RuntimeError(
             f"backward: gradient has shape {arr.shape} but the output has shape "
-            f"{like.shape}; they must match."
+            f"{tuple(like.shape)}; they must match."
         )
     return function.Tensor._wrap(arr, False) if create_graph else arr
 
@@ -147,7 +147,7 @@ def grad(
     for i, t in enumerate(inputs):
         if not t.requires_grad:
             raise RuntimeError(
-                f"autograd.grad: input {i} (shape {t.shape}) does not require grad; "
+                f"autograd.grad: input {i} (shape {tuple(t.shape)}) does not require grad; "
                 "create it with requires_grad=True."
             )
     retain = create_graph if retain_graph is None else retain_graph
@@ -161,7 +161,7 @@ def grad(
                 g = go if g is None else g
         if g is None and not allow_unused:
             raise RuntimeError(
-                f"autograd.grad: input {i} (shape {t.shape}) was not used to compute the "
+                f"autograd.grad: input {i} (shape {tuple(t.shape)}) was not used to compute the "
                 "outputs; pass allow_unused=True to get None for it."
             )
         if g is not None and isinstance(g, np.ndarray):

@@ -161,7 +161,7 @@ class Function:
             if isinstance(a, (np.ndarray, np.generic)) and a.dtype.kind in "fc":
                 raise RuntimeError(
                     f"{cls.__name__}.forward: save_for_backward got a float array of "
-                    f"shape {a.shape} that is neither an input nor the output of forward. "
+                    f"shape {tuple(a.shape)} that is neither an input nor the output of forward. "
                     "Under create_graph its dependence on the inputs would be lost "
                     "(wrong second derivatives). Save the inputs (or the output) and "
                     "recompute it in backward; keep constants (masks, indices) as ctx "

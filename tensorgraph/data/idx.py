@@ -118,7 +118,7 @@ def read_idx(
     Example:
         >>> images = read_idx("t10k-images-idx3-ubyte.gz", IDX_IMAGES_MAGIC, "pixels")
         >>> images.shape
-        (10000, 28, 28)
+        torch.Size([10000, 28, 28])
     """
     name = os.fspath(path)
     with open(name, "rb") as raw:

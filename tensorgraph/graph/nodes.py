@@ -73,7 +73,7 @@ class Node:
         return self.kind == "tensor" and self.is_leaf and self.module is not None
 
     def __repr__(self) -> str:
-        what = self.op if self.kind == "op" else f"{self.name!r} {self.shape} {self.dtype}"
+        what = self.op if self.kind == "op" else f"{self.name!r} {tuple(self.shape)} {self.dtype}"
         return f"<Node {self.id} {self.kind} {what}>"
 
 

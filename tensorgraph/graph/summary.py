@@ -182,5 +182,5 @@ def input_names(op: type, n: int) -> tuple:
 
 def short_repr(v: Any, limit: int = 40) -> str:
     """A short ``repr`` of an op's non-tensor argument."""
-    text = f"array{v.shape}" if isinstance(v, np.ndarray) and v.size > 8 else repr(v)
+    text = f"array{tuple(v.shape)}" if isinstance(v, np.ndarray) and v.size > 8 else repr(v)
     return text if len(text) <= limit else text[: limit - 3] + "..."

@@ -180,7 +180,7 @@ class MultiheadAttention(Module):
         batched = query.ndim == 3
         if query.ndim not in (2, 3):
             raise ValueError(f"MultiheadAttention: query must be 2-D (L, E) or 3-D, got "
-                             f"shape {query.shape}.")
+                             f"shape {tuple(query.shape)}.")
         if query.shape[-1] != self.embed_dim:
             raise AssertionError(f"MultiheadAttention: was expecting embedding dimension of "
                                  f"{self.embed_dim}, but got {query.shape[-1]}.")

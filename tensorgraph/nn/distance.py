@@ -12,7 +12,7 @@ class CosineSimilarity(Module):
 
     Example:
         >>> tg.nn.CosineSimilarity(dim=1)(tg.randn(8, 16), tg.randn(8, 16)).shape
-        (8,)
+        torch.Size([8])
     """
 
     def __init__(self, dim: int = 1, eps: float = 1e-8) -> None:

@@ -195,7 +195,7 @@ def zeros_(tensor: Tensor) -> Tensor:
 def eye_(tensor: Tensor) -> Tensor:
     """Fill a 2-D tensor with the identity (Linear layers that start as a no-op)."""
     if tensor.ndim != 2:
-        raise ValueError(f"eye_: only 2-D tensors are supported, got shape {tensor.shape}.")
+        raise ValueError(f"eye_: only 2-D tensors are supported, got shape {tuple(tensor.shape)}.")
     return _fill(tensor, np.eye(*tensor.shape))
 
 

@@ -62,7 +62,7 @@ class LazyLinear(LazyModuleMixin, Linear):
     Example:
         >>> fc = tg.nn.LazyLinear(10)
         >>> fc(tg.randn(4, 784)).shape
-        (4, 10)
+        torch.Size([4, 10])
         >>> type(fc) is tg.nn.Linear, fc.in_features
         (True, 784)
     """

@@ -65,7 +65,7 @@ class Linear(Module):
     Example:
         >>> fc = tg.nn.Linear(20, 30)
         >>> fc(tg.randn(128, 20)).shape
-        (128, 30)
+        torch.Size([128, 30])
     """
 
     def __init__(self, in_features: int, out_features: int, bias: bool = True,

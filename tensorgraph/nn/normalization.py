@@ -125,7 +125,7 @@ class BatchNorm1d(_BatchNorm):
     Example:
         >>> bn = tg.nn.BatchNorm1d(100)
         >>> bn(tg.randn(20, 100)).shape
-        (20, 100)
+        torch.Size([20, 100])
     """
 
     _expected_dims = (2, 3)
@@ -139,7 +139,7 @@ class BatchNorm2d(_BatchNorm):
     Example:
         >>> bn = tg.nn.BatchNorm2d(16)
         >>> bn(tg.randn(4, 16, 8, 8)).shape
-        (4, 16, 8, 8)
+        torch.Size([4, 16, 8, 8])
     """
 
     _expected_dims = (4,)
@@ -159,7 +159,7 @@ class LayerNorm(Module):
     Example:
         >>> ln = tg.nn.LayerNorm(10)
         >>> ln(tg.randn(4, 10)).shape
-        (4, 10)
+        torch.Size([4, 10])
     """
 
     def __init__(self, normalized_shape: Any, eps: float = 1e-5, elementwise_affine: bool = True,
@@ -207,7 +207,7 @@ class GroupNorm(Module):
 
     Example:
         >>> tg.nn.GroupNorm(3, 6)(tg.randn(2, 6, 4, 4)).shape
-        (2, 6, 4, 4)
+        torch.Size([2, 6, 4, 4])
     """
 
     def __init__(self, num_groups: int, num_channels: int, eps: float = 1e-5,

@@ -110,7 +110,7 @@ class ParameterDict(Module):
     Example:
         >>> pd = tg.nn.ParameterDict({"scale": tg.nn.Parameter(tg.ones(3))})
         >>> pd["scale"].shape
-        (3,)
+        torch.Size([3])
     """
 
     def __init__(self, parameters: Any = None) -> None:

@@ -6,7 +6,13 @@ from typing import Any
 
 from ..tensor import Tensor
 from .convolution import ntuple
-from .functional.adaptive_pool import adaptive_avg_pool1d, adaptive_avg_pool2d
+from .functional.adaptive_pool import (
+    adaptive_avg_pool1d,
+    adaptive_avg_pool2d,
+    adaptive_avg_pool3d,
+    adaptive_max_pool1d,
+    adaptive_max_pool2d,
+)
 from .functional.temporal import avg_pool1d, max_pool1d
 from .module import Module
 
@@ -16,7 +22,7 @@ class MaxPool1d(Module):
 
     Example:
         >>> tg.nn.MaxPool1d(3, stride=2)(tg.randn(20, 16, 50)).shape
-        (20, 16, 24)
+        torch.Size([20, 16, 24])
     """
 
     def __init__(self, kernel_size: Any, stride: Any = None, padding: Any = 0,
@@ -61,7 +67,7 @@ class AdaptiveAvgPool2d(Module):
 
     Example:
         >>> tg.nn.AdaptiveAvgPool2d((1, 1))(tg.randn(8, 512, 7, 7)).shape
-        (8, 512, 1, 1)
+        torch.Size([8, 512, 1, 1])
     """
 
     def __init__(self, output_size: Any) -> None:
@@ -80,3 +86,38 @@ class AdaptiveAvgPool1d(AdaptiveAvgPool2d):
 
     def forward(self, input: Tensor) -> Tensor:
         return adaptive_avg_pool1d(input, self.output_size)
+
+
+class AdaptiveAvgPool3d(AdaptiveAvgPool2d):
+    """Average-pool ``(N, C, D, H, W)`` to ``output_size``."""
+
+    def forward(self, input: Tensor) -> Tensor:
+        return adaptive_avg_pool3d(input, self.output_size)
+
+
+class AdaptiveMaxPool2d(Module):
+    """Max-pool to a fixed ``output_size`` whatever the input size (None keeps a dim);
+    ``return_indices=True`` also returns the flat positions of the maxima.
+
+    Example:
+        >>> tg.nn.AdaptiveMaxPool2d((1, 1))(tg.randn(8, 512, 7, 7)).shape
+        torch.Size([8, 512, 1, 1])
+    """
+
+    def __init__(self, output_size: Any, return_indices: bool = False) -> None:
+        super().__init__()
+        self.output_size = output_size
+        self.return_indices = return_indices
+
+    def forward(self, input: Tensor) -> Any:
+        return adaptive_max_pool2d(input, self.output_size, self.return_indices)
+
+    def extra_repr(self) -> str:
+        return f"output_size={self.output_size}"
+
+
+class AdaptiveMaxPool1d(AdaptiveMaxPool2d):
+    """Max-pool ``(N, C, L)`` to length ``output_size``."""
+
+    def forward(self, input: Tensor) -> Any:
+        return adaptive_max_pool1d(input, self.output_size, self.return_indices)

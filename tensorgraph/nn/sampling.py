@@ -15,7 +15,7 @@ class Upsample(Module):
 
     Example:
         >>> tg.nn.Upsample(scale_factor=2, mode="nearest")(tg.randn(1, 3, 4, 4)).shape
-        (1, 3, 8, 8)
+        torch.Size([1, 3, 8, 8])
     """
 
     def __init__(self, size: Any = None, scale_factor: Any = None, mode: str = "nearest",

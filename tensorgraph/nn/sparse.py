@@ -38,7 +38,7 @@ class Embedding(Module):
     Example:
         >>> emb = tg.nn.Embedding(27, 10)
         >>> emb(tg.tensor([[1, 2, 3]])).shape
-        (1, 3, 10)
+        torch.Size([1, 3, 10])
     """
 
     def __init__(self, num_embeddings: int, embedding_dim: int, padding_idx: int | None = None,

@@ -67,13 +67,11 @@ class Einsum(Function):
             if not need:
                 grads.append(None)
                 continue
-            sub = ctx.ins[i]
-            letters = sub.replace("...", "")
-            if len(set(letters)) != len(letters):
-                raise NotImplementedError(
-                    f"einsum: the gradient for an operand with a repeated index ({sub!r}, "
-                    "a diagonal) is not supported; take torch.diagonal-style slices first."
-                )
+            full_sub, shape = ctx.ins[i], xs[i].shape
+            # A repeated index ('ii', a diagonal): the gradient of the diagonal first,
+            # then placed back on it (_embed_diagonal).
+            sub, diag_shape = _diagonal_of(full_sub, shape)
+            diag_sub = sub if sub != full_sub else None
             others = [s for j, s in enumerate(ctx.ins) if j != i]
             known = set(ctx.out + "".join(others))
             # Indices summed away in forward come back as broadcast dims (_restore).
@@ -81,10 +79,57 @@ class Einsum(Function):
             if "..." not in sub and "..." in ctx.out + "".join(others):
                 # numpy can't drop ... dims in an output: keep them, the engine sums them.
                 sub, target = "..." + sub, "..." + target
+                if diag_sub is not None:
+                    diag_sub, full_sub = "..." + diag_sub, "..." + full_sub
             eq = ",".join([ctx.out, *others]) + "->" + target
             gx = _einsum(eq, g, *[x for j, x in enumerate(xs) if j != i])
-            grads.append(_restore(gx, sub, target, xs[i].shape))
+            gx = _restore(gx, sub, target, diag_shape)
+            grads.append(gx if diag_sub is None else _embed_diagonal(gx, full_sub, diag_sub,
+                                                                     shape))
         return tuple(grads)
+
+
+def _tokens(sub: str, shape: tuple) -> list:
+    """``[(token, sizes)]`` of a subscript: a letter with its size, '.' with the ... dims."""
+    pre, dots, post = sub.partition("...")
+    lead = len(shape) - len(pre) - len(post)
+    out = [(c, (n,)) for c, n in zip(pre, shape)]
+    if dots:
+        out.append((".", tuple(shape[len(pre):len(pre) + lead])))
+    return out + [(c, (n,)) for c, n in zip(post, shape[len(shape) - len(post):])]
+
+
+def _diagonal_of(sub: str, shape: tuple) -> tuple:
+    """The subscript with each repeated letter kept once ('bii' -> 'bi') and the shape
+    of that diagonal; unchanged when no letter repeats."""
+    seen, kept, sizes = set(), "", []
+    for token, n in _tokens(sub, shape):
+        if token == ".":
+            kept, sizes = kept + "...", sizes + list(n)
+        elif token not in seen:
+            seen.add(token)
+            kept, sizes = kept + token, sizes + list(n)
+    return kept, tuple(sizes)
+
+
+def _embed_diagonal(gd: Any, sub: str, diag_sub: str, shape: tuple) -> Any:
+    """Put ``gd`` (indexed by ``diag_sub``) on the diagonal of a zero tensor indexed by
+    ``sub``: einsum with identity matrices, 'bi,ij->bij' for 'bii' (so it records)."""
+    free = iter(c for c in "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                if c not in sub)
+    renamed, eyes, seen = "", [], set()
+    for token, n in _tokens(sub, shape):
+        if token == ".":
+            renamed += "..."
+        elif token in seen:
+            new = next(free)
+            renamed += new
+            eyes.append((token + new, np.eye(n[0], dtype=gd.dtype)))
+        else:
+            seen.add(token)
+            renamed += token
+    eq = ",".join([diag_sub, *(e for e, _ in eyes)]) + "->" + renamed
+    return _einsum(eq, gd, *(m for _, m in eyes))
 
 
 def _restore(gx: Any, sub: str, target: str, shape: tuple) -> Any:

@@ -187,8 +187,8 @@ class Copy(Function):
     """y = copy of x as dtype;  dx = g (cast back to x's dtype by the engine)"""
 
     @staticmethod
-    def forward(ctx, x, dtype):
-        return np.array(x, dtype=dtype, copy=True)
+    def forward(ctx, x, dtype, order="K"):
+        return np.array(x, dtype=dtype, copy=True, order=order)
 
     @staticmethod
     def backward(ctx, g):

@@ -65,7 +65,7 @@ class Optimizer:
         if isinstance(params, Tensor):
             raise TypeError(
                 f"{name}: params should be an iterable of Tensors or dicts, but got a single "
-                f"Tensor (shape {params.shape}); wrap it in a list: {name}([w], ...)."
+                f"Tensor (shape {tuple(params.shape)}); wrap it in a list: {name}([w], ...)."
             )
         if isinstance(params, (set, frozenset)):
             raise TypeError(_SET_MESSAGE.format(name=name))
@@ -127,7 +127,7 @@ class Optimizer:
                                 f"param {i} is a {type(p).__name__}.")
             if p.grad_fn is not None:
                 raise ValueError(
-                    f"{name}: can't optimize a non-leaf Tensor: param {i} (shape {p.shape}) "
+                    f"{name}: can't optimize a non-leaf Tensor: param {i} (shape {tuple(p.shape)}) "
                     f"was computed by {type(p.grad_fn).__name__}, so an update would not "
                     "reach the tensor it came from. Optimize that leaf instead, or make "
                     "this one a leaf with t = t.detach().requires_grad_()."
@@ -190,8 +190,8 @@ class Optimizer:
                 g = grad.array
                 if g.shape != p.array.shape or g.dtype != p.array.dtype:
                     raise RuntimeError(
-                        f"{type(self).__name__}.step: a parameter of shape {p.shape} and "
-                        f"dtype {p.dtype} has a gradient of shape {g.shape} and dtype "
+                        f"{type(self).__name__}.step: a parameter of shape {tuple(p.shape)} and "
+                        f"dtype {p.dtype} has a gradient of shape {tuple(g.shape)} and dtype "
                         f"{g.dtype}; they must match (was .grad set by hand?)."
                     )
                 self._update(p.array, g, self.state[p], group)
@@ -316,7 +316,7 @@ def _cast_value(value: Any, p: Tensor, where: str) -> Any:
             return int(number) if float(number).is_integer() else number
         if arr.shape != p.shape:
             raise ValueError(f"{where} has shape {arr.shape} but its parameter has shape "
-                             f"{p.shape}; the checkpoint belongs to a different model.")
+                             f"{tuple(p.shape)}; the checkpoint belongs to a different model.")
         dtype = p.dtype if arr.dtype.kind == "f" else arr.dtype
         return Tensor._wrap(np.array(arr, dtype=dtype, copy=True), False)
     return copy.deepcopy(value)

@@ -130,7 +130,8 @@ class Result:
 
     def check(self) -> int:
         """Raise AssertionError at the first difference; return how many numbers agreed."""
-        # The module name is the one difference by design: tensorgraph.Size vs torch.Size.
+        # Module paths in reprs and messages (tensorgraph.nn... vs torch.nn...) differ by
+        # design; a Size already prints as torch.Size([...]).
         a, b = tokens(self.torch_out), tokens(self.tg_out.replace("tensorgraph.", "torch."))
         numbers = 0
         for i, (x, y) in enumerate(zip(a, b)):

@@ -39,7 +39,13 @@ from .activation import (
     softmax,
     tanh,
 )
-from .adaptive_pool import adaptive_avg_pool1d, adaptive_avg_pool2d
+from .adaptive_pool import (
+    adaptive_avg_pool1d,
+    adaptive_avg_pool2d,
+    adaptive_avg_pool3d,
+    adaptive_max_pool1d,
+    adaptive_max_pool2d,
+)
 from .attention import scaled_dot_product_attention
 from .ce import cross_entropy, nll_loss
 from .channel_dropout import dropout1d, dropout2d, dropout3d
@@ -93,6 +99,9 @@ from .temporal import avg_pool1d, conv1d, max_pool1d
 __all__ = [
     "adaptive_avg_pool1d",
     "adaptive_avg_pool2d",
+    "adaptive_avg_pool3d",
+    "adaptive_max_pool1d",
+    "adaptive_max_pool2d",
     "avg_pool1d",
     "avg_pool2d",
     "batch_norm",

@@ -39,7 +39,7 @@ def mask_to_bias(mask: Any, dtype: Any, op: str, allowed_is_true: bool) -> Any:
     if t.dtype.kind != "f":
         raise TypeError(
             f"{op}: the mask must be bool or floating point, got {t.dtype} (shape "
-            f"{t.shape}). Use mask.bool() for a keep/ignore mask, or a float additive mask."
+            f"{tuple(t.shape)}). Use mask.bool() for a keep/ignore mask, or a float additive mask."
         )
     if t.requires_grad:
         return t if t.dtype == dtype else t.to(dtype)
@@ -71,7 +71,7 @@ def scaled_dot_product_attention(query: Tensor, key: Tensor, value: Tensor,
     Example:
         >>> q = k = v = tg.randn(2, 4, 8, 16)            # (batch, heads, seq, dim)
         >>> F.scaled_dot_product_attention(q, k, v, is_causal=True).shape
-        (2, 4, 8, 16)
+        torch.Size([2, 4, 8, 16])
     """
     op = "scaled_dot_product_attention"
     q = floating(as_tensor(query, op, "query"), op, "query")
@@ -80,13 +80,13 @@ def scaled_dot_product_attention(query: Tensor, key: Tensor, value: Tensor,
     for name, t in (("query", q), ("key", k), ("value", v)):
         if t.ndim < 2:
             raise ValueError(f"{op}: {name} must have at least 2 dims (..., seq, dim), "
-                             f"got shape {t.shape}.")
+                             f"got shape {tuple(t.shape)}.")
         if t.dtype != q.dtype:
             raise TypeError(f"{op}: query is {q.dtype} but {name} is {t.dtype}; "
                             "they must match.")
     if k.shape[-1] != q.shape[-1] or k.shape[-2] != v.shape[-2]:
         raise RuntimeError(
-            f"{op}: query {q.shape}, key {k.shape} and value {v.shape} do not fit: "
+            f"{op}: query {tuple(q.shape)}, key {tuple(k.shape)} and value {tuple(v.shape)} do not fit: "
             "query and key need the same last dim E, key and value the same seq length S."
         )
     if enable_gqa and q.ndim >= 3 and k.shape[-3] != q.shape[-3]:

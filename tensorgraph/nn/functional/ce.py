@@ -19,33 +19,33 @@ def _check(op: str, input, target, weight, ignore_index: int, eps: float):
     """Validate and normalise arguments; returns (x, target, weight array, probs)."""
     x = floating(as_tensor(input, op), op)
     t = as_tensor(target, op, "target")
-    shapes = f"(input {x.shape}, target {t.shape})"
+    shapes = f"(input {x.array.shape}, target {t.array.shape})"
     if x.ndim == 0:
         raise ValueError(f"{op}: input must have a class dim, got a 0-D tensor.")
     if x.ndim == 1:  # one unbatched prediction (C,)
         x, t = x.unsqueeze(0), t.unsqueeze(0)
-    c = x.shape[1]
-    index_shape = x.shape[:1] + x.shape[2:]
-    probs = t.dtype.kind == "f" and t.shape == x.shape
+    c = x.array.shape[1]
+    index_shape = x.array.shape[:1] + x.array.shape[2:]
+    probs = t.dtype.kind == "f" and t.array.shape == x.array.shape
     if t.dtype.kind == "f" and not probs:
         if t.shape == index_shape:
             raise TypeError(
-                f"{op}: target is {t.dtype} with shape {t.shape}, which looks like class "
+                f"{op}: target is {t.dtype} with shape {tuple(t.shape)}, which looks like class "
                 f"indices, but class-index targets must be integers: use target.long(). "
                 f"(Float targets are class probabilities and need the input's shape "
-                f"{x.shape}.)"
+                f"{tuple(x.shape)}.)"
             )
         raise ValueError(
-            f"{op}: target shape {t.shape} does not match input {x.shape}: expected "
+            f"{op}: target shape {tuple(t.shape)} does not match input {tuple(x.shape)}: expected "
             f"class indices of shape {index_shape} or class probabilities of shape "
-            f"{x.shape}."
+            f"{tuple(x.shape)}."
         )
     if not probs:
         if t.dtype.kind not in "iu":
             raise TypeError(f"{op}: target must hold integer class indices, got {t.dtype}.")
-        if t.shape != index_shape:
+        if t.array.shape != index_shape:
             raise ValueError(
-                f"{op}: target shape {t.shape} does not match input {x.shape}: expected "
+                f"{op}: target shape {tuple(t.shape)} does not match input {tuple(x.shape)}: expected "
                 f"class indices of shape {index_shape} (the input's shape without dim 1, "
                 f"the {c} classes)."
             )
@@ -63,7 +63,7 @@ def _check(op: str, input, target, weight, ignore_index: int, eps: float):
         wt = as_tensor(weight, op, "weight")
         if wt.shape != (c,):
             raise ValueError(
-                f"{op}: weight has shape {wt.shape} but the input has {c} classes; it must "
+                f"{op}: weight has shape {tuple(wt.shape)} but the input has {c} classes; it must "
                 f"have shape ({c},), one weight per class."
             )
         w = np.asarray(wt.array, dtype=x.dtype)
@@ -121,6 +121,6 @@ def nll_loss(input: Tensor, target: Tensor, weight: Tensor | None = None,
     x, t, w, probs = _check(op, input, target, weight, ignore_index, 0.0)
     if probs:
         raise TypeError(f"{op}: target must hold integer class indices of shape "
-                        f"{x.shape[:1] + x.shape[2:]}, got floats of shape {t.shape}.")
+                        f"{x.shape[:1] + x.shape[2:]}, got floats of shape {tuple(t.shape)}.")
     out = _unbatch(class_loss(x, t, w, ignore_index, 0.0, how, False), input, how)
     return check_finite_loss(out, op)

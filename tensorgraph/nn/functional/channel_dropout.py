@@ -21,7 +21,7 @@ def _channel_dropout(op: str, input, p: float, training: bool, k: int) -> Tensor
     if x.ndim not in (k + 1, k + 2):
         raise RuntimeError(
             f"{op}: Expected {k + 1}D or {k + 2}D input, but received a {x.ndim}D input "
-            f"{x.shape}. {op} zeroes whole channels of (N, C, spatial...) or (C, spatial...)."
+            f"{tuple(x.shape)}. {op} zeroes whole channels of (N, C, spatial...) or (C, spatial...)."
         )
     if not training or p == 0:
         return x

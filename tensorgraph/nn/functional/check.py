@@ -28,7 +28,7 @@ def floating(x: Tensor, op: str, name: str = "input") -> Tensor:
     if x.dtype.kind != "f":
         raise TypeError(
             f"{op}: {name} must be a floating point tensor, got {x.dtype} "
-            f"(shape {x.shape}). Convert it first: {name}.float()."
+            f"(shape {tuple(x.shape)}). Convert it first: {name}.float()."
         )
     return x
 
@@ -60,7 +60,7 @@ def same_shape(input: Tensor, target: Tensor, op: str) -> None:
     """Element-wise losses need target.shape == input.shape (no silent broadcasting)."""
     if input.shape != target.shape:
         raise ValueError(
-            f"{op}: target shape {target.shape} differs from input shape {input.shape}; "
+            f"{op}: target shape {tuple(target.shape)} differs from input shape {tuple(input.shape)}; "
             "they must be equal (broadcasting them would silently compute a different "
             "loss). Reshape the target, e.g. target.reshape(input.shape)."
         )
@@ -71,7 +71,7 @@ def one_dim(dim: int, x: Tensor, op: str) -> int:
     nd = max(x.ndim, 1)
     if not -nd <= dim < nd:
         raise IndexError(
-            f"{op}: dim {dim} is out of range for an input of shape {x.shape} "
+            f"{op}: dim {dim} is out of range for an input of shape {tuple(x.shape)} "
             f"(expected a dim in [{-nd}, {nd - 1}])."
         )
     return dim % nd

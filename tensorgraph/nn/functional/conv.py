@@ -31,7 +31,7 @@ def conv2d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride=1,
     Example:
         >>> x, w = tg.randn(64, 1, 28, 28), tg.randn(16, 1, 3, 3)
         >>> F.conv2d(x, w, padding=1).shape
-        (64, 16, 28, 28)
+        torch.Size([64, 16, 28, 28])
     """
     op = "conv2d"
     x = floating(as_tensor(input, op), op)
@@ -46,14 +46,14 @@ def conv2d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride=1,
     if x.ndim != 4:
         raise ValueError(
             f"conv2d: expected a 4-D input (N, C, H, W) or 3-D (C, H, W), got shape "
-            f"{x.shape}. Reshape flat images first, e.g. x.reshape(-1, 1, 28, 28)."
+            f"{tuple(x.shape)}. Reshape flat images first, e.g. x.reshape(-1, 1, 28, 28)."
         )
     if w.ndim != 4:
-        raise ValueError(f"conv2d: weight must be 4-D (C_out, C_in, kH, kW), got {w.shape}.")
+        raise ValueError(f"conv2d: weight must be 4-D (C_out, C_in, kH, kW), got {tuple(w.shape)}.")
     if x.shape[1] != w.shape[1]:
         raise ValueError(
             f"conv2d: input has {x.shape[1]} channels but weight expects {w.shape[1]} "
-            f"(input {x.shape}, weight {w.shape}). The input's dim 1 must equal the "
+            f"(input {tuple(x.shape)}, weight {tuple(w.shape)}). The input's dim 1 must equal the "
             "weight's in_channels (dim 1)."
         )
     if x.dtype != w.dtype:
@@ -71,15 +71,15 @@ def conv2d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride=1,
         raise ValueError(
             f"conv2d: the kernel {tuple(w.shape[2:])} (dilation {d}) is larger than the "
             f"padded input ({x.shape[2] + 2 * p[0]}, {x.shape[3] + 2 * p[1]}) of input "
-            f"{x.shape}; use a smaller kernel or more padding."
+            f"{tuple(x.shape)}; use a smaller kernel or more padding."
         )
     args = [x, w]
     if bias is not None:
         b = as_tensor(bias, op, "bias")
         if b.shape != (w.shape[0],):
             raise ValueError(
-                f"conv2d: bias has shape {b.shape}, expected ({w.shape[0]},) for weight "
-                f"{w.shape}."
+                f"conv2d: bias has shape {tuple(b.shape)}, expected ({w.shape[0]},) for weight "
+                f"{tuple(w.shape)}."
             )
         args.append(b)
     return Conv2d.apply(*args, stride=s, padding=p, dilation=d)

@@ -37,7 +37,7 @@ def conv_transpose2d(input: Tensor, weight: Tensor, bias: Tensor | None = None,
 
     Example:
         >>> F.conv_transpose2d(tg.randn(1, 4, 5, 5), tg.randn(4, 2, 3, 3), stride=2).shape
-        (1, 2, 11, 11)
+        torch.Size([1, 2, 11, 11])
     """
     op = "conv_transpose2d"
     x = floating(as_tensor(input, op), op)
@@ -47,7 +47,7 @@ def conv_transpose2d(input: Tensor, weight: Tensor, bias: Tensor | None = None,
                                 groups, dilation).squeeze(0)
     if x.ndim != 4 or w.ndim != 4:
         raise RuntimeError(f"{op}: expected a 4-D input (N, C, H, W) and 4-D weight "
-                           f"(C_in, C_out/groups, kH, kW), got {x.shape} and {w.shape}.")
+                           f"(C_in, C_out/groups, kH, kW), got {tuple(x.shape)} and {tuple(w.shape)}.")
     s, p = pair(stride, op, "stride"), pair(padding, op, "padding")
     op_, d = pair(output_padding, op, "output_padding"), pair(dilation, op, "dilation")
     if min(s) < 1 or min(d) < 1:
@@ -59,7 +59,7 @@ def conv_transpose2d(input: Tensor, weight: Tensor, bias: Tensor | None = None,
     n, cin, h, wd = x.shape
     if w.shape[0] != cin or cin % groups:
         raise RuntimeError(
-            f"{op}: input has {cin} channels but weight {w.shape} expects {w.shape[0]} "
+            f"{op}: input has {cin} channels but weight {tuple(w.shape)} expects {w.shape[0]} "
             f"(weight is (C_in, C_out/groups, kH, kW)); C_in must divide by groups={groups}."
         )
     if x.dtype != w.dtype:
@@ -70,7 +70,7 @@ def conv_transpose2d(input: Tensor, weight: Tensor, bias: Tensor | None = None,
             (wd - 1) * s[1] - 2 * p[1] + d[1] * (kw - 1) + op_[1] + 1)
     if min(size) < 1:
         raise RuntimeError(f"{op}: the output would be {size}: padding {p} is too large "
-                           f"for input {x.shape} and kernel {(kh, kw)}.")
+                           f"for input {tuple(x.shape)} and kernel {(kh, kw)}.")
     cin_g = cin // groups
     flat = x.reshape(n, cin, h * wd)
     cols = []
@@ -82,7 +82,7 @@ def conv_transpose2d(input: Tensor, weight: Tensor, bias: Tensor | None = None,
     if bias is not None:
         b = as_tensor(bias, op, "bias")
         if b.shape != (cout_g * groups,):
-            raise RuntimeError(f"{op}: bias has shape {b.shape}, expected "
+            raise RuntimeError(f"{op}: bias has shape {tuple(b.shape)}, expected "
                                f"({cout_g * groups},).")
         out = out + b.reshape(1, -1, 1, 1)
     return out
@@ -97,7 +97,7 @@ def conv_transpose1d(input: Tensor, weight: Tensor, bias: Tensor | None = None,
     w = floating(as_tensor(weight, op, "weight"), op, "weight")
     if x.ndim not in (2, 3) or w.ndim != 3:
         raise RuntimeError(f"{op}: expected a 3-D input (N, C, L) (or 2-D) and a 3-D weight "
-                           f"(C_in, C_out/groups, k), got {x.shape} and {w.shape}.")
+                           f"(C_in, C_out/groups, k), got {tuple(x.shape)} and {tuple(w.shape)}.")
     one = [_one(v, op, name) for v, name in ((stride, "stride"), (padding, "padding"),
                                              (output_padding, "output_padding"),
                                              (dilation, "dilation"))]

@@ -69,7 +69,7 @@ def cosine_similarity(x1: Tensor, x2: Tensor, dim: int = 1, eps: float = 1e-8) -
         shape = np.broadcast_shapes(a.shape, b.shape)
     except ValueError:
         raise RuntimeError(
-            f"cosine_similarity: x1 {a.shape} and x2 {b.shape} cannot be broadcast to one "
+            f"cosine_similarity: x1 {tuple(a.shape)} and x2 {tuple(b.shape)} cannot be broadcast to one "
             "shape."
         ) from None
     a, b = a.expand(*shape), b.expand(*shape)
@@ -145,8 +145,8 @@ def cosine_embedding_loss(input1: Tensor, input2: Tensor, target: Tensor, margin
     dim = 1 if a.ndim == 2 else 0
     cos = cosine_similarity(a, input2, dim, eps=1e-8)  # torch's EPSILON on the norms
     if y.shape != cos.shape:
-        raise RuntimeError(f"{op}: target shape {y.shape} must be the batch shape "
-                           f"{cos.shape} of the inputs {a.shape}.")
+        raise RuntimeError(f"{op}: target shape {tuple(y.shape)} must be the batch shape "
+                           f"{tuple(cos.shape)} of the inputs {tuple(a.shape)}.")
     pos = np.asarray(y == 1)
     loss = where(pos, 1 - cos, (cos - margin).clamp(min=0))
     loss = loss * Tensor._wrap(np.asarray((y == 1) | (y == -1), a.dtype), False)

@@ -55,14 +55,14 @@ def embedding(input: Tensor, weight: Tensor, padding_idx: int | None = None,
 
     Example:
         >>> F.embedding(tg.tensor([[0, 2]]), tg.eye(3)).shape
-        (1, 2, 3)
+        torch.Size([1, 2, 3])
     """
     op = "embedding"
     idx = _indices(input, op)
     w = as_tensor(weight, op, "weight")
     if w.ndim != 2:
         raise ValueError(f"{op}: weight must be 2-D (num_embeddings, embedding_dim), got "
-                         f"shape {w.shape}.")
+                         f"shape {tuple(w.shape)}.")
     if sparse:
         raise NotImplementedError(
             f"{op}: sparse=True (sparse gradients) is not available in tensorgraph, "
@@ -72,7 +72,7 @@ def embedding(input: Tensor, weight: Tensor, padding_idx: int | None = None,
     if idx.size and (idx.min() < 0 or idx.max() >= n):
         bad = idx.min() if idx.min() < 0 else idx.max()
         raise IndexError(f"{op}: index {bad} is out of range for a table of {n} rows "
-                         f"(weight {w.shape}); indices must be in [0, {n - 1}].")
+                         f"(weight {tuple(w.shape)}); indices must be in [0, {n - 1}].")
     if padding_idx is not None:
         if not -n <= padding_idx < n:
             raise ValueError(f"{op}: padding_idx {padding_idx} must be within "

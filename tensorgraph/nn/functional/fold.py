@@ -31,7 +31,7 @@ def unfold(input: Tensor, kernel_size: Any, dilation: Any = 1, padding: Any = 0,
 
     Example:
         >>> F.unfold(tg.randn(1, 3, 10, 12), kernel_size=(2, 3)).shape
-        (1, 18, 99)
+        torch.Size([1, 18, 99])
     """
     x = floating(as_tensor(input, "unfold"), "unfold")
     if x.ndim == 3:
@@ -39,7 +39,7 @@ def unfold(input: Tensor, kernel_size: Any, dilation: Any = 1, padding: Any = 0,
     if x.ndim != 4:
         raise NotImplementedError(
             f"unfold: only 4-D (N, C, H, W) or 3-D (C, H, W) inputs are supported, got "
-            f"shape {x.shape}."
+            f"shape {tuple(x.shape)}."
         )
     kw = window_args("unfold", kernel_size, dilation, padding, stride)
     for i in (0, 1):
@@ -47,7 +47,7 @@ def unfold(input: Tensor, kernel_size: Any, dilation: Any = 1, padding: Any = 0,
                   kw["dilation"][i]) < 1:
             raise RuntimeError(
                 f"unfold: the kernel {kw['kernel']} (dilation {kw['dilation']}) is larger "
-                f"than the padded input {x.shape} (padding {kw['padding']})."
+                f"than the padded input {tuple(x.shape)} (padding {kw['padding']})."
             )
     return Unfold.apply(x, **kw)
 
@@ -66,7 +66,7 @@ def fold(input: Tensor, output_size: Any, kernel_size: Any, dilation: Any = 1,
                     stride).squeeze(0)
     if x.ndim != 3:
         raise NotImplementedError(
-            f"fold: expected a 3-D (N, C*kh*kw, L) or 2-D input, got shape {x.shape}."
+            f"fold: expected a 3-D (N, C*kh*kw, L) or 2-D input, got shape {tuple(x.shape)}."
         )
     kw = window_args("fold", kernel_size, dilation, padding, stride)
     size = pair(output_size, "fold", "output_size")

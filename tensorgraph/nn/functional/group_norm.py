@@ -21,13 +21,13 @@ def group_norm(input: Tensor, num_groups: int, weight: Tensor | None = None,
 
     Example:
         >>> F.group_norm(tg.randn(4, 6, 5, 5), 3).shape
-        (4, 6, 5, 5)
+        torch.Size([4, 6, 5, 5])
     """
     op = "group_norm"
     x = floating(as_tensor(input, op), op)
     if x.ndim < 2:
         raise RuntimeError(f"{op}: expected an input of at least 2 dims (N, C, *), got "
-                           f"{x.shape}.")
+                           f"{tuple(x.shape)}.")
     n, c = x.shape[:2]
     if num_groups < 1 or c % num_groups:
         raise RuntimeError(
@@ -45,6 +45,6 @@ def group_norm(input: Tensor, num_groups: int, weight: Tensor | None = None,
             continue
         t = same_dtype(as_tensor(t, op, name), x)
         if t.shape != (c,):
-            raise RuntimeError(f"{op}: {name} must have shape ({c},), got {t.shape}.")
+            raise RuntimeError(f"{op}: {name} must have shape ({c},), got {tuple(t.shape)}.")
         y = y * t.reshape(shape) if name == "weight" else y + t.reshape(shape)
     return y

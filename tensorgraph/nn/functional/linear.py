@@ -30,19 +30,19 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     Example:
         >>> w, b = tg.randn(10, 784), tg.zeros(10)
         >>> F.linear(tg.randn(64, 784), w, b).shape
-        (64, 10)
+        torch.Size([64, 10])
     """
     x = floating(as_tensor(input, "linear"), "linear")
     w = floating(as_tensor(weight, "linear", "weight"), "linear", "weight")
     if w.ndim != 2:
         raise ValueError(
-            f"linear: weight must be 2-D (out_features, in_features), got shape {w.shape}."
+            f"linear: weight must be 2-D (out_features, in_features), got shape {tuple(w.shape)}."
         )
-    if x.ndim == 0 or x.shape[-1] != w.shape[1]:
+    if x.ndim == 0 or x.array.shape[-1] != w.array.shape[1]:  # hot: the array's tuple
         last = x.shape[-1] if x.ndim else "(none, 0-D)"
         raise ValueError(
             f"linear: input's last dim {last} != in_features {w.shape[1]} (input "
-            f"{x.shape}, weight {w.shape}). The input's last dim must equal the weight's "
+            f"{tuple(x.shape)}, weight {tuple(w.shape)}). The input's last dim must equal the weight's "
             "second dim; flatten images first (x.flatten(1)) or fix in_features."
         )
     if x.dtype != w.dtype:
@@ -50,9 +50,9 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     if bias is None:
         return Linear.apply(x, w)
     b = as_tensor(bias, "linear", "bias")
-    if b.shape != (w.shape[0],):
+    if b.array.shape != (w.array.shape[0],):
         raise ValueError(
-            f"linear: bias has shape {b.shape} but weight {w.shape} has "
+            f"linear: bias has shape {tuple(b.shape)} but weight {tuple(w.shape)} has "
             f"{w.shape[0]} output features; bias must have shape ({w.shape[0]},)."
         )
     if b.dtype != w.dtype:
@@ -65,6 +65,6 @@ def flatten(input: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
 
     Example:
         >>> F.flatten(tg.zeros(64, 1, 28, 28), 1).shape
-        (64, 784)
+        torch.Size([64, 784])
     """
     return as_tensor(input, "flatten").flatten(start_dim, end_dim)

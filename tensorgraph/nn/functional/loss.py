@@ -22,7 +22,7 @@ def _input_target(op: str, input, target) -> tuple[Tensor, Tensor]:
     if y.dtype.kind != "f":
         raise TypeError(
             f"{op}: target must be a floating point tensor, got {y.dtype} (shape "
-            f"{y.shape}). Convert it: target.float()."
+            f"{tuple(y.shape)}). Convert it: target.float()."
         )
     same_shape(x, y, op)
     return x, same_dtype(y, x)
@@ -68,7 +68,7 @@ def _weight_array(weight, x: Tensor, op: str, name: str = "weight") -> np.ndarra
         np.broadcast_shapes(w.shape, x.shape)
     except ValueError:
         raise ValueError(
-            f"{op}: {name} of shape {w.shape} does not broadcast to the input {x.shape}."
+            f"{op}: {name} of shape {tuple(w.shape)} does not broadcast to the input {tuple(x.shape)}."
         ) from None
     return np.asarray(w.array, dtype=x.dtype)
 

@@ -134,7 +134,7 @@ def glu(input: Tensor, dim: int = -1) -> Tensor:
     if n % 2:
         raise RuntimeError(
             f"glu: halving dimension must be even, but dimension {d} is size {n} "
-            f"(input shape {x.shape})."
+            f"(input shape {tuple(x.shape)})."
         )
     lead = (slice(None),) * d
     a, b = x[lead + (slice(0, n // 2),)], x[lead + (slice(n // 2, n),)]
@@ -209,14 +209,14 @@ def prelu(input: Tensor, weight: Tensor) -> Tensor:
     x = _float(input, "prelu")
     w = as_tensor(weight, "prelu", "weight")
     if w.ndim != 1 and w.numel() != 1:
-        raise RuntimeError(f"prelu: weight must be 1-D (num_parameters,), got {w.shape}.")
+        raise RuntimeError(f"prelu: weight must be 1-D (num_parameters,), got {tuple(w.shape)}.")
     n = w.numel()
     if n != 1:
         channels = x.shape[1] if x.ndim >= 2 else 1  # torch: a 1-D input has 1 channel
         if n != channels:
             raise RuntimeError(
                 f"prelu: mismatch of parameter numbers and input channel size. Found "
-                f"parameter numbers = {n} and channel size = {channels} (input {x.shape}); "
+                f"parameter numbers = {n} and channel size = {channels} (input {tuple(x.shape)}); "
                 "make num_parameters equal dim 1 of the input, or 1."
             )
         w = w.reshape((1, n) + (1,) * (x.ndim - 2))

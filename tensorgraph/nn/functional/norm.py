@@ -41,13 +41,13 @@ def batch_norm(input: Tensor, running_mean: Tensor | None, running_var: Tensor |
     x = floating(as_tensor(input, op), op)
     if x.ndim < 2:
         raise ValueError(f"{op}: expected input of shape (N, C, ...) with at least 2 dims, "
-                         f"got {x.shape}.")
+                         f"got {tuple(x.shape)}.")
     c = x.shape[1]
     for name, t in (("running_mean", running_mean), ("running_var", running_var),
                     ("weight", weight), ("bias", bias)):
         if t is not None and tuple(t.shape) != (c,):
             raise ValueError(
-                f"{op}: {name} has shape {tuple(t.shape)} but the input {x.shape} has {c} "
+                f"{op}: {name} has shape {tuple(t.shape)} but the input {tuple(x.shape)} has {c} "
                 f"channels (dim 1); it must have shape ({c},)."
             )
     axes = (0,) + tuple(range(2, x.ndim))
@@ -56,7 +56,7 @@ def batch_norm(input: Tensor, running_mean: Tensor | None, running_var: Tensor |
         if n <= 1:
             raise ValueError(
                 f"{op}: expected more than 1 value per channel when training, got input "
-                f"{x.shape}. Use a batch of 2 or more, or eval mode (model.eval())."
+                f"{tuple(x.shape)}. Use a batch of 2 or more, or eval mode (model.eval())."
             )
         mean = x.array.mean(axis=axes)
         var = x.array.var(axis=axes)  # biased: this is what normalises the batch
@@ -90,7 +90,7 @@ def layer_norm(input: Tensor, normalized_shape: int | Sequence[int],
 
     Example:
         >>> F.layer_norm(tg.randn(4, 10), (10,)).shape
-        (4, 10)
+        torch.Size([4, 10])
     """
     op = "layer_norm"
     x = floating(as_tensor(input, op), op)
@@ -98,7 +98,7 @@ def layer_norm(input: Tensor, normalized_shape: int | Sequence[int],
     if len(ns) == 0 or tuple(x.shape[x.ndim - len(ns):]) != ns or len(ns) > x.ndim:
         raise ValueError(
             f"{op}: normalized_shape {ns} must equal the last dims of the input, got "
-            f"input {x.shape}."
+            f"input {tuple(x.shape)}."
         )
     for name, t in (("weight", weight), ("bias", bias)):
         if t is not None and tuple(t.shape) != ns:

@@ -46,7 +46,7 @@ def pad(input: Tensor, pad: Sequence[int], mode: str = "constant",
 
     Example:
         >>> F.pad(tg.ones(1, 2, 2), (1, 1), value=0).shape
-        (1, 2, 4)
+        torch.Size([1, 2, 4])
         >>> F.pad(tg.tensor([[[1.0, 2.0, 3.0]]]), (2, 1), mode="reflect")
         tensor([[[3., 2., 1., 2., 3., 2.]]])
     """
@@ -72,7 +72,7 @@ def pad(input: Tensor, pad: Sequence[int], mode: str = "constant",
     if not (n + 1 <= x.ndim <= n + 2) or n > 3:
         raise NotImplementedError(
             f"pad: {mode} padding of {n} dim(s) needs a {n + 1}-D or {n + 2}-D input "
-            f"(unbatched or batched), got {x.ndim}-D {x.shape}; only 1 to 3 trailing dims."
+            f"(unbatched or batched), got {x.ndim}-D {tuple(x.shape)}; only 1 to 3 trailing dims."
         )
     for d, (lo, hi) in enumerate(pairs):
         if lo == hi == 0:
@@ -85,12 +85,12 @@ def pad(input: Tensor, pad: Sequence[int], mode: str = "constant",
             raise RuntimeError(
                 f"Argument #4: Padding size should be less than the corresponding input "
                 f"dimension, but got: padding ({lo}, {hi}) at dimension {d} of input "
-                f"{x.shape}"
+                f"{tuple(x.shape)}"
             )
         if mode == "circular" and (lo > size or hi > size):
             raise RuntimeError(
                 f"pad: circular padding ({lo}, {hi}) must be at most the size {size} of "
-                f"dimension {d} (input {x.shape})."
+                f"dimension {d} (input {tuple(x.shape)})."
             )
         if mode == "replicate" and size == 0:
             raise RuntimeError(f"pad: cannot replicate-pad the empty dimension {d}.")

@@ -17,7 +17,7 @@ def _pool_args(op: str, input, kernel_size, stride, padding, dilation, ceil_mode
     x = floating(as_tensor(input, op), op)
     if x.ndim not in (3, 4):
         raise ValueError(
-            f"{op}: expected a 4-D input (N, C, H, W) or 3-D (C, H, W), got shape {x.shape}."
+            f"{op}: expected a 4-D input (N, C, H, W) or 3-D (C, H, W), got shape {tuple(x.shape)}."
         )
     if ceil_mode:
         raise NotImplementedError(f"{op}: ceil_mode=True is not supported; pad the input "
@@ -34,7 +34,7 @@ def _pool_args(op: str, input, kernel_size, stride, padding, dilation, ceil_mode
     h, w = x.shape[-2:]
     if out_size(h, k[0], s[0], p[0], d[0]) < 1 or out_size(w, k[1], s[1], p[1], d[1]) < 1:
         raise ValueError(
-            f"{op}: kernel {k} (dilation {d}) does not fit the input {x.shape} with padding "
+            f"{op}: kernel {k} (dilation {d}) does not fit the input {tuple(x.shape)} with padding "
             f"{p}; the output would be empty."
         )
     return x, k, s, p, d
@@ -55,7 +55,7 @@ def max_pool2d(input: Tensor, kernel_size, stride=None, padding=0, dilation=1,
 
     Example:
         >>> F.max_pool2d(tg.randn(64, 16, 28, 28), 2).shape
-        (64, 16, 14, 14)
+        torch.Size([64, 16, 14, 14])
     """
     x, k, s, p, d = _pool_args("max_pool2d", input, kernel_size, stride, padding,
                                dilation, ceil_mode)
@@ -81,7 +81,7 @@ def avg_pool2d(input: Tensor, kernel_size, stride=None, padding=0, ceil_mode: bo
 
     Example:
         >>> F.avg_pool2d(tg.randn(8, 3, 32, 32), 2).shape
-        (8, 3, 16, 16)
+        torch.Size([8, 3, 16, 16])
     """
     x, k, s, p, _ = _pool_args("avg_pool2d", input, kernel_size, stride, padding, 1,
                                ceil_mode)

@@ -36,7 +36,7 @@ def grouped_conv2d(x: Tensor, w: Tensor, b: Tensor | None, stride: Any, padding:
     if groups < 1 or c % groups or o % groups or w.shape[1] * groups != c:
         raise RuntimeError(
             f"{op}: groups={groups} must divide the input channels ({c}) and the output "
-            f"channels ({o}), and weight {w.shape} must have C_in/groups = "
+            f"channels ({o}), and weight {tuple(w.shape)} must have C_in/groups = "
             f"{c // max(groups, 1)} in dim 1."
         )
     ci, co = c // groups, o // groups
@@ -63,7 +63,7 @@ def conv1d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride: An
 
     Example:
         >>> F.conv1d(tg.randn(8, 4, 50), tg.randn(16, 4, 5), padding=2).shape
-        (8, 16, 50)
+        torch.Size([8, 16, 50])
     """
     op = "conv1d"
     x = floating(as_tensor(input, op), op)
@@ -73,7 +73,7 @@ def conv1d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride: An
     if x.ndim != 3 or w.ndim != 3:
         raise RuntimeError(
             f"{op}: expected a 3-D input (N, C, L) or 2-D (C, L) and a 3-D weight "
-            f"(C_out, C_in/groups, k), got input {x.shape} and weight {w.shape}."
+            f"(C_out, C_in/groups, k), got input {tuple(x.shape)} and weight {tuple(w.shape)}."
         )
     s, d = single(stride, op, "stride"), single(dilation, op, "dilation")
     if isinstance(padding, str):
@@ -104,7 +104,7 @@ def _pool1d_args(op: str, input: Any, kernel_size: Any, stride: Any, padding: An
     x = floating(as_tensor(input, op), op)
     if x.ndim not in (2, 3):
         raise RuntimeError(f"{op}: expected a 2-D (C, L) or 3-D (N, C, L) input, got shape "
-                           f"{x.shape}.")
+                           f"{tuple(x.shape)}.")
     k = single(kernel_size, op, "kernel_size")
     s = k if stride is None or stride == [] or stride == () else single(stride, op, "stride")
     return x, k, s, single(padding, op, "padding")
@@ -116,7 +116,7 @@ def avg_pool1d(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any
 
     Example:
         >>> F.avg_pool1d(tg.randn(2, 3, 8), 2).shape
-        (2, 3, 4)
+        torch.Size([2, 3, 4])
     """
     x, k, s, p = _pool1d_args("avg_pool1d", input, kernel_size, stride, padding)
     return avg_pool2d(x.unsqueeze(-2), (1, k), (1, s), (0, p), ceil_mode,

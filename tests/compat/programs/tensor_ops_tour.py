@@ -1,7 +1,6 @@
 # The tensor surface real code leans on: creation, indexing, reductions with dim,
 # sorting, cumulative ops, masking, gathering, einsum, and f-string formatting.
 # compat: rtol=1e-5 atol=1e-6
-# compat: pending=shapes print as tuples, not torch.Size (core)
 import torch
 
 a = torch.arange(12, dtype=torch.float32).reshape(3, 4)
