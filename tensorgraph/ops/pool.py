@@ -9,7 +9,8 @@ from ..tensor import Tensor
 from .conv import (
     col2im,
     crop2d,
-    is_channel_major,
+    empty_ordered,
+    memory_order,
     out_size,
     pad2d,
     pad_tensor,
@@ -31,13 +32,6 @@ def _tile_slices(kernel: tuple, out_hw: tuple) -> list[tuple]:
     (kh, kw), (ho, wo) = kernel, out_hw
     return [(slice(None), slice(None), slice(i, ho * kh, kh), slice(j, wo * kw, kw))
             for i in range(kh) for j in range(kw)]
-
-
-def empty_nchw(shape: tuple, dtype: np.dtype, channel_major: bool) -> np.ndarray:
-    """Uninitialised (N, C, H, W) array, stored channel-major when asked."""
-    if channel_major:
-        return np.empty((shape[1], shape[0]) + shape[2:], dtype).transpose(1, 0, 2, 3)
-    return np.empty(shape, dtype)
 
 
 def _tiled_max(ctx: MaxPool2d, x: np.ndarray, kernel: tuple) -> np.ndarray | None:
@@ -83,7 +77,7 @@ class MaxPool2d(Function):
         ho = out_size(h, kh, stride[0], ph, dilation[0])
         wo = out_size(w, kw, stride[1], pw, dilation[1])
         ctx.in_shape, ctx.out_hw = x.shape, (ho, wo)
-        ctx.channel_major = is_channel_major(x)
+        ctx.order = memory_order(x)
         if is_tiling(kernel, stride, padding, dilation):
             y = _tiled_max(ctx, x, kernel)
             if y is not None:
@@ -107,7 +101,7 @@ class MaxPool2d(Function):
         k = ctx.kwargs
         if ctx.masks is not None:
             # dx in the input's memory order: the conv backward below reads it as is.
-            dx = empty_nchw(ctx.in_shape, g.dtype, ctx.channel_major)
+            dx = empty_ordered(ctx.in_shape, g.dtype, ctx.order)
             ho, wo = ctx.out_hw
             kh, kw = k["kernel"]
             if dx.shape[2:] != (ho * kh, wo * kw):  # rows/cols floor mode dropped: no grad
@@ -128,9 +122,10 @@ class MaxPool2d(Function):
                 full[:, :, :ho * kh, :wo * kw] = dx
                 dx = full
             return dx
-        dcols = dwin.reshape(n, c, ho, wo, kh, kw).transpose(0, 1, 4, 5, 2, 3)
-        dxp = col2im(dcols, ctx.padded_shape, k["stride"], k["dilation"])
-        return crop2d(dxp, *k["padding"])
+        dcols = dwin.reshape(n, c, ho, wo, kh, kw).transpose(1, 4, 5, 2, 3, 0)
+        hp, wp = ctx.padded_shape[2:]
+        dxp = col2im(dcols, (c, hp, wp, n), k["stride"], k["dilation"])
+        return crop2d(dxp.transpose(3, 0, 1, 2), *k["padding"])
 
 
 def flat_indices(ctx: MaxPool2d) -> np.ndarray:
