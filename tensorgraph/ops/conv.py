@@ -87,9 +87,17 @@ def windows(xp: np.ndarray, k: tuple, stride: tuple, dil: tuple, out_hw: tuple) 
 def col2im(dcols: np.ndarray, padded_shape: tuple, stride: tuple, dil: tuple) -> np.ndarray:
     """Adjoint of im2col: sum dcols (C, kh, kw, Ho, Wo, N) into a padded (C, Hp, Wp, N)."""
     _, kh, kw, ho, wo, _ = dcols.shape
-    out = np.zeros(padded_shape, dtype=dcols.dtype)
+    out = np.empty(padded_shape, dtype=dcols.dtype)
+    if stride == (1, 1):  # offset (0, 0) covers [:Ho, :Wo]: write it, zero only the rest
+        out[:, ho:] = 0
+        out[:, :ho, wo:] = 0
+        out[:, :ho, :wo] = dcols[:, 0, 0]
+    else:
+        out.fill(0)
     for i in range(kh):  # k*k strided-slice adds; each covers every output pixel at once
         for j in range(kw):
+            if stride == (1, 1) and i == j == 0:
+                continue
             y0, x0 = i * dil[0], j * dil[1]
             out[:, y0:y0 + stride[0] * (ho - 1) + 1:stride[0],
                 x0:x0 + stride[1] * (wo - 1) + 1:stride[1]] += dcols[:, i, j]
@@ -103,14 +111,21 @@ def crop2d(xp: Any, ph: int, pw: int) -> Any:
 
 
 def im2col(x: np.ndarray, k: tuple, stride: tuple, padding: tuple, dil: tuple,
-           out_hw: tuple) -> np.ndarray:
-    """cols (C*kh*kw, Ho*Wo*N) of x (N, C, H, W): ONE strided copy of the padded input."""
+           out_hw: tuple, ones_row: bool = False) -> np.ndarray:
+    """cols (C*kh*kw, Ho*Wo*N) of x (N, C, H, W): ONE strided copy of the padded input.
+
+    ``ones_row`` appends a row of ones, so that a bias column in the weight matrix
+    adds the bias inside the GEMM and the dW GEMM yields db as its last column.
+    """
     c, n = x.shape[1], x.shape[0]
     xp = padded_batch_last(x, *padding).transpose(3, 0, 1, 2)  # NCHW view, batch-last
     view = windows(xp, k, stride, dil, out_hw).transpose(1, 2, 3, 4, 5, 0)
-    cols = np.empty(view.shape, dtype=x.dtype)
-    np.copyto(cols, view)
-    return cols.reshape(c * k[0] * k[1], out_hw[0] * out_hw[1] * n)
+    rows, length = c * k[0] * k[1], out_hw[0] * out_hw[1] * n
+    cols = np.empty((rows + ones_row, length), dtype=x.dtype)
+    np.copyto(cols[:rows].reshape(view.shape), view)
+    if ones_row:
+        cols[rows] = 1
+    return cols
 
 
 def gemm_rows(g: np.ndarray) -> np.ndarray:
@@ -135,10 +150,10 @@ class Conv2d(Function):
         o, _, kh, kw = w.shape
         ho = out_size(h, kh, stride[0], padding[0], dilation[0])
         wo = out_size(wd, kw, stride[1], padding[1], dilation[1])
-        cols = im2col(x, (kh, kw), stride, padding, dilation, (ho, wo))
-        out = w.reshape(o, -1) @ cols  # (O, CKK) @ (CKK, L*N): ONE GEMM for the batch
-        if b is not None:
-            out += b.reshape(o, 1)  # the epilogue: in place on the fresh GEMM output
+        cols = im2col(x, (kh, kw), stride, padding, dilation, (ho, wo), b is not None)
+        w2 = w.reshape(o, -1) if b is None else np.concatenate([w.reshape(o, -1),
+                                                                 b.reshape(o, 1)], axis=1)
+        out = w2 @ cols  # (O, CKK [+1]) @ (CKK [+1], L*N): ONE GEMM for the batch (+ bias)
         ctx.cols, ctx.out_hw = cols, (ho, wo)
         return out.reshape(o, ho, wo, n).transpose(3, 0, 1, 2)
 
@@ -153,12 +168,18 @@ class Conv2d(Function):
         o = w.shape[0]
         g2 = gemm_rows(g)  # (O, L*N)
         dx = dw = db = None
+        ckk = w[0].size
+        need_b = len(need) > 2 and need[2]
         if need[1]:
             # The longer output side first: OpenBLAS splits its threads over it, and a
-            # short one made this GEMM several times slower on 2 threads.
-            cols = ctx.cols
-            dw = ((cols @ g2.T).T if cols.shape[0] > o else g2 @ cols.T).reshape(w.shape)
-        if len(need) > 2 and need[2]:
+            # short one made this GEMM several times slower on 2 threads. With a bias,
+            # cols' last row is ones, so the GEMM's last column is db = sum(g).
+            cols = ctx.cols if need_b else ctx.cols[:ckk]
+            dwb = (cols @ g2.T).T if cols.shape[0] > o else g2 @ cols.T
+            dw = dwb[:, :ckk].reshape(w.shape)
+            if need_b:
+                db = dwb[:, ckk]
+        elif need_b:
             db = g2.sum(axis=1)
         if need[0]:
             n, c, h, wd = x.shape
