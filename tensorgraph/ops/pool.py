@@ -107,6 +107,12 @@ class MaxPool2d(Function):
             if dx.shape[2:] != (ho * kh, wo * kw):  # rows/cols floor mode dropped: no grad
                 dx[:, :, ho * kh:] = 0
                 dx[:, :, :, wo * kw:] = 0
+            if g.ndim == 4 and memory_order(g) != ctx.order:
+                # One reordering copy (e.g. a Flatten's NCHW gradient against batch-last
+                # masks) instead of k*k multiplies that each walk g against its layout.
+                g_ordered = empty_ordered(g.shape, g.dtype, ctx.order)
+                np.copyto(g_ordered, g)
+                g = g_ordered
             for sl, m in zip(_tile_slices(k["kernel"], ctx.out_hw), ctx.masks):
                 np.multiply(g, m, out=dx[sl])  # every tiled pixel is written exactly once
             return dx
