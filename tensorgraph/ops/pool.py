@@ -49,7 +49,8 @@ def _tiled_max(ctx: MaxPool2d, x: np.ndarray, kernel: tuple) -> np.ndarray | Non
     for v in views:
         m = v == y
         if taken is None:
-            taken = m.copy()
+            # order="K": a C-order copy made every &= below walk two layouts (4x slower)
+            taken = m.copy(order="K")
         else:
             m &= ~taken
             taken |= m
