@@ -111,3 +111,13 @@ def _allocator_applied(env: dict) -> str:
 def test_allocator_applies_on_linux_and_can_be_switched_off():
     assert _allocator_applied({}) == "True"
     assert _allocator_applied({"TENSORGRAPH_KEEP_FREED_MEMORY": "0"}) == "False"
+
+
+@pytest.mark.parametrize("layout", [batch_last, np.ascontiguousarray])
+@pytest.mark.parametrize("stride,padding", [(1, 0), (1, 1), (2, 0)])
+def test_conv2d_1x1_vs_torch(torch, layout, stride, padding):
+    """1x1 at stride 1: cols is the batch-last input itself and the bias is added apart."""
+    arrays = [layout(randn(3, 4, 5, 6, seed=22)), randn(7, 4, 1, 1, seed=23), randn(7, seed=24)]
+    vs_torch(torch, lambda x, w, b: F.conv2d(x, w, b, stride, padding),
+             lambda x, w, b: torch.nn.functional.conv2d(x, w, b, stride, padding), arrays,
+             double=True)

@@ -66,8 +66,8 @@ def padded_batch_last(x: np.ndarray, ph: int, pw: int) -> np.ndarray:
     """x (N, C, H, W) zero-padded as a contiguous batch-last (C, H + 2ph, W + 2pw, N)."""
     n, c, h, w = x.shape
     xb = x.transpose(1, 2, 3, 0)
-    if ph == 0 and pw == 0 and xb.flags.c_contiguous:
-        return xb
+    if ph == 0 and pw == 0:
+        return xb if xb.flags.c_contiguous else np.ascontiguousarray(xb)
     out = np.zeros((c, h + 2 * ph, w + 2 * pw, n), dtype=x.dtype)
     out[:, ph:ph + h, pw:pw + w] = xb  # a contiguous run per row when x is batch-last
     return out
@@ -116,9 +116,13 @@ def im2col(x: np.ndarray, k: tuple, stride: tuple, padding: tuple, dil: tuple,
 
     ``ones_row`` appends a row of ones, so that a bias column in the weight matrix
     adds the bias inside the GEMM and the dW GEMM yields db as its last column.
+    A 1x1 kernel at stride 1 needs no copy at all: the batch-last input is cols.
     """
     c, n = x.shape[1], x.shape[0]
-    xp = padded_batch_last(x, *padding).transpose(3, 0, 1, 2)  # NCHW view, batch-last
+    xb = padded_batch_last(x, *padding)
+    if k == (1, 1) and stride == (1, 1) and not ones_row:
+        return xb.reshape(c, -1)
+    xp = xb.transpose(3, 0, 1, 2)  # NCHW view, batch-last
     view = windows(xp, k, stride, dil, out_hw).transpose(1, 2, 3, 4, 5, 0)
     rows, length = c * k[0] * k[1], out_hw[0] * out_hw[1] * n
     cols = np.empty((rows + ones_row, length), dtype=x.dtype)
@@ -150,10 +154,16 @@ class Conv2d(Function):
         o, _, kh, kw = w.shape
         ho = out_size(h, kh, stride[0], padding[0], dilation[0])
         wo = out_size(wd, kw, stride[1], padding[1], dilation[1])
-        cols = im2col(x, (kh, kw), stride, padding, dilation, (ho, wo), b is not None)
-        w2 = w.reshape(o, -1) if b is None else np.concatenate([w.reshape(o, -1),
-                                                                 b.reshape(o, 1)], axis=1)
+        # The bias rides in the GEMM (a ones row in cols), except for a 1x1 stride-1
+        # kernel, whose cols is the input itself (a ones row would cost a full copy).
+        fold_bias = b is not None and ((kh, kw) != (1, 1) or tuple(stride) != (1, 1))
+        cols = im2col(x, (kh, kw), stride, padding, dilation, (ho, wo), fold_bias)
+        w2 = w.reshape(o, -1)
+        if fold_bias:
+            w2 = np.concatenate([w2, b.reshape(o, 1)], axis=1)
         out = w2 @ cols  # (O, CKK [+1]) @ (CKK [+1], L*N): ONE GEMM for the batch (+ bias)
+        if b is not None and not fold_bias:
+            out += b.reshape(o, 1)
         ctx.cols, ctx.out_hw = cols, (ho, wo)
         return out.reshape(o, ho, wo, n).transpose(3, 0, 1, 2)
 
@@ -170,16 +180,17 @@ class Conv2d(Function):
         dx = dw = db = None
         ckk = w[0].size
         need_b = len(need) > 2 and need[2]
+        folded = ctx.cols.shape[0] > ckk  # the bias rode in the GEMM: cols' last row is ones
         if need[1]:
             # The longer output side first: OpenBLAS splits its threads over it, and a
-            # short one made this GEMM several times slower on 2 threads. With a bias,
-            # cols' last row is ones, so the GEMM's last column is db = sum(g).
-            cols = ctx.cols if need_b else ctx.cols[:ckk]
+            # short one made this GEMM several times slower on 2 threads. With the ones
+            # row, the GEMM's last column is db = sum(g).
+            cols = ctx.cols if need_b and folded else ctx.cols[:ckk]
             dwb = (cols @ g2.T).T if cols.shape[0] > o else g2 @ cols.T
             dw = dwb[:, :ckk].reshape(w.shape)
-            if need_b:
+            if need_b and folded:
                 db = dwb[:, ckk]
-        elif need_b:
+        if need_b and db is None:
             db = g2.sum(axis=1)
         if need[0]:
             n, c, h, wd = x.shape
