@@ -88,6 +88,7 @@ def col2im(dcols: np.ndarray, padded_shape: tuple, stride: tuple, dil: tuple) ->
     """Adjoint of im2col: sum dcols (C, kh, kw, Ho, Wo, N) into a padded (C, Hp, Wp, N)."""
     _, kh, kw, ho, wo, _ = dcols.shape
     out = np.empty(padded_shape, dtype=dcols.dtype)
+    stride = tuple(stride)
     if stride == (1, 1):  # offset (0, 0) covers [:Ho, :Wo]: write it, zero only the rest
         out[:, ho:] = 0
         out[:, :ho, wo:] = 0
@@ -120,7 +121,7 @@ def im2col(x: np.ndarray, k: tuple, stride: tuple, padding: tuple, dil: tuple,
     """
     c, n = x.shape[1], x.shape[0]
     xb = padded_batch_last(x, *padding)
-    if k == (1, 1) and stride == (1, 1) and not ones_row:
+    if tuple(k) == (1, 1) and tuple(stride) == (1, 1) and not ones_row:
         return xb.reshape(c, -1)
     xp = xb.transpose(3, 0, 1, 2)  # NCHW view, batch-last
     view = windows(xp, k, stride, dil, out_hw).transpose(1, 2, 3, 4, 5, 0)
@@ -160,7 +161,9 @@ class Conv2d(Function):
         cols = im2col(x, (kh, kw), stride, padding, dilation, (ho, wo), fold_bias)
         w2 = w.reshape(o, -1)
         if fold_bias:
-            w2 = np.concatenate([w2, b.reshape(o, 1)], axis=1)
+            # the bias takes the GEMM's dtype, as an in-place `out += b` would
+            w2 = np.concatenate([w2, b.reshape(o, 1)], axis=1,
+                                dtype=np.result_type(w.dtype, x.dtype))
         out = w2 @ cols  # (O, CKK [+1]) @ (CKK [+1], L*N): ONE GEMM for the batch (+ bias)
         if b is not None and not fold_bias:
             out += b.reshape(o, 1)

@@ -129,10 +129,13 @@ class MaxPool2d(Function):
                 full[:, :, :ho * kh, :wo * kw] = dx
                 dx = full
             return dx
-        dcols = dwin.reshape(n, c, ho, wo, kh, kw).transpose(1, 4, 5, 2, 3, 0)
+        # col2im's (C, kh, kw, Ho, Wo, N) with C = n*c planes and N = 1: the adds run in
+        # dwin's own (n, c, ...) order.
+        dcols = dwin.reshape(n, c, ho, wo, kh, kw).transpose(0, 1, 4, 5, 2, 3)
+        dcols = dcols.reshape(n * c, kh, kw, ho, wo, 1)
         hp, wp = ctx.padded_shape[2:]
-        dxp = col2im(dcols, (c, hp, wp, n), k["stride"], k["dilation"])
-        return crop2d(dxp.transpose(3, 0, 1, 2), *k["padding"])
+        dxp = col2im(dcols, (n * c, hp, wp, 1), k["stride"], k["dilation"])
+        return crop2d(dxp.reshape(n, c, hp, wp), *k["padding"])
 
 
 def flat_indices(ctx: MaxPool2d) -> np.ndarray:
