@@ -1,4 +1,5 @@
-"""ops/conv, ops/pool: channel-major activations (the conv GEMM's layout) and _allocator."""
+"""ops/conv, ops/pool: batch-last activations (the conv GEMM's layout), other input layouts,
+and _allocator."""
 
 from __future__ import annotations
 
@@ -19,12 +20,52 @@ def channel_major(a: np.ndarray) -> np.ndarray:
     return np.ascontiguousarray(a.transpose(1, 0, 2, 3)).transpose(1, 0, 2, 3)
 
 
-def test_conv_output_is_channel_major_and_pool_keeps_it():
+def batch_last(a: np.ndarray) -> np.ndarray:
+    """The same (N, C, H, W) values stored (C, H, W, N), as Conv2d's output is."""
+    return np.ascontiguousarray(a.transpose(1, 2, 3, 0)).transpose(3, 0, 1, 2)
+
+
+def test_conv_output_is_batch_last_and_pool_keeps_it():
     x, w = tg.randn(4, 3, 8, 8), tg.randn(5, 3, 3, 3)
     y = F.conv2d(x, w, padding=1)
-    assert y.array.strides[1] > y.array.strides[0]  # the GEMM result, not a copy
+    # the GEMM result (O, Ho*Wo*N) seen as NCHW, not a copy: the batch is innermost
+    assert y.array.strides == (4, 8 * 8 * 4 * 4, 8 * 4 * 4, 4 * 4)
     p = F.max_pool2d(F.relu(y), 2)
-    assert p.array.strides[1] > p.array.strides[0]
+    assert p.array.strides[0] == 4 and p.array.strides[1] > p.array.strides[2]
+
+
+@pytest.mark.parametrize("layout", [batch_last, channel_major, np.ascontiguousarray])
+@pytest.mark.parametrize("stride,padding,dilation", [(1, 1, 1), (2, 0, 1), (2, 1, 2),
+                                                     ((1, 2), (2, 1), (2, 1))])
+def test_conv2d_any_input_layout_vs_torch(torch, layout, stride, padding, dilation):
+    arrays = [layout(randn(3, 4, 9, 8, seed=11)), randn(5, 4, 3, 2, seed=12), randn(5, seed=13)]
+    vs_torch(torch, lambda x, w, b: F.conv2d(x, w, b, stride, padding, dilation),
+             lambda x, w, b: torch.nn.functional.conv2d(x, w, b, stride, padding, dilation),
+             arrays, double=True)
+
+
+def test_conv2d_without_bias_and_frozen_weight_vs_torch(torch):
+    """The bias rides in the GEMM (a ones row of cols): check db alone and no bias."""
+    x, w, b = randn(2, 3, 6, 6, seed=14), randn(4, 3, 3, 3, seed=15), randn(4, seed=16)
+    vs_torch(torch, lambda x, w, b: F.conv2d(x, w, b, padding=1),
+             lambda x, w, b: torch.nn.functional.conv2d(x, w, b, padding=1), [x, w, b],
+             grad=[True, False, True])
+    vs_torch(torch, lambda x, w: F.conv2d(x, w, padding=1),
+             lambda x, w: torch.nn.functional.conv2d(x, w, padding=1), [x, w])
+
+
+def test_conv_pool_flatten_linear_vs_torch(torch):
+    """Flatten hands the pool an NCHW gradient against batch-last masks (reordered once)."""
+    arrays = [randn(3, 2, 8, 8, seed=17), randn(4, 2, 3, 3, seed=18), randn(4, seed=19),
+              randn(5, 4 * 4 * 4, seed=20), randn(5, seed=21)]
+
+    def net(mod, relu):
+        def f(x, w, b, lw, lb):
+            h = mod.max_pool2d(relu(mod.conv2d(x, w, b, padding=1)), 2)
+            return mod.linear(h.reshape(h.shape[0], -1), lw, lb)
+        return f
+
+    vs_torch(torch, net(F, F.relu), net(torch.nn.functional, torch.relu), arrays)
 
 
 @pytest.mark.parametrize("padding", [0, 1])
@@ -70,3 +111,13 @@ def _allocator_applied(env: dict) -> str:
 def test_allocator_applies_on_linux_and_can_be_switched_off():
     assert _allocator_applied({}) == "True"
     assert _allocator_applied({"TENSORGRAPH_KEEP_FREED_MEMORY": "0"}) == "False"
+
+
+@pytest.mark.parametrize("layout", [batch_last, np.ascontiguousarray])
+@pytest.mark.parametrize("stride,padding", [(1, 0), (1, 1), (2, 0)])
+def test_conv2d_1x1_vs_torch(torch, layout, stride, padding):
+    """1x1 at stride 1: cols is the batch-last input itself and the bias is added apart."""
+    arrays = [layout(randn(3, 4, 5, 6, seed=22)), randn(7, 4, 1, 1, seed=23), randn(7, seed=24)]
+    vs_torch(torch, lambda x, w, b: F.conv2d(x, w, b, stride, padding),
+             lambda x, w, b: torch.nn.functional.conv2d(x, w, b, stride, padding), arrays,
+             double=True)

@@ -1,17 +1,20 @@
 """Conv2d (fused) and its composite twin, plus the sliding-window helpers pooling shares.
 
-Layout is what makes a numpy convolution fast, not arithmetic, so every array here is
-kept in the order the one GEMM wants:
+Layout is what makes a numpy convolution fast, not arithmetic: numpy pays a fixed cost
+per innermost run of a strided copy or add, and in NCHW that run is one image row
+(14 floats in the benchmark CNN). So the conv keeps its data **batch-last**,
+``(C, H, W, N)`` in memory, where a window row of the whole batch (``Wo * N`` floats)
+is one contiguous run:
 
-- im2col is ONE strided copy: ``cols (C, kh, kw, N, Ho, Wo)`` is filled from a strided
-  view of the padded input; no transpose of a large array is ever materialised.
-- The GEMM is ``(O, C*kh*kw) @ (C*kh*kw, N*Ho*Wo)``: the long side (the whole batch's
-  pixels) is BLAS's M side, and the output comes out channel-major ``(O, N, Ho, Wo)``.
-  It is returned as an ``(N, O, Ho, Wo)`` view, no copy; elementwise ops downstream
-  (ReLU, pooling) keep that memory order, so the gradient that comes back to the
-  backward is already in the ``(O, N*Ho*Wo)`` layout of the GEMM: a free reshape.
-- col2im is k*k strided adds into a channel-major ``(C, N, Hp, Wp)`` buffer, the layout
-  the ``dcols`` GEMM output already has.
+- im2col is ONE strided copy of the padded ``(C, Hp, Wp, N)`` input into
+  ``cols (C, kh, kw, Ho, Wo, N)``; no transpose of a large array is ever materialised.
+- The GEMM is ``(O, C*kh*kw) @ (C*kh*kw, Ho*Wo*N)``: the long side (the whole batch's
+  pixels) is BLAS's M side, and the output comes out ``(O, Ho, Wo, N)``. It is returned
+  as an ``(N, O, Ho, Wo)`` view, no copy; elementwise ops downstream (ReLU, pooling)
+  keep that memory order, so the gradient that comes back to the backward is already
+  in the ``(O, Ho*Wo*N)`` layout of the GEMM: a free reshape.
+- col2im is k*k strided adds into a batch-last ``(C, Hp, Wp, N)`` buffer, the layout
+  the ``dcols`` GEMM output already has; each add runs over ``Wo * N`` floats at a time.
 """
 
 from __future__ import annotations
@@ -34,26 +37,39 @@ def out_size(size: int, k: int, stride: int, pad: int, dil: int) -> int:
     return (size + 2 * pad - dil * (k - 1) - 1) // stride + 1
 
 
-def is_channel_major(x: np.ndarray) -> bool:
-    """True when x (N, C, ...) is stored channel-major, as the conv GEMM leaves it."""
-    return x.shape[0] > 1 and x.shape[1] > 1 and abs(x.strides[1]) > abs(x.strides[0])
+def memory_order(x: np.ndarray) -> tuple:
+    """x's axes from the outermost in memory to the innermost (C order is 0, 1, 2, ...)."""
+    return tuple(int(i) for i in np.argsort([-abs(s) for s in x.strides], kind="stable"))
+
+
+def empty_ordered(shape: tuple, dtype: Any, order: tuple) -> np.ndarray:
+    """Uninitialised array of ``shape`` whose memory runs in ``order`` (see memory_order)."""
+    return np.empty([shape[i] for i in order], dtype).transpose(np.argsort(order))
 
 
 def pad2d(x: np.ndarray, ph: int, pw: int, value: float = 0.0) -> np.ndarray:
     """x (N, C, H, W) padded by ph rows and pw columns on each side.
 
-    The padded copy keeps x's memory order (channel-major stays channel-major), so
-    filling it is a straight strided copy.
+    The padded copy keeps x's memory order (batch-last stays batch-last), so filling
+    it is a straight strided copy.
     """
     if ph == 0 and pw == 0:
         return x
     n, c, h, w = x.shape
-    shape = (n, c, h + 2 * ph, w + 2 * pw)
-    if is_channel_major(x):
-        out = np.full((c, n) + shape[2:], value, dtype=x.dtype).transpose(1, 0, 2, 3)
-    else:
-        out = np.full(shape, value, dtype=x.dtype)
+    out = empty_ordered((n, c, h + 2 * ph, w + 2 * pw), x.dtype, memory_order(x))
+    out.fill(value)
     out[:, :, ph:ph + h, pw:pw + w] = x
+    return out
+
+
+def padded_batch_last(x: np.ndarray, ph: int, pw: int) -> np.ndarray:
+    """x (N, C, H, W) zero-padded as a contiguous batch-last (C, H + 2ph, W + 2pw, N)."""
+    n, c, h, w = x.shape
+    xb = x.transpose(1, 2, 3, 0)
+    if ph == 0 and pw == 0:
+        return xb if xb.flags.c_contiguous else np.ascontiguousarray(xb)
+    out = np.zeros((c, h + 2 * ph, w + 2 * pw, n), dtype=x.dtype)
+    out[:, ph:ph + h, pw:pw + w] = xb  # a contiguous run per row when x is batch-last
     return out
 
 
@@ -69,14 +85,23 @@ def windows(xp: np.ndarray, k: tuple, stride: tuple, dil: tuple, out_hw: tuple) 
 
 
 def col2im(dcols: np.ndarray, padded_shape: tuple, stride: tuple, dil: tuple) -> np.ndarray:
-    """Adjoint of :func:`windows`: sum dcols (A, B, kh, kw, Ho, Wo) into a padded (A, B, Hp, Wp)."""
-    _, _, kh, kw, ho, wo = dcols.shape
-    out = np.zeros(padded_shape, dtype=dcols.dtype)
+    """Adjoint of im2col: sum dcols (C, kh, kw, Ho, Wo, N) into a padded (C, Hp, Wp, N)."""
+    _, kh, kw, ho, wo, _ = dcols.shape
+    out = np.empty(padded_shape, dtype=dcols.dtype)
+    stride = tuple(stride)
+    if stride == (1, 1):  # offset (0, 0) covers [:Ho, :Wo]: write it, zero only the rest
+        out[:, ho:] = 0
+        out[:, :ho, wo:] = 0
+        out[:, :ho, :wo] = dcols[:, 0, 0]
+    else:
+        out.fill(0)
     for i in range(kh):  # k*k strided-slice adds; each covers every output pixel at once
         for j in range(kw):
+            if stride == (1, 1) and i == j == 0:
+                continue
             y0, x0 = i * dil[0], j * dil[1]
-            out[:, :, y0:y0 + stride[0] * (ho - 1) + 1:stride[0],
-                x0:x0 + stride[1] * (wo - 1) + 1:stride[1]] += dcols[:, :, i, j]
+            out[:, y0:y0 + stride[0] * (ho - 1) + 1:stride[0],
+                x0:x0 + stride[1] * (wo - 1) + 1:stride[1]] += dcols[:, i, j]
     return out
 
 
@@ -87,19 +112,30 @@ def crop2d(xp: Any, ph: int, pw: int) -> Any:
 
 
 def im2col(x: np.ndarray, k: tuple, stride: tuple, padding: tuple, dil: tuple,
-           out_hw: tuple) -> np.ndarray:
-    """cols (C*kh*kw, N*Ho*Wo) of x (N, C, H, W): ONE strided copy of the padded input."""
-    n, c = x.shape[:2]
-    xp = pad2d(x, *padding)
-    view = windows(xp, k, stride, dil, out_hw).transpose(1, 2, 3, 0, 4, 5)
-    cols = np.empty(view.shape, dtype=x.dtype)
-    np.copyto(cols, view)
-    return cols.reshape(c * k[0] * k[1], n * out_hw[0] * out_hw[1])
+           out_hw: tuple, ones_row: bool = False) -> np.ndarray:
+    """cols (C*kh*kw, Ho*Wo*N) of x (N, C, H, W): ONE strided copy of the padded input.
+
+    ``ones_row`` appends a row of ones, so that a bias column in the weight matrix
+    adds the bias inside the GEMM and the dW GEMM yields db as its last column.
+    A 1x1 kernel at stride 1 needs no copy at all: the batch-last input is cols.
+    """
+    c, n = x.shape[1], x.shape[0]
+    xb = padded_batch_last(x, *padding)
+    if tuple(k) == (1, 1) and tuple(stride) == (1, 1) and not ones_row:
+        return xb.reshape(c, -1)
+    xp = xb.transpose(3, 0, 1, 2)  # NCHW view, batch-last
+    view = windows(xp, k, stride, dil, out_hw).transpose(1, 2, 3, 4, 5, 0)
+    rows, length = c * k[0] * k[1], out_hw[0] * out_hw[1] * n
+    cols = np.empty((rows + ones_row, length), dtype=x.dtype)
+    np.copyto(cols[:rows].reshape(view.shape), view)
+    if ones_row:
+        cols[rows] = 1
+    return cols
 
 
 def gemm_rows(g: np.ndarray) -> np.ndarray:
-    """g (N, O, Ho, Wo) as (O, N*Ho*Wo), the forward GEMM's layout (free when channel-major)."""
-    return g.transpose(1, 0, 2, 3).reshape(g.shape[1], -1)
+    """g (N, O, Ho, Wo) as (O, Ho*Wo*N), the forward GEMM's layout (free when batch-last)."""
+    return g.transpose(1, 2, 3, 0).reshape(g.shape[1], -1)
 
 
 # ---------------------------------------------------------------- the primitive
@@ -108,7 +144,7 @@ class Conv2d(Function):
 
     Fused for speed (the composite twin builds k*k matmul nodes): forward is one
     strided im2col copy plus one GEMM whose output is already the (N, O, Ho, Wo)
-    result (a view, channel-major in memory); backward keeps the im2col matrix, so dW
+    result (a view, batch-last in memory); backward keeps the im2col matrix, so dW
     is one more GEMM, and skips dx when the input needs no gradient (the first layer).
     """
 
@@ -119,12 +155,20 @@ class Conv2d(Function):
         o, _, kh, kw = w.shape
         ho = out_size(h, kh, stride[0], padding[0], dilation[0])
         wo = out_size(wd, kw, stride[1], padding[1], dilation[1])
-        cols = im2col(x, (kh, kw), stride, padding, dilation, (ho, wo))
-        out = w.reshape(o, -1) @ cols  # (O, CKK) @ (CKK, N*L): ONE GEMM for the batch
-        if b is not None:
-            out += b.reshape(o, 1)  # the epilogue: in place on the fresh GEMM output
+        # The bias rides in the GEMM (a ones row in cols), except for a 1x1 stride-1
+        # kernel, whose cols is the input itself (a ones row would cost a full copy).
+        fold_bias = b is not None and ((kh, kw) != (1, 1) or tuple(stride) != (1, 1))
+        cols = im2col(x, (kh, kw), stride, padding, dilation, (ho, wo), fold_bias)
+        w2 = w.reshape(o, -1)
+        if fold_bias:
+            # the bias takes the GEMM's dtype, as an in-place `out += b` would
+            w2 = np.concatenate([w2, b.reshape(o, 1)], axis=1,
+                                dtype=np.result_type(w.dtype, x.dtype))
+        out = w2 @ cols  # (O, CKK [+1]) @ (CKK [+1], L*N): ONE GEMM for the batch (+ bias)
+        if b is not None and not fold_bias:
+            out += b.reshape(o, 1)
         ctx.cols, ctx.out_hw = cols, (ho, wo)
-        return out.reshape(o, n, ho, wo).transpose(1, 0, 2, 3)
+        return out.reshape(o, ho, wo, n).transpose(3, 0, 1, 2)
 
     @staticmethod
     def backward(ctx, g):
@@ -135,24 +179,30 @@ class Conv2d(Function):
         x, w = ctx.saved_tensors
         need = ctx.needs_input_grad
         o = w.shape[0]
-        g2 = gemm_rows(g)  # (O, N*L)
+        g2 = gemm_rows(g)  # (O, L*N)
         dx = dw = db = None
+        ckk = w[0].size
+        need_b = len(need) > 2 and need[2]
+        folded = ctx.cols.shape[0] > ckk  # the bias rode in the GEMM: cols' last row is ones
         if need[1]:
             # The longer output side first: OpenBLAS splits its threads over it, and a
-            # short one made this GEMM several times slower on 2 threads.
-            cols = ctx.cols
-            dw = ((cols @ g2.T).T if cols.shape[0] > o else g2 @ cols.T).reshape(w.shape)
-        if len(need) > 2 and need[2]:
+            # short one made this GEMM several times slower on 2 threads. With the ones
+            # row, the GEMM's last column is db = sum(g).
+            cols = ctx.cols if need_b and folded else ctx.cols[:ckk]
+            dwb = (cols @ g2.T).T if cols.shape[0] > o else g2 @ cols.T
+            dw = dwb[:, :ckk].reshape(w.shape)
+            if need_b and folded:
+                db = dwb[:, ckk]
+        if need_b and db is None:
             db = g2.sum(axis=1)
         if need[0]:
             n, c, h, wd = x.shape
             ph, pw = kw_["padding"]
-            dcols = w.reshape(o, -1).T @ g2  # (CKK, O) @ (O, N*L) -> (CKK, N*L)
-            dcols = dcols.reshape((c,) + w.shape[2:] + (n,) + ctx.out_hw)
-            # col2im in (C, N, H, W) order, the layout dcols already has: contiguous adds.
-            dxp = col2im(dcols.transpose(0, 3, 1, 2, 4, 5), (c, n, h + 2 * ph, wd + 2 * pw),
-                         kw_["stride"], kw_["dilation"])
-            dx = crop2d(dxp, ph, pw).transpose(1, 0, 2, 3)
+            dcols = w.reshape(o, -1).T @ g2  # (CKK, O) @ (O, L*N) -> (CKK, L*N)
+            dcols = dcols.reshape((c,) + w.shape[2:] + ctx.out_hw + (n,))
+            dxp = col2im(dcols, (c, h + 2 * ph, wd + 2 * pw, n), kw_["stride"],
+                         kw_["dilation"])
+            dx = dxp[:, ph:ph + h, pw:pw + wd].transpose(3, 0, 1, 2)
         return dx, dw, db
 
 
