@@ -364,4 +364,3 @@ _late = {"Tensor": Tensor, "where": where, "matmul": matmul, "max_min": max_min,
          "_write_inplace": write_inplace, "_write_item": write_item}
 for _mixin in (tensor_arithmetic, tensor_views):
     vars(_mixin).update({k: v for k, v in _late.items() if k in vars(_mixin)})
-autograd._Tensor = Tensor  # read by graph.py until it uses the public names

@@ -20,7 +20,7 @@ from .errors import annotate
 from .hooks import GLOBAL_HOOKS, ModuleHooks
 from .parameter import Parameter
 from .state import IncompatibleKeys, load_state
-from .utils import _zero_grad
+from .utils import zero_grads
 
 
 # ---------------------------------------------------------------- Module
@@ -324,7 +324,7 @@ class Module(ModuleHooks, ModuleCasts):
 
     def zero_grad(self, set_to_none: bool = True) -> None:
         """Clear every parameter's ``.grad`` (to None by default, as PyTorch 2)."""
-        _zero_grad(self.parameters(), set_to_none)
+        zero_grads(self.parameters(), set_to_none)
 
     # ------------------------------------------------------------ state dict
     def state_dict(self, destination: dict | None = None, prefix: str = "",

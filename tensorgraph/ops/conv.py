@@ -23,7 +23,6 @@ from numpy.lib.stride_tricks import as_strided
 
 from ..autograd import Function
 from ..tensor import Tensor
-from .fused import composite_grad, is_array
 
 __all__ = ["Conv2d", "conv2d_composite", "out_size"]
 
@@ -127,11 +126,13 @@ class Conv2d(Function):
         return out.reshape(o, n, ho, wo).transpose(1, 0, 2, 3)
 
     @staticmethod
+    def composite(ctx, x, w, b=None):
+        k = ctx.kwargs
+        return conv2d_composite(x, w, b, k["stride"], k["padding"], k["dilation"])
+
+    @staticmethod
     def backward(ctx, g):
         kw_ = ctx.kwargs
-        if not is_array(g):
-            return composite_grad(ctx, g, lambda x, w, b=None: conv2d_composite(
-                x, w, b, kw_["stride"], kw_["padding"], kw_["dilation"]))
         x, w = ctx.saved_tensors
         need = ctx.needs_input_grad
         o = w.shape[0]

@@ -14,7 +14,6 @@ from typing import Any
 import numpy as np
 
 from ..autograd import Function
-from ._dual import expand
 
 
 def normalise(equation: str, ndims: list) -> tuple:
@@ -83,11 +82,11 @@ class Einsum(Function):
                 sub, target = "..." + sub, "..." + target
             eq = ",".join([ctx.out, *others]) + "->" + target
             gx = _einsum(eq, g, *[x for j, x in enumerate(xs) if j != i])
-            grads.append(_restore(gx, sub, target, xs[i].shape))
+            grads.append(_restore(ctx.xp, gx, sub, target, xs[i].shape))
         return tuple(grads)
 
 
-def _restore(gx: Any, sub: str, target: str, shape: tuple) -> Any:
+def _restore(xp: Any, gx: Any, sub: str, target: str, shape: tuple) -> Any:
     """Put back (as broadcast size-1 dims) the indices of ``sub`` missing from ``target``."""
     if target == sub:
         return gx
@@ -111,4 +110,4 @@ def _restore(gx: Any, sub: str, target: str, shape: tuple) -> Any:
             shape_kept.append(1)
             full.append(shape[pos])
             pos += 1
-    return expand(gx.reshape(tuple(shape_kept)), tuple(full))
+    return xp.expand(gx.reshape(tuple(shape_kept)), tuple(full))

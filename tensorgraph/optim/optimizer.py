@@ -17,8 +17,9 @@ from typing import Any
 
 import numpy as np
 
-from ..autograd import _State, enable_grad
-from ..nn.utils import _zero_grad
+from ..autograd import enable_grad
+from ..autograd.grad_mode import counters
+from ..nn.utils import zero_grads
 from ..tensor import Tensor
 from .state_checks import check_same_kind
 
@@ -165,7 +166,7 @@ class Optimizer:
                 backward stores its gradient without an add); with False, fill the
                 existing gradients with zeros in place.
         """
-        _zero_grad((p for group in self.param_groups for p in group["params"]), set_to_none)
+        zero_grads((p for group in self.param_groups for p in group["params"]), set_to_none)
 
     def step(self, closure: Callable[[], Any] | None = None) -> Any:
         """Update every parameter that has a gradient (those with ``.grad is None`` are
@@ -196,7 +197,7 @@ class Optimizer:
                     )
                 self._update(p.array, g, self.state[p], group)
                 p._version += 1  # as PyTorch: a graph that saved p sees it changed
-        _State.inplace_ops += 1
+        counters.inplace_ops += 1
         self._step_calls += 1
         return loss
 
