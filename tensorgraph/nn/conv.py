@@ -8,7 +8,7 @@ from typing import Any
 from ..tensor import Tensor, cat
 from . import functional as F
 from .functional.padding import pad
-from .linear import _empty, default_init
+from .linear import empty_parameter, default_init
 from .module import Module
 
 
@@ -71,9 +71,9 @@ class Conv2d(Module):
             self.padding = padding
         else:
             self.padding = _pair(padding)
-        self.weight = _empty(out_channels, in_channels // groups, *self.kernel_size, dtype=dtype)
+        self.weight = empty_parameter(out_channels, in_channels // groups, *self.kernel_size, dtype=dtype)
         if bias:
-            self.bias = _empty(out_channels, dtype=dtype)
+            self.bias = empty_parameter(out_channels, dtype=dtype)
         else:
             self.register_parameter("bias", None)
         self.reset_parameters()

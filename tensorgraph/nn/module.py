@@ -24,7 +24,7 @@ from .utils import zero_grads
 
 
 # ---------------------------------------------------------------- Module
-def _addindent(text: str, spaces: int) -> str:
+def addindent(text: str, spaces: int) -> str:
     lines = text.split("\n")
     if len(lines) == 1:
         return text
@@ -385,7 +385,7 @@ class Module(ModuleHooks, ModuleCasts):
     def __repr__(self) -> str:
         extra = self.extra_repr()
         extra_lines = extra.split("\n") if extra else []
-        child_lines = [f"({k}): " + _addindent(repr(m), 2) for k, m in self._modules.items()]
+        child_lines = [f"({k}): " + addindent(repr(m), 2) for k, m in self._modules.items()]
         lines = extra_lines + child_lines
         main = self._get_name() + "("
         if lines:

@@ -155,7 +155,7 @@ class Optimizer:
 
     def _check_hyperparameters(self, group: dict[str, Any]) -> None:
         """Raise ValueError for an invalid hyperparameter of ``group`` (subclasses)."""
-        _check_nonneg(self, group, "lr", "learning rate")
+        check_nonneg(self, group, "lr", "learning rate")
 
     # ------------------------------------------------------------ stepping
     def zero_grad(self, set_to_none: bool = True) -> None:
@@ -323,7 +323,7 @@ def _cast_value(value: Any, p: Tensor, where: str) -> Any:
     return copy.deepcopy(value)
 
 
-def _check_nonneg(opt: Optimizer, group: dict[str, Any], key: str, what: str) -> None:
+def check_nonneg(opt: Optimizer, group: dict[str, Any], key: str, what: str) -> None:
     value = group[key]
     if not isinstance(value, (int, float, np.number)) or not value >= 0:
         raise ValueError(f"{type(opt).__name__}: invalid {what} {key}={value!r}; it must be "
