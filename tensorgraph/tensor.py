@@ -142,10 +142,13 @@ class Tensor(ArithmeticMethods, ViewMethods, OpMethods, RandomMethods, DisplayMe
     @_version.setter
     def _version(self, value: int) -> None:
         # Code that writes the array directly (optimizers, init) bumps it this way.
-        if self._vc is None:
-            self._vc = [0]
-        self._vc[0] = value
+        vc = self._vc
+        if vc is None:
+            vc = self._vc = [0]
+        vc[0] = value
         counters.inplace_ops += 1
+        if len(vc) > 1:  # the memory of a split/chunk/unbind output: see refresh_views
+            counters.view_rebases += 1
 
     @property
     def shape(self) -> tuple:

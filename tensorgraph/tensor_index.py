@@ -16,6 +16,7 @@ import numpy as np
 
 from . import ops as P
 from ._shapes import dims_arg, shape_arg
+from .autograd.function import mark_multi_output
 
 
 def _axis(dim: int, shape: tuple, op: str) -> int:
@@ -281,6 +282,11 @@ class IndexMethods:
                     f"split_with_sizes expects split_sizes to sum exactly to {n} (input "
                     f"tensor's size at dimension {d}), but got split_sizes={sizes}."
                 )
+        op = "Split" if isinstance(split_size_or_sections, (builtins.int, np.integer)) \
+            else "SplitWithSizes"
+        return mark_multi_output(self._pieces(d, sizes), op)
+
+    def _pieces(self, d: int, sizes: list) -> tuple:
         bounds = np.cumsum([0] + sizes).tolist()
         return tuple(self.narrow(d, a, b - a) for a, b in zip(bounds, bounds[1:]))
 
@@ -303,7 +309,7 @@ class IndexMethods:
         if isinstance(indices_or_sections, (builtins.int, np.integer)):
             k = builtins.int(indices_or_sections)
             sizes = [n // k + (1 if i < n % k else 0) for i in range(k)]
-            return self.split(sizes, d)
+            return self._pieces(d, sizes)  # views torch lets you modify in place
         cuts = [builtins.min(builtins.max(builtins.int(i), 0), n) for i in indices_or_sections]
         bounds = [0, *cuts, n]
         return tuple(self.narrow(d, a, builtins.max(b - a, 0))
@@ -312,7 +318,8 @@ class IndexMethods:
     def unbind(self, dim: int = 0) -> tuple:
         """The slices along ``dim``, that dim removed."""
         d = _axis(dim, self.shape, "unbind")
-        return tuple(self.select(d, i) for i in range(self.shape[d]))
+        return mark_multi_output(tuple(self.select(d, i) for i in range(self.shape[d])),
+                                 "Unbind")
 
     # ------------------------------------------------------------ reordering and repeating
     def flip(self, *args: Any, dims: Any = None) -> Any:
