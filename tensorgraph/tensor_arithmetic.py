@@ -142,19 +142,19 @@ class ArithmeticMethods:
 
     # ------------------------------------------------------------ elementwise math
     def exp(self) -> Tensor:
-        return P.Exp.apply(self._floating("exp"))
+        return P.Exp.apply(self._floating())
 
     def log(self) -> Tensor:
-        return P.Log.apply(self._floating("log"))
+        return P.Log.apply(self._floating())
 
     def sqrt(self) -> Tensor:
-        return self._floating("sqrt") ** 0.5
+        return self._floating() ** 0.5
 
     def rsqrt(self) -> Tensor:
-        return self._floating("rsqrt") ** -0.5
+        return self._floating() ** -0.5
 
     def reciprocal(self) -> Tensor:
-        return self._floating("reciprocal") ** -1.0
+        return self._floating() ** -1.0
 
     def square(self) -> Tensor:
         return self * self
@@ -166,10 +166,10 @@ class ArithmeticMethods:
         return Tensor._wrap(np.sign(self.array), False)
 
     def sigmoid(self) -> Tensor:
-        return P.Sigmoid.apply(self._floating("sigmoid"))
+        return P.Sigmoid.apply(self._floating())
 
     def tanh(self) -> Tensor:
-        return P.Tanh.apply(self._floating("tanh"))
+        return P.Tanh.apply(self._floating())
 
     def relu(self) -> Tensor:
         return P.ReLU.apply(self)
@@ -202,7 +202,8 @@ class ArithmeticMethods:
 
     clip = clamp
 
-    def _floating(self, op: str) -> Tensor:
+    def _floating(self) -> Tensor:
+        """This tensor, or a default-dtype copy when it is not floating (torch promotes)."""
         return self if self.dtype.kind == "f" else self.to(_dtype.get_default_dtype())
 
     # ------------------------------------------------------------ reductions

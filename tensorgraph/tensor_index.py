@@ -15,13 +15,8 @@ from typing import Any
 import numpy as np
 
 from . import ops as P
-from ._shapes import dims_arg, shape_arg
+from ._shapes import dims_arg, one_dim, shape_arg
 from .autograd.function import mark_multi_output
-
-
-def _axis(dim: int, shape: tuple, op: str) -> int:
-    (d,) = dims_arg(dim, shape, op)
-    return d
 
 
 def _int_index(index: Any, op: str) -> np.ndarray:
@@ -53,7 +48,7 @@ def _along(idx: np.ndarray, dim: int) -> tuple:
 
 def _gather_index(x: Any, dim: int, index: Any, op: str) -> tuple:
     idx = _int_index(index, op)
-    d = _axis(dim, x.shape, op)
+    d = one_dim(dim, x.shape, op)
     if idx.ndim != max(x.ndim, 1):
         raise RuntimeError(
             f"{op}(): index tensor must have the same number of dimensions as the input "
@@ -160,7 +155,7 @@ class IndexMethods:
         idx = _int_index(indices, "take_along_dim")
         if dim is None:
             return self.reshape(-1).gather(0, idx.reshape(-1))
-        d = _axis(dim, self.shape, "take_along_dim")
+        d = one_dim(dim, self.shape, "take_along_dim")
         if idx.ndim != self.ndim:
             raise RuntimeError(
                 f"take_along_dim(): input and indices should have the same number of "
@@ -182,7 +177,7 @@ class IndexMethods:
         idx = _int_index(index, "index_select")
         if idx.ndim > 1:
             raise IndexError(f"index_select(): index must be 0-D or 1-D, got shape {idx.shape}.")
-        d = _axis(dim, self.shape, "index_select")
+        d = one_dim(dim, self.shape, "index_select")
         _check_bounds(idx, self.shape[d] if self.ndim else 1, d, "index_select")
         if self.ndim == 0:
             return self.reshape(1)[idx.reshape(-1)].reshape(idx.shape)
@@ -244,7 +239,7 @@ class IndexMethods:
     # ------------------------------------------------------------ splitting
     def narrow(self, dim: int, start: int, length: int) -> Any:
         """``length`` elements along ``dim`` starting at ``start`` (a view in torch)."""
-        d = _axis(dim, self.shape, "narrow")
+        d = one_dim(dim, self.shape, "narrow")
         n = self.shape[d]
         start = builtins.int(start)
         if not -n <= start <= n:
@@ -258,7 +253,7 @@ class IndexMethods:
 
     def select(self, dim: int, index: int) -> Any:
         """The slice at ``index`` along ``dim`` (that dim removed)."""
-        d = _axis(dim, self.shape, "select")
+        d = one_dim(dim, self.shape, "select")
         n = self.shape[d]
         if not -n <= index < n:
             raise IndexError(f"select(): index {index} out of range for tensor of size "
@@ -268,7 +263,7 @@ class IndexMethods:
     def split(self, split_size_or_sections: Any, dim: int = 0) -> tuple:
         """Pieces of ``split_size`` along ``dim`` (the last may be smaller), or pieces of
         the given sizes (which must add up to the dim's size)."""
-        d = _axis(dim, self.shape, "split")
+        d = one_dim(dim, self.shape, "split")
         n = self.shape[d]
         if isinstance(split_size_or_sections, (builtins.int, np.integer)):
             size = builtins.int(split_size_or_sections)
@@ -297,14 +292,14 @@ class IndexMethods:
         """At most ``chunks`` pieces of size ceil(n / chunks) along ``dim``."""
         if chunks <= 0:
             raise RuntimeError(f"chunk(): chunks must be greater than 0, got {chunks}.")
-        n = self.shape[_axis(dim, self.shape, "chunk")]
+        n = self.shape[one_dim(dim, self.shape, "chunk")]
         if n == 0:  # torch: as many (empty) chunks as asked for
             return self.split([0] * chunks, dim)
         return self.split(-(-n // chunks), dim)
 
     def tensor_split(self, indices_or_sections: Any, dim: int = 0) -> tuple:
         """Split into n nearly equal parts (an int) or at the given indices (a list)."""
-        d = _axis(dim, self.shape, "tensor_split")
+        d = one_dim(dim, self.shape, "tensor_split")
         n = self.shape[d]
         if isinstance(indices_or_sections, (builtins.int, np.integer)):
             k = builtins.int(indices_or_sections)
@@ -317,7 +312,7 @@ class IndexMethods:
 
     def unbind(self, dim: int = 0) -> tuple:
         """The slices along ``dim``, that dim removed."""
-        d = _axis(dim, self.shape, "unbind")
+        d = one_dim(dim, self.shape, "unbind")
         return mark_multi_output(tuple(self.select(d, i) for i in range(self.shape[d])),
                                  "Unbind")
 
@@ -346,7 +341,7 @@ class IndexMethods:
                                f"and dims={dims}.")
         out = self
         for s, dim in zip(shifts, dims):
-            d = _axis(dim, self.shape, "roll")
+            d = one_dim(dim, self.shape, "roll")
             n = self.shape[d]
             out = out.index_select(d, (np.arange(n) - s) % n) if n else out
         return out
@@ -374,7 +369,7 @@ class IndexMethods:
                           output_size: int | None = None) -> Any:
         """Repeat each element ``repeats`` times (an int, or one count per element) along
         ``dim`` (of the flattened tensor when dim is None)."""
-        x, d = (self.reshape(-1), 0) if dim is None else (self, _axis(dim, self.shape,
+        x, d = (self.reshape(-1), 0) if dim is None else (self, one_dim(dim, self.shape,
                                                                       "repeat_interleave"))
         reps = repeats.array if hasattr(repeats, "array") else np.asarray(repeats)
         n = x.shape[d] if x.ndim else 1

@@ -19,14 +19,8 @@ class Loss(Module):
     def __init__(self, size_average: bool | None = None, reduce: bool | None = None,
                  reduction: str = "mean") -> None:
         super().__init__()
-        if size_average is not None or reduce is not None:  # torch's deprecated flags
-            reduction = legacy_reduction(size_average, reduce, reduction, type(self).__name__)
-        if reduction not in ("mean", "sum", "none"):
-            raise ValueError(
-                f"{type(self).__name__}: reduction must be 'mean', 'sum' or 'none', got "
-                f"{reduction!r}."
-            )
-        self.reduction = reduction
+        # checks reduction, and folds in torch's deprecated size_average/reduce flags
+        self.reduction = legacy_reduction(size_average, reduce, reduction, type(self).__name__)
 
 
 class WeightedLoss(Loss):
