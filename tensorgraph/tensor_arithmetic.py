@@ -32,6 +32,22 @@ def torch_dim_names(dim: Any, keepdim: bool, axis: Any, keepdims: Any) -> tuple:
     return (axis if dim is None else dim), (keepdim if keepdims is None else keepdims)
 
 
+def _apply_binary(fn: type, a: Tensor, b: Tensor, op: str | None) -> Tensor:
+    try:
+        return fn.apply(a, b)
+    except ValueError:
+        # Checked only on failure, so the hot path pays nothing for it.
+        try:
+            np.broadcast_shapes(a.shape, b.shape)
+        except ValueError:
+            raise RuntimeError(
+                f"{op or fn.__name__.lower()}: shapes {a.shape} and {b.shape} cannot be "
+                "broadcast: compared from the last dim, each pair of sizes must be "
+                "equal or one of them 1."
+            ) from None
+        raise
+
+
 class ArithmeticMethods:
     """Operators, elementwise math and reductions of ``Tensor``."""
 
@@ -40,26 +56,24 @@ class ArithmeticMethods:
     # ------------------------------------------------------------ arithmetic
     def _binary(self, fn: type, other: Any, reverse: bool = False,
                 op: str | None = None) -> Tensor:
-        b = other if type(other) is Tensor else Tensor._lift(other, self)
+        kind = type(other)
         a = self
+        if kind is Tensor:
+            b = other
+        elif (kind is builtins.float or kind is builtins.int) and a.array.dtype.kind == "f":
+            # The common `x * 0.5`: a Python number takes a float tensor's dtype
+            # (what _lift decides), so the promotion check below is not needed.
+            dt = a.array.dtype
+            b = Tensor._wrap(np.array(other, dt), False)
+            return _apply_binary(fn, b, a, op) if reverse else _apply_binary(fn, a, b, op)
+        else:
+            b = Tensor._lift(other, self)
         if a.array.dtype != b.array.dtype:
             target = _dtype.promote(a.array.dtype, b.array.dtype, a.ndim == 0, b.ndim == 0)
             a, b = a.to(target), b.to(target)
         if reverse:
             a, b = b, a
-        try:
-            return fn.apply(a, b)
-        except ValueError:
-            # Checked only on failure, so the hot path pays nothing for it.
-            try:
-                np.broadcast_shapes(a.shape, b.shape)
-            except ValueError:
-                raise RuntimeError(
-                    f"{op or fn.__name__.lower()}: shapes {a.shape} and {b.shape} cannot be "
-                    "broadcast: compared from the last dim, each pair of sizes must be "
-                    "equal or one of them 1."
-                ) from None
-            raise
+        return _apply_binary(fn, a, b, op)
 
     def __add__(self, o: Any) -> Tensor:
         return self._binary(P.Add, o)
@@ -204,7 +218,7 @@ class ArithmeticMethods:
 
     def _floating(self) -> Tensor:
         """This tensor, or a default-dtype copy when it is not floating (torch promotes)."""
-        return self if self.dtype.kind == "f" else self.to(_dtype.get_default_dtype())
+        return self if self.array.dtype.kind == "f" else self.to(_dtype.get_default_dtype())
 
     # ------------------------------------------------------------ reductions
     def sum(self, dim: Any = None, keepdim: bool = False, *, axis: Any = None,

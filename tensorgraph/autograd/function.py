@@ -104,15 +104,13 @@ class Function:
             return Tensor._wrap(out, False)
         if counters.view_rebases:
             refresh_views(inputs)  # a view whose base was rebased by an in-place op
-        for t in inputs:
-            if t.requires_grad:
-                break
-        else:
+        needs = tuple([t.requires_grad for t in inputs])
+        if True not in needs:
             return Tensor._wrap(out, False)
         result = Tensor._wrap(out, True)
         result.grad_fn = ctx
         ctx.inputs = inputs
-        ctx.needs_input_grad = tuple([t.requires_grad for t in inputs])
+        ctx.needs_input_grad = needs
         if kwargs:
             ctx.kwargs = kwargs
         # When the node was made, counted in in-place ops: backward uses it to skip
@@ -143,7 +141,9 @@ class Function:
     def _note_saved_output(self, raw: Any, out: np.ndarray, result: Any) -> None:
         """The output is saved: remember where, and give it a version counter."""
         saved = self.saved
-        i = next(i for i, a in enumerate(saved) if a is out or a is raw)
+        i = 0
+        while not (saved[i] is out or saved[i] is raw):
+            i += 1
         if saved[i] is not out:  # a 0-d result numpy made a scalar: save the array
             self.saved = saved[:i] + (out,) + saved[i + 1:]
         result._vc = [0]
