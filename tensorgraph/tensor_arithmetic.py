@@ -32,22 +32,6 @@ def torch_dim_names(dim: Any, keepdim: bool, axis: Any, keepdims: Any) -> tuple:
     return (axis if dim is None else dim), (keepdim if keepdims is None else keepdims)
 
 
-def _apply_binary(fn: type, a: Tensor, b: Tensor, op: str | None) -> Tensor:
-    try:
-        return fn.apply(a, b)
-    except ValueError:
-        # Checked only on failure, so the hot path pays nothing for it.
-        try:
-            np.broadcast_shapes(a.shape, b.shape)
-        except ValueError:
-            raise RuntimeError(
-                f"{op or fn.__name__.lower()}: shapes {a.shape} and {b.shape} cannot be "
-                "broadcast: compared from the last dim, each pair of sizes must be "
-                "equal or one of them 1."
-            ) from None
-        raise
-
-
 class ArithmeticMethods:
     """Operators, elementwise math and reductions of ``Tensor``."""
 
@@ -58,22 +42,31 @@ class ArithmeticMethods:
                 op: str | None = None) -> Tensor:
         kind = type(other)
         a = self
-        if kind is Tensor:
-            b = other
-        elif (kind is builtins.float or kind is builtins.int) and a.array.dtype.kind == "f":
-            # The common `x * 0.5`: a Python number takes a float tensor's dtype
-            # (what _lift decides), so the promotion check below is not needed.
-            dt = a.array.dtype
-            b = Tensor._wrap(np.array(other, dt), False)
-            return _apply_binary(fn, b, a, op) if reverse else _apply_binary(fn, a, b, op)
+        if (kind is builtins.float or kind is builtins.int) and a.array.dtype.kind == "f":
+            # The common `x * 0.5`: a Python number takes a float tensor's dtype (what
+            # _lift decides), so no promotion is needed.
+            b = Tensor._wrap(np.array(other, a.array.dtype), False)
         else:
-            b = Tensor._lift(other, self)
-        if a.array.dtype != b.array.dtype:
-            target = _dtype.promote(a.array.dtype, b.array.dtype, a.ndim == 0, b.ndim == 0)
-            a, b = a.to(target), b.to(target)
+            b = other if kind is Tensor else Tensor._lift(other, self)
+            da, db = a.array.dtype, b.array.dtype
+            if da is not db and da != db:  # `is` first: the usual same-dtype case is fast
+                target = _dtype.promote(da, db, a.ndim == 0, b.ndim == 0)
+                a, b = a.to(target), b.to(target)
         if reverse:
             a, b = b, a
-        return _apply_binary(fn, a, b, op)
+        try:
+            return fn.apply(a, b)
+        except ValueError:
+            # Checked only on failure, so the hot path pays nothing for it.
+            try:
+                np.broadcast_shapes(a.shape, b.shape)
+            except ValueError:
+                raise RuntimeError(
+                    f"{op or fn.__name__.lower()}: shapes {a.shape} and {b.shape} cannot be "
+                    "broadcast: compared from the last dim, each pair of sizes must be "
+                    "equal or one of them 1."
+                ) from None
+            raise
 
     def __add__(self, o: Any) -> Tensor:
         return self._binary(P.Add, o)
