@@ -23,6 +23,7 @@ from typing import Any
 import numpy as np
 
 from . import ops as P
+from .autograd.function import view_error
 from .autograd.grad_mode import counters, get_mode, no_grad
 from .tensor import Tensor
 from .tensor_functions import where
@@ -59,7 +60,7 @@ def _as_view_of_base(t: Tensor, mark: int) -> None:
     if node is not None:
         node.rebased_from = (mark, t.grad_fn)
         t.grad_fn, t.requires_grad = node, True
-    t._view = (base, base.grad_fn)
+    t._view = (base, base.grad_fn, t._view[2])
 
 
 def refresh_views(inputs: tuple) -> None:
@@ -67,11 +68,19 @@ def refresh_views(inputs: tuple) -> None:
     since the view was made (an in-place op on the base or another view of it)."""
     for t in inputs:
         view = t._view
-        if view is not None and view[0].grad_fn is not view[1]:
+        if view is None:
+            continue
+        meta = view[2]
+        if (meta is not None and meta.kind == "multi_output" and t._vc[0] != meta.version
+                and (t.grad_fn is not None or view[0].requires_grad)):
+            raise view_error(t, meta, indirect=True)
+        if view[0].grad_fn is not view[1]:
             _as_view_of_base(t, counters.inplace_ops)
 
 
 def _check_allowed(x: Tensor, op: str, recording: bool) -> None:
+    if recording and x._view is not None and x._view[2] is not None:
+        raise view_error(x, x._view[2], indirect=False)
     if recording and x.requires_grad and x.grad_fn is None and x._view is None:
         raise RuntimeError(
             f"a leaf Variable that requires grad is being used in an in-place operation "

@@ -31,6 +31,12 @@ def dims_arg(dim: Any, shape: tuple, op: str) -> tuple | None:
     return tuple(sorted(set(out)))
 
 
+def one_dim(dim: int, shape: tuple, op: str) -> int:
+    """One dim as a non-negative axis (a 0-d tensor counts as 1-D), or IndexError."""
+    (d,) = dims_arg(dim, shape, op)
+    return d
+
+
 def new_dim(dim: int, shape: tuple, op: str) -> int:
     """Position of a dim to insert (unsqueeze, stack): ``-ndim-1 <= dim <= ndim``."""
     n = len(shape) + 1

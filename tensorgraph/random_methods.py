@@ -27,7 +27,7 @@ class RandomMethods:
             raise RuntimeError(
                 f"uniform_ expects to return a [from, to) range, but found from={low} > to={to}"
             )
-        d = sampling._float_dtype(self.dtype, "check_uniform_bounds")
+        d = sampling.float_dtype(self.dtype, "check_uniform_bounds")
         g = resolve(generator, "uniform_")
         return sampling.fill_(self, "uniform_", lambda n, _: streams.uniform(g, n, low, to, d))
 
@@ -37,7 +37,7 @@ class RandomMethods:
 
         if std < 0:
             raise RuntimeError(f"normal expects std >= 0.0, but found std {std}")
-        d = sampling._float_dtype(self.dtype, "normal_kernel_cpu")
+        d = sampling.float_dtype(self.dtype, "normal_kernel_cpu")
         g = resolve(generator, "normal_")
         return sampling.fill_(self, "normal_",
                               lambda n, contig: streams.normal(g, n, mean, std, d, contig))
@@ -70,7 +70,7 @@ class RandomMethods:
 
         if not lambd > 0:
             raise RuntimeError(f"exponential_ expects lambda > 0.0, but found lambda={lambd}")
-        d = sampling._float_dtype(self.dtype, "exponential_cpu")
+        d = sampling.float_dtype(self.dtype, "exponential_cpu")
         g = resolve(generator, "exponential_")
         return sampling.fill_(self, "exponential_",
                               lambda n, _: streams.exponential(g, n, lambd, d))

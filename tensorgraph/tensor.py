@@ -144,10 +144,13 @@ class Tensor(ArithmeticMethods, ViewMethods, OpMethods, RandomMethods, DisplayMe
     @_version.setter
     def _version(self, value: int) -> None:
         # Code that writes the array directly (optimizers, init) bumps it this way.
-        if self._vc is None:
-            self._vc = [0]
-        self._vc[0] = value
+        vc = self._vc
+        if vc is None:
+            vc = self._vc = [0]
+        vc[0] = value
         counters.inplace_ops += 1
+        if len(vc) > 1:  # the memory of a split/chunk/unbind output: see refresh_views
+            counters.view_rebases += 1
 
     @property
     def shape(self) -> Size:
@@ -362,4 +365,3 @@ _late = {"Tensor": Tensor, "where": where, "matmul": matmul, "max_min": max_min,
          "_write_inplace": write_inplace, "_write_item": write_item}
 for _mixin in (tensor_arithmetic, tensor_views):
     vars(_mixin).update({k: v for k, v in _late.items() if k in vars(_mixin)})
-autograd._Tensor = Tensor  # read by graph.py until it uses the public names

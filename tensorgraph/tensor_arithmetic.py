@@ -40,11 +40,18 @@ class ArithmeticMethods:
     # ------------------------------------------------------------ arithmetic
     def _binary(self, fn: type, other: Any, reverse: bool = False,
                 op: str | None = None) -> Tensor:
-        b = other if type(other) is Tensor else Tensor._lift(other, self)
+        kind = type(other)
         a = self
-        if a.array.dtype != b.array.dtype:
-            target = _dtype.promote(a.array.dtype, b.array.dtype, a.ndim == 0, b.ndim == 0)
-            a, b = a.to(target), b.to(target)
+        if (kind is builtins.float or kind is builtins.int) and a.array.dtype.kind == "f":
+            # The common `x * 0.5`: a Python number takes a float tensor's dtype (what
+            # _lift decides), so no promotion is needed.
+            b = Tensor._wrap(np.array(other, a.array.dtype), False)
+        else:
+            b = other if kind is Tensor else Tensor._lift(other, self)
+            da, db = a.array.dtype, b.array.dtype
+            if da is not db and da != db:  # `is` first: the usual same-dtype case is fast
+                target = _dtype.promote(da, db, a.ndim == 0, b.ndim == 0)
+                a, b = a.to(target), b.to(target)
         if reverse:
             a, b = b, a
         try:
@@ -142,19 +149,19 @@ class ArithmeticMethods:
 
     # ------------------------------------------------------------ elementwise math
     def exp(self) -> Tensor:
-        return P.Exp.apply(self._floating("exp"))
+        return P.Exp.apply(self._floating())
 
     def log(self) -> Tensor:
-        return P.Log.apply(self._floating("log"))
+        return P.Log.apply(self._floating())
 
     def sqrt(self) -> Tensor:
-        return self._floating("sqrt") ** 0.5
+        return self._floating() ** 0.5
 
     def rsqrt(self) -> Tensor:
-        return self._floating("rsqrt") ** -0.5
+        return self._floating() ** -0.5
 
     def reciprocal(self) -> Tensor:
-        return self._floating("reciprocal") ** -1.0
+        return self._floating() ** -1.0
 
     def square(self) -> Tensor:
         return self * self
@@ -163,10 +170,10 @@ class ArithmeticMethods:
         return self * np.sign(self.array)
 
     def sigmoid(self) -> Tensor:
-        return P.Sigmoid.apply(self._floating("sigmoid"))
+        return P.Sigmoid.apply(self._floating())
 
     def tanh(self) -> Tensor:
-        return P.Tanh.apply(self._floating("tanh"))
+        return P.Tanh.apply(self._floating())
 
     def relu(self) -> Tensor:
         return P.ReLU.apply(self)
@@ -199,8 +206,9 @@ class ArithmeticMethods:
 
     clip = clamp
 
-    def _floating(self, op: str) -> Tensor:
-        return self if self.dtype.kind == "f" else self.to(_dtype.get_default_dtype())
+    def _floating(self) -> Tensor:
+        """This tensor, or a default-dtype copy when it is not floating (torch promotes)."""
+        return self if self.array.dtype.kind == "f" else self.to(_dtype.get_default_dtype())
 
     # ------------------------------------------------------------ reductions
     def sum(self, dim: Any = None, keepdim: bool = False, *, axis: Any = None,

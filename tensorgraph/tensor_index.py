@@ -15,12 +15,8 @@ from typing import Any
 import numpy as np
 
 from . import ops as P
-from ._shapes import dims_arg, shape_arg
-
-
-def _axis(dim: int, shape: tuple, op: str) -> int:
-    (d,) = dims_arg(dim, shape, op)
-    return d
+from ._shapes import dims_arg, one_dim, shape_arg
+from .autograd.function import mark_multi_output
 
 
 def _int_index(index: Any, op: str) -> np.ndarray:
@@ -52,7 +48,7 @@ def _along(idx: np.ndarray, dim: int) -> tuple:
 
 def _gather_index(x: Any, dim: int, index: Any, op: str) -> tuple:
     idx = _int_index(index, op)
-    d = _axis(dim, x.shape, op)
+    d = one_dim(dim, x.shape, op)
     if idx.ndim != max(x.ndim, 1):
         raise RuntimeError(
             f"{op}(): index tensor must have the same number of dimensions as the input "
@@ -159,7 +155,7 @@ class IndexMethods:
         idx = _int_index(indices, "take_along_dim")
         if dim is None:
             return self.reshape(-1).gather(0, idx.reshape(-1))
-        d = _axis(dim, self.array.shape, "take_along_dim")
+        d = one_dim(dim, self.array.shape, "take_along_dim")
         if idx.ndim != self.ndim:
             raise RuntimeError(
                 f"take_along_dim(): input and indices should have the same number of "
@@ -181,7 +177,7 @@ class IndexMethods:
         idx = _int_index(index, "index_select")
         if idx.ndim > 1:
             raise IndexError(f"index_select(): index must be 0-D or 1-D, got shape {tuple(idx.shape)}.")
-        d = _axis(dim, self.array.shape, "index_select")
+        d = one_dim(dim, self.array.shape, "index_select")
         _check_bounds(idx, self.array.shape[d] if self.ndim else 1, d, "index_select")
         if self.ndim == 0:
             return self.reshape(1)[idx.reshape(-1)].reshape(idx.shape)
@@ -243,7 +239,7 @@ class IndexMethods:
     # ------------------------------------------------------------ splitting
     def narrow(self, dim: int, start: int, length: int) -> Any:
         """``length`` elements along ``dim`` starting at ``start`` (a view in torch)."""
-        d = _axis(dim, self.array.shape, "narrow")
+        d = one_dim(dim, self.array.shape, "narrow")
         n = self.array.shape[d]
         start = builtins.int(start)
         if not -n <= start <= n:
@@ -257,7 +253,7 @@ class IndexMethods:
 
     def select(self, dim: int, index: int) -> Any:
         """The slice at ``index`` along ``dim`` (that dim removed)."""
-        d = _axis(dim, self.array.shape, "select")
+        d = one_dim(dim, self.array.shape, "select")
         n = self.array.shape[d]
         if not -n <= index < n:
             raise IndexError(f"select(): index {index} out of range for tensor of size "
@@ -267,7 +263,7 @@ class IndexMethods:
     def split(self, split_size_or_sections: Any, dim: int = 0) -> tuple:
         """Pieces of ``split_size`` along ``dim`` (the last may be smaller), or pieces of
         the given sizes (which must add up to the dim's size)."""
-        d = _axis(dim, self.array.shape, "split")
+        d = one_dim(dim, self.array.shape, "split")
         n = self.array.shape[d]
         if isinstance(split_size_or_sections, (builtins.int, np.integer)):
             size = builtins.int(split_size_or_sections)
@@ -281,6 +277,11 @@ class IndexMethods:
                     f"split_with_sizes expects split_sizes to sum exactly to {n} (input "
                     f"tensor's size at dimension {d}), but got split_sizes={sizes}."
                 )
+        op = "Split" if isinstance(split_size_or_sections, (builtins.int, np.integer)) \
+            else "SplitWithSizes"
+        return mark_multi_output(self._pieces(d, sizes), op)
+
+    def _pieces(self, d: int, sizes: list) -> tuple:
         bounds = np.cumsum([0] + sizes).tolist()
         return tuple(self.narrow(d, a, b - a) for a, b in zip(bounds, bounds[1:]))
 
@@ -291,19 +292,19 @@ class IndexMethods:
         """At most ``chunks`` pieces of size ceil(n / chunks) along ``dim``."""
         if chunks <= 0:
             raise RuntimeError(f"chunk(): chunks must be greater than 0, got {chunks}.")
-        n = self.array.shape[_axis(dim, self.array.shape, "chunk")]
+        n = self.array.shape[one_dim(dim, self.array.shape, "chunk")]
         if n == 0:  # torch: as many (empty) chunks as asked for
             return self.split([0] * chunks, dim)
         return self.split(-(-n // chunks), dim)
 
     def tensor_split(self, indices_or_sections: Any, dim: int = 0) -> tuple:
         """Split into n nearly equal parts (an int) or at the given indices (a list)."""
-        d = _axis(dim, self.array.shape, "tensor_split")
+        d = one_dim(dim, self.array.shape, "tensor_split")
         n = self.array.shape[d]
         if isinstance(indices_or_sections, (builtins.int, np.integer)):
             k = builtins.int(indices_or_sections)
             sizes = [n // k + (1 if i < n % k else 0) for i in range(k)]
-            return self.split(sizes, d)
+            return self._pieces(d, sizes)  # views torch lets you modify in place
         cuts = [builtins.min(builtins.max(builtins.int(i), 0), n) for i in indices_or_sections]
         bounds = [0, *cuts, n]
         return tuple(self.narrow(d, a, builtins.max(b - a, 0))
@@ -311,8 +312,9 @@ class IndexMethods:
 
     def unbind(self, dim: int = 0) -> tuple:
         """The slices along ``dim``, that dim removed."""
-        d = _axis(dim, self.array.shape, "unbind")
-        return tuple(self.select(d, i) for i in range(self.array.shape[d]))
+        d = one_dim(dim, self.array.shape, "unbind")
+        return mark_multi_output(tuple(self.select(d, i) for i in range(self.array.shape[d])),
+                                 "Unbind")
 
     # ------------------------------------------------------------ reordering and repeating
     def flip(self, *args: Any, dims: Any = None) -> Any:
@@ -339,7 +341,7 @@ class IndexMethods:
                                f"and dims={dims}.")
         out = self
         for s, dim in zip(shifts, dims):
-            d = _axis(dim, self.array.shape, "roll")
+            d = one_dim(dim, self.array.shape, "roll")
             n = self.array.shape[d]
             out = out.index_select(d, (np.arange(n) - s) % n) if n else out
         return out
@@ -367,7 +369,7 @@ class IndexMethods:
                           output_size: int | None = None) -> Any:
         """Repeat each element ``repeats`` times (an int, or one count per element) along
         ``dim`` (of the flattened tensor when dim is None)."""
-        x, d = (self.reshape(-1), 0) if dim is None else (self, _axis(dim, self.array.shape,
+        x, d = (self.reshape(-1), 0) if dim is None else (self, one_dim(dim, self.array.shape,
                                                                       "repeat_interleave"))
         reps = repeats.array if hasattr(repeats, "array") else np.asarray(repeats)
         n = x.shape[d] if x.ndim else 1

@@ -27,65 +27,65 @@ class MathMethods:
     # ------------------------------------------------------------ transcendental
     def sin(self) -> Any:
         """Elementwise sine. Example: ``tg.tensor([0.0]).sin()`` -> ``tensor([0.])``"""
-        return M.Sin.apply(self._floating("sin"))
+        return M.Sin.apply(self._floating())
 
     def cos(self) -> Any:
         """Elementwise cosine."""
-        return M.Cos.apply(self._floating("cos"))
+        return M.Cos.apply(self._floating())
 
     def tan(self) -> Any:
         """Elementwise tangent."""
-        return M.Tan.apply(self._floating("tan"))
+        return M.Tan.apply(self._floating())
 
     def sinh(self) -> Any:
         """Elementwise hyperbolic sine."""
-        return M.Sinh.apply(self._floating("sinh"))
+        return M.Sinh.apply(self._floating())
 
     def cosh(self) -> Any:
         """Elementwise hyperbolic cosine."""
-        return M.Cosh.apply(self._floating("cosh"))
+        return M.Cosh.apply(self._floating())
 
     def asin(self) -> Any:
         """Elementwise arcsine (NaN outside [-1, 1], as torch)."""
-        return M.Asin.apply(self._floating("asin"))
+        return M.Asin.apply(self._floating())
 
     def acos(self) -> Any:
         """Elementwise arccosine (NaN outside [-1, 1], as torch)."""
-        return M.Acos.apply(self._floating("acos"))
+        return M.Acos.apply(self._floating())
 
     def atan(self) -> Any:
         """Elementwise arctangent."""
-        return M.Atan.apply(self._floating("atan"))
+        return M.Atan.apply(self._floating())
 
     def atan2(self, other: Any) -> Any:
         """Elementwise angle of the point (other, self): ``atan2(self, other)``."""
-        return self._floating("atan2")._binary(M.Atan2, _float_operand(other), op="atan2")
+        return self._floating()._binary(M.Atan2, _float_operand(other), op="atan2")
 
     arcsin, arccos, arctan, arctan2 = asin, acos, atan, atan2
 
     def log2(self) -> Any:
         """Elementwise base-2 logarithm."""
-        return M.Log2.apply(self._floating("log2"))
+        return M.Log2.apply(self._floating())
 
     def log10(self) -> Any:
         """Elementwise base-10 logarithm."""
-        return M.Log10.apply(self._floating("log10"))
+        return M.Log10.apply(self._floating())
 
     def log1p(self) -> Any:
         """``log(1 + x)``, accurate for small x."""
-        return M.Log1p.apply(self._floating("log1p"))
+        return M.Log1p.apply(self._floating())
 
     def expm1(self) -> Any:
         """``exp(x) - 1``, accurate for small x."""
-        return M.Expm1.apply(self._floating("expm1"))
+        return M.Expm1.apply(self._floating())
 
     def exp2(self) -> Any:
         """``2 ** x``."""
-        return 2.0 ** self._floating("exp2")
+        return 2.0 ** self._floating()
 
     def erf(self) -> Any:
         """The error function ``2/sqrt(pi) * integral_0^x exp(-t^2) dt``."""
-        return M.Erf.apply(self._floating("erf"))
+        return M.Erf.apply(self._floating())
 
     def erfc(self) -> Any:
         """``1 - erf(x)``."""
@@ -281,5 +281,5 @@ class MathMethods:
 def _float_operand(other: Any) -> Any:
     """``other`` with an integer tensor turned into the default float dtype."""
     if hasattr(other, "array") and other.dtype.kind != "f":
-        return other._floating("atan2")
+        return other._floating()
     return other

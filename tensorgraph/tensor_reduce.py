@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from . import _dtype
-from ._shapes import dims_arg
+from ._shapes import dims_arg, one_dim
 from .ops.scan import CumProd, CumSum
 from .ops.vector_norm import VectorNorm
 
@@ -30,11 +30,6 @@ MedianResult = namedtuple("median", ["values", "indices"])
 def dim_arg(dim: Any, keepdim: Any, axis: Any, keepdims: Any) -> tuple:
     """``(dim, keepdim)`` from torch's names or numpy's aliases ``axis``/``keepdims``."""
     return (axis if dim is None else dim), builtins.bool(keepdim or keepdims)
-
-
-def _one_dim(x: Any, dim: int, op: str) -> int:
-    (d,) = dims_arg(dim, x.shape, op)
-    return d
 
 
 def _order(a: np.ndarray, axis: int, descending: bool) -> np.ndarray:
@@ -59,7 +54,7 @@ class ReduceMethods:
         """``(values, indices)`` sorted along ``dim`` (ties keep their order)."""
         if self.ndim == 0:
             return SortResult(self * 1, type(self)._wrap(np.zeros((), np.int64), False))
-        d = _one_dim(self, dim, "sort")
+        d = one_dim(dim, self.shape, "sort")
         idx = _order(self.array, d, descending)
         return SortResult(self.gather(d, idx), type(self)._wrap(idx.astype(np.int64), False))
 
@@ -74,7 +69,7 @@ class ReduceMethods:
     def topk(self, k: int, dim: int = -1, largest: builtins.bool = True,
              sorted: builtins.bool = True) -> TopKResult:
         """The ``k`` largest (or smallest) elements along ``dim`` and their indices."""
-        d = _one_dim(self, dim, "topk") if self.ndim else 0
+        d = one_dim(dim, self.array.shape, "topk") if self.ndim else 0
         n = self.array.shape[d] if self.ndim else 1
         if not 0 <= k <= n:
             raise RuntimeError(f"topk(): selected index k={k} out of range for dimension "
@@ -87,7 +82,7 @@ class ReduceMethods:
     def kthvalue(self, k: int, dim: int = -1, keepdim: builtins.bool = False
                  ) -> KthValueResult:
         """The ``k``-th smallest element (1-based) along ``dim`` and its index."""
-        d = _one_dim(self, dim, "kthvalue") if self.ndim else 0
+        d = one_dim(dim, self.array.shape, "kthvalue") if self.ndim else 0
         n = self.array.shape[d] if self.ndim else 1
         if not 1 <= k <= n:
             raise RuntimeError(f"kthvalue(): selected number k={k} out of range for "
@@ -104,7 +99,7 @@ class ReduceMethods:
         if dim is None:
             flat = self.reshape(-1)
             return flat.kthvalue((flat.numel() + 1) // 2).values
-        n = self.array.shape[_one_dim(self, dim, "median")]
+        n = self.array.shape[one_dim(dim, self.array.shape, "median")]
         return MedianResult(*self.kthvalue((n + 1) // 2, dim, keepdim))
 
     # ------------------------------------------------------------ scans
@@ -115,9 +110,9 @@ class ReduceMethods:
         elif x.dtype.kind in "iub":
             x = x.to(_dtype.int64)  # torch: integer scans accumulate in int64
         if x.ndim == 0:
-            _one_dim(x, dim, op)
+            one_dim(dim, x.shape, op)
             return x * 1
-        return fn.apply(x, axis=_one_dim(x, dim, op))
+        return fn.apply(x, axis=one_dim(dim, x.shape, op))
 
     def cumsum(self, dim: int, *, dtype: Any = None) -> Any:
         """Running sum along ``dim``: ``y[i] = x[0] + ... + x[i]``."""
@@ -138,7 +133,7 @@ class ReduceMethods:
                 return type(self)._wrap(np.ones((), np.dtype(dtype or self.dtype)), False)
             out = flat.cumprod(0, dtype=dtype).select(0, -1)
             return out.reshape((1,) * self.ndim) if keepdim else out
-        d = _one_dim(self, dim, "prod")
+        d = one_dim(dim, self.shape, "prod")
         if self.ndim == 0:
             return self.cumprod(0, dtype=dtype)
         if self.array.shape[d] == 0:
@@ -153,7 +148,7 @@ class ReduceMethods:
         """``log(sum(exp(x)))`` along ``dim``, computed stably (the max is subtracted
         first, so large inputs do not overflow)."""
         dim, keepdim = dim_arg(dim, keepdim, axis, keepdims)
-        x = self._floating("logsumexp")
+        x = self._floating()
         axes = dims_arg(dim, x.shape, "logsumexp") or None  # dim=() also means all dims
         if x.ndim == 0:
             return x * 1
@@ -167,7 +162,7 @@ class ReduceMethods:
              dtype: Any = None) -> Any:
         """The vector p-norm over ``dim`` (all elements when None), as torch.norm:
         ``'fro'`` and 2 are the Euclidean norm; also 1, inf, -inf, 0 and any p > 0."""
-        x = self._floating("norm") if dtype is None else self.to(dtype)
+        x = self._floating() if dtype is None else self.to(dtype)
         if isinstance(p, str):
             if p == "nuc":  # the sum of singular values, over two dims (torch.norm)
                 from .linalg import matrix_norm

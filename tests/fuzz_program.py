@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 from fuzz_ops import OPS
 from fuzz_ops_more import available
+from fuzz_ops_shapes import SHAPE_OPS
 from hypothesis import strategies as st
 
 import tensorgraph as tg
@@ -126,7 +127,7 @@ class Builder:
         return self.vals[i].array
 
 
-MENU = {**OPS, **available(tg.Tensor)}
+MENU = {**OPS, **SHAPE_OPS, **available(tg.Tensor)}
 
 
 @st.composite

@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import test_optim as base
-from test_optim import (
+from optim_cases import (
     STEPS,
     run_tg,
     run_torch,

@@ -22,7 +22,6 @@ from . import function
 from .engine import composite_grad, run_backward, sum_to, topological_order
 from .function import Function, RemovableHandle, ViewFunction
 from .grad_mode import (
-    _State,
     counters,
     detect_anomaly,
     enable_grad,
@@ -51,8 +50,6 @@ __all__ = [
     "sum_to",
     "topological_order",
 ]
-
-_ = _State  # re-exported for code that still reads the modes through it (optimizers)
 
 
 def _as_grad(x: Any, like: Any, create_graph: bool) -> Any:

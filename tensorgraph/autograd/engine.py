@@ -29,8 +29,9 @@ from .grad_mode import modes, nondefault, set_mode
 def topological_order(roots: Iterable[Function]) -> list[Function]:
     """Nodes reachable from ``roots``, each before the nodes it depends on.
 
-    This is the order backward processes them. An explicit stack replaces recursion
-    so depth is limited only by memory.
+    A valid order for backward (the engine finds one as it goes, see
+    :func:`run_backward`); ``graph.trace`` and the NaN checks use this one. An explicit
+    stack replaces recursion so depth is limited only by memory.
     """
     order: list[Function] = []
     seen: set[int] = set()
@@ -130,6 +131,29 @@ def composite_grad(ctx: Function, g: Any, composite: Any = None) -> tuple:
 
 
 # ---------------------------------------------------------------- the pass
+def _consumers(roots: list) -> dict:
+    """For each node reachable from ``roots``: how many edges lead into it (how many
+    gradients it waits for). An explicit stack: no recursion limit on depth."""
+    deps = dict.fromkeys(roots, 0)
+    stack = list(deps)
+    input_fn = function.input_fn
+    while stack:
+        node = stack.pop()
+        for t in node.inputs:
+            fn = t.grad_fn
+            if fn is None:
+                continue
+            if fn.rebased_from is not None:  # edges, inlined for speed
+                fn = input_fn(t, node.inplace_mark)
+            n = deps.get(fn)
+            if n is None:
+                deps[fn] = 1
+                stack.append(fn)
+            else:
+                deps[fn] = n + 1
+    return deps
+
+
 def run_backward(
     roots: Sequence[Any],
     root_grads: Sequence[Any],
@@ -139,6 +163,9 @@ def run_backward(
 ) -> list | None:
     """The engine behind ``Tensor.backward`` and ``autograd.grad``.
 
+    A node runs once every node that feeds it a gradient has run (consumer counts,
+    Kahn's algorithm): the same order as :func:`topological_order`, found in the pass.
+
     Args:
         roots: output Tensors to differentiate.
         root_grads: their incoming gradients (arrays, or Tensors with create_graph).
@@ -147,44 +174,46 @@ def run_backward(
         capture: if given, Tensors whose gradients are returned instead of being
             accumulated into leaves' ``.grad`` (that is ``autograd.grad``).
     """
-    grads: dict[int, Any] = {}  # id(node) -> gradient of the node's output
+    grads: dict[Function, Any] = {}  # node -> gradient of the node's output
     leaf_grads: dict[int, list] = {}  # id(leaf) -> [leaf, gradient]
-    captured: dict[int, Any] = {}
-    capture_nodes = {id(t.grad_fn) for t in capture or () if t.grad_fn is not None}
-
-    def route(t: Any, g: Any, fn: Function | None) -> None:
-        if fn is not None:
-            key = id(fn)
-            prev = grads.get(key)
-            grads[key] = g if prev is None else _add(prev, g)
-        elif t.requires_grad:
-            entry = leaf_grads.get(id(t))
-            if entry is None:
-                leaf_grads[id(t)] = [t, g]
-            else:
-                entry[1] = _add(entry[1], g)
+    captured: dict[Function, Any] = {}
+    capture_nodes = {t.grad_fn for t in capture or () if t.grad_fn is not None}
 
     for t, g in zip(roots, root_grads):
-        route(t, g, t.grad_fn)
+        _route(grads, leaf_grads, t, g, t.grad_fn)
     create_graph = bool(create_graph)
     prev_grad = set_mode("grad_enabled", create_graph)
     prev_create = set_mode("create_graph", create_graph)
-    # The sort and the pass make no reference cycles, but their many short-lived
-    # tuples trigger the cyclic GC, whose full sweeps walk the whole graph: ~20% extra
-    # time per op at 1e6 ops. Refcounting still frees everything as usual.
+    # The pass makes no reference cycles, but its many short-lived tuples trigger the
+    # cyclic GC, whose full sweeps walk the whole graph: ~20% extra time per op at 1e6
+    # ops. Refcounting still frees everything as usual.
     gc_was_enabled = gc.isenabled()
     gc.disable()
     anomaly = nondefault[0] and modes.anomaly
+    input_fn = function.input_fn
+    ndarray, generic = np.ndarray, np.generic
     try:
-        order = topological_order([t.grad_fn for t in roots if t.grad_fn is not None])
-        for node in order:
-            g = grads.pop(id(node), None)
-            if g is None:
-                continue  # no gradient reaches this node
+        deps = _consumers([t.grad_fn for t in roots if t.grad_fn is not None])
+        ready = [node for node, n in deps.items() if n == 0]
+        while ready:
+            node = ready.pop()
+            g = grads.pop(node, None)
+            mark = node.inplace_mark
+            if g is None:  # no gradient reaches this node: only release its inputs
+                for t in node.inputs:
+                    fn = t.grad_fn
+                    if fn is not None:
+                        if fn.rebased_from is not None:
+                            fn = input_fn(t, mark)
+                        n = deps[fn] - 1
+                        deps[fn] = n
+                        if not n:
+                            ready.append(fn)
+                continue
             if node.pre_hooks:
                 g = _run_hooks(node.pre_hooks, g, f"the output of {node.name()}")
-            if id(node) in capture_nodes:
-                captured[id(node)] = g
+            if node in capture_nodes:
+                captured[node] = g
             if node.saved is None:
                 _ = node.saved_tensors  # raises the "second time" error
             if create_graph and node.composite is not None:
@@ -193,24 +222,34 @@ def run_backward(
                 input_grads = node.backward(node, g)
             if type(input_grads) is not tuple:
                 input_grads = (input_grads,)
-            mark = node.inplace_mark
             for i, (t, need, ig) in enumerate(
                 zip(node.inputs, node.needs_input_grad, input_grads)
             ):
+                fn = t.grad_fn
+                if fn is not None:
+                    if fn.rebased_from is not None:
+                        fn = input_fn(t, mark)  # edges, inlined for speed
+                    n = deps[fn] - 1
+                    deps[fn] = n
+                    if not n:
+                        ready.append(fn)
                 if not need or ig is None:
                     continue
-                if ig.shape != t.array.shape:
-                    ig = sum_to(ig, t.array.shape)
-                if ig.dtype != t.array.dtype:
-                    ig = ig.astype(t.array.dtype)
-                if isinstance(ig, np.generic):
+                shape = t.array.shape
+                if ig.shape != shape:
+                    ig = sum_to(ig, shape)
+                dtype = t.array.dtype
+                if ig.dtype is not dtype and ig.dtype != dtype:  # `is`: the usual case, fast
+                    ig = ig.astype(dtype)
+                if ig.__class__ is not ndarray and isinstance(ig, generic):
                     ig = np.asarray(ig)  # a 0-d numpy result: backward code expects arrays
                 if anomaly and not np.isfinite(np.asarray(ig)).all():
                     raise _nonfinite_error(node, i)
-                fn = t.grad_fn
-                if fn is not None and fn.rebased_from is not None:
-                    fn = function.input_fn(t, mark)  # edges, inlined for speed
-                route(t, ig, fn)
+                if fn is not None:
+                    prev = grads.get(fn)
+                    grads[fn] = ig if prev is None else _add(prev, ig)
+                else:
+                    _route(grads, leaf_grads, t, ig, None)
             if not retain_graph:
                 node.saved = None
         input_grads = ig = g = None  # loop leftovers would stop _accumulate stealing
@@ -224,7 +263,7 @@ def run_backward(
         out = []
         for t in capture:
             if t.grad_fn is not None:
-                out.append(captured.get(id(t.grad_fn)))
+                out.append(captured.get(t.grad_fn))
             else:
                 entry = leaf_grads.get(id(t))
                 out.append(None if entry is None else entry[1])
@@ -234,6 +273,19 @@ def run_backward(
         t, g = leaf_grads.popitem()[1]
         _accumulate(t, g, create_graph)
     return None
+
+
+def _route(grads: dict, leaf_grads: dict, t: Any, g: Any, fn: Function | None) -> None:
+    """Add ``g`` to what node ``fn`` (or, for ``None``, leaf ``t``) has received."""
+    if fn is not None:
+        prev = grads.get(fn)
+        grads[fn] = g if prev is None else _add(prev, g)
+    elif t.requires_grad:
+        entry = leaf_grads.get(id(t))
+        if entry is None:
+            leaf_grads[id(t)] = [t, g]
+        else:
+            entry[1] = _add(entry[1], g)
 
 
 # ---------------------------------------------------------------- hooks and leaves

@@ -10,7 +10,7 @@ nodes in backward.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -104,15 +104,13 @@ class Function:
             return Tensor._wrap(out, False)
         if counters.view_rebases:
             refresh_views(inputs)  # a view whose base was rebased by an in-place op
-        for t in inputs:
-            if t.requires_grad:
-                break
-        else:
+        needs = tuple([t.requires_grad for t in inputs])
+        if True not in needs:
             return Tensor._wrap(out, False)
         result = Tensor._wrap(out, True)
         result.grad_fn = ctx
         ctx.inputs = inputs
-        ctx.needs_input_grad = tuple([t.requires_grad for t in inputs])
+        ctx.needs_input_grad = needs
         if kwargs:
             ctx.kwargs = kwargs
         # When the node was made, counted in in-place ops: backward uses it to skip
@@ -143,7 +141,9 @@ class Function:
     def _note_saved_output(self, raw: Any, out: np.ndarray, result: Any) -> None:
         """The output is saved: remember where, and give it a version counter."""
         saved = self.saved
-        i = next(i for i, a in enumerate(saved) if a is out or a is raw)
+        i = 0
+        while not (saved[i] is out or saved[i] is raw):
+            i += 1
         if saved[i] is not out:  # a 0-d result numpy made a scalar: save the array
             self.saved = saved[:i] + (out,) + saved[i + 1:]
         result._vc = [0]
@@ -278,14 +278,73 @@ class ViewFunction(Function):
         return out
 
 
+class ViewMeta(NamedTuple):
+    """How a view was made, when that limits in-place ops on it (torch's CreationMeta).
+
+    ``kind`` is ``"multi_output"`` (an output of split/chunk/unbind, made while
+    recording) or ``"no_grad"`` (made inside ``no_grad``); ``op`` and ``index`` name
+    the op and output for messages; ``version`` is the counter's value when made.
+    """
+
+    kind: str
+    op: str
+    index: int
+    version: int
+
+
 def link_view(view: Any, of: Any) -> None:
-    """Make ``view`` share ``of``'s version counter and remember its base tensor."""
+    """Make ``view`` share ``of``'s version counter and remember its base tensor
+    (``view._view = (base, base's grad_fn then, ViewMeta or None)``)."""
     vc = of._vc
     if vc is None:
         vc = of._vc = [0]
     view._vc = vc
-    root = of if of._view is None else of._view[0]
-    view._view = (root, root.grad_fn)
+    if of._view is None:
+        root, meta = of, None
+    else:
+        root, meta = of._view[0], of._view[2]
+    if meta is not None:  # a view of a restricted view is restricted the same way
+        op = type(view.grad_fn).__name__ if view.grad_fn is not None else meta.op
+        meta = meta._replace(op=op, index=0)
+    elif nondefault[0] and not modes.grad_enabled:
+        meta = ViewMeta("no_grad", "", 0, vc[0])
+    view._view = (root, root.grad_fn, meta)
+
+
+def mark_multi_output(views: tuple, op: str) -> tuple:
+    """Mark the outputs of a function returning several views (split, chunk, unbind):
+    torch refuses in-place ops on them while recording, and any later use of one
+    after its memory changed in place. Returns ``views``."""
+    if nondefault[0] and not modes.grad_enabled:
+        return views  # made in no_grad: link_view marked them "no_grad" already
+    for i, v in enumerate(views):
+        if v._view is None:
+            continue  # not a view (a copy): nothing to restrict
+        v._view = v._view[:2] + (ViewMeta("multi_output", op, i, v._vc[0]),)
+        if len(v._vc) == 1:
+            v._vc.append(True)  # writes to this memory must trigger refresh_views
+    return views
+
+
+def view_error(t: Any, meta: ViewMeta, indirect: bool) -> RuntimeError:
+    """torch's error for an in-place op on a restricted view (``indirect``: its
+    base or another view of it was modified, and the view is used afterwards)."""
+    what = ("its base or another view of its base has been modified inplace" if indirect
+            else "is being modified inplace")
+    multi = ("This view is the output of a function that returns multiple views. Such "
+             "functions do not allow the output views to be modified inplace. You should "
+             "replace the inplace operation by an out-of-place one.")
+    if meta.kind == "multi_output" and t.grad_fn is not None:
+        msg = f"Output {meta.index} of {meta.op} is a view and {what}. {multi}"
+    elif meta.kind == "multi_output":
+        msg = f"A view was created in no_grad mode and {what} with grad mode enabled. {multi}"
+    else:
+        msg = (f"A view was created in no_grad mode and {what} with grad mode enabled. "
+               "Given that this use case is ambiguous and error-prone, it is forbidden. "
+               "You can clarify your code by moving both the view and the inplace either "
+               "both inside the no_grad block (if you don't want the inplace to be "
+               "tracked) or both outside (if you want the inplace to be tracked).")
+    return RuntimeError(f"{msg} (tensor of shape {tuple(t.shape)})")
 
 
 def _modified_error(t: Any, creator: Function | None, now: int, expected: int,

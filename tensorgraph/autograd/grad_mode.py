@@ -206,24 +206,3 @@ def user_frame() -> str:
 
     code = linecache.getline(frame.f_code.co_filename, frame.f_lineno).strip()
     return f"{frame.f_code.co_filename}:{frame.f_lineno}: {code}"
-
-
-# ---------------------------------------------------------------- compatibility
-class _StateView:
-    """``_State.grad_enabled`` etc. as read/written by code written before the modes
-    became thread-local (``_graph_record``, the optimizers): forwards to ``modes`` and
-    ``counters``. New code: ``set_mode``/``get_mode``/``record_source``."""
-
-    def __getattr__(self, name: str) -> Any:
-        if name in _DEFAULTS:
-            return get_mode(name)
-        return getattr(_Counters, name)
-
-    def __setattr__(self, name: str, value: Any) -> None:
-        if name in _DEFAULTS:
-            set_mode(name, bool(value))
-        else:
-            setattr(_Counters, name, value)
-
-
-_State = _StateView()

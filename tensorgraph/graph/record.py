@@ -12,14 +12,11 @@ import weakref
 from collections.abc import Iterator
 from typing import Any
 
-# The one private import left: _grad_mode has no public switch for source recording yet
-# (asked of core in COORD-NOTES); record_sources is the public one built on it.
-from .._grad_mode import _State
+from ..autograd import record_source
 
 
 # ---------------------------------------------------------------- sources
-@contextlib.contextmanager
-def record_sources() -> Iterator[None]:
+def record_sources() -> contextlib.AbstractContextManager:
     """Inside it, every recorded op remembers the line of your code that created it.
 
     The line appears in ``Node.source`` (and as a tooltip in ``viz`` drawings).
@@ -29,12 +26,7 @@ def record_sources() -> Iterator[None]:
         ...     y = (x * 2).sum()
         >>> tg.graph.trace(y).nodes[-1].source     # '.../script.py:2: y = (x * 2).sum()'
     """
-    prev = _State.record_source
-    _State.record_source = True
-    try:
-        yield
-    finally:
-        _State.record_source = prev
+    return record_source(True)
 
 
 # ---------------------------------------------------------------- modules

@@ -7,7 +7,7 @@ from collections import OrderedDict
 from collections.abc import Iterable, Iterator
 from typing import Any, Self
 
-from .module import Module, _addindent
+from .module import Module, addindent
 
 
 class _Container(Module):
@@ -150,7 +150,7 @@ class ModuleList(_Container):
         lines = []
         for start, end, r in blocks:
             line = f"({start}): {r}" if start == end else f"({start}-{end}): {end - start + 1} x {r}"
-            lines.append(_addindent(line, 2))
+            lines.append(addindent(line, 2))
         return self._get_name() + "(\n  " + "\n  ".join(lines) + "\n)"
 
 

@@ -7,13 +7,10 @@ from typing import Any
 
 from ..tensor import Tensor, cat
 from . import functional as F
+from .convolution import ntuple
 from .functional.padding import pad
-from .linear import _empty, default_init
+from .linear import empty_parameter, default_init
 from .module import Module
-
-
-def _pair(v: Any) -> tuple:
-    return tuple(v) if isinstance(v, (tuple, list)) else (v, v)
 
 
 class Conv2d(Module):
@@ -56,8 +53,8 @@ class Conv2d(Module):
             raise ValueError("padding_mode must be one of ['zeros', 'reflect', 'replicate', "
                              f"'circular'], but got padding_mode='{padding_mode}'")
         self.in_channels, self.out_channels = in_channels, out_channels
-        self.kernel_size, self.stride = _pair(kernel_size), _pair(stride)
-        self.dilation, self.groups = _pair(dilation), groups
+        self.kernel_size, self.stride = ntuple(kernel_size, 2), ntuple(stride, 2)
+        self.dilation, self.groups = ntuple(dilation, 2), groups
         self.padding_mode = padding_mode
         if isinstance(padding, str):
             if padding not in ("same", "valid"):
@@ -70,10 +67,10 @@ class Conv2d(Module):
                                  "convolutions; give the padding as a number.")
             self.padding = padding
         else:
-            self.padding = _pair(padding)
-        self.weight = _empty(out_channels, in_channels // groups, *self.kernel_size, dtype=dtype)
+            self.padding = ntuple(padding, 2)
+        self.weight = empty_parameter(out_channels, in_channels // groups, *self.kernel_size, dtype=dtype)
         if bias:
-            self.bias = _empty(out_channels, dtype=dtype)
+            self.bias = empty_parameter(out_channels, dtype=dtype)
         else:
             self.register_parameter("bias", None)
         self.reset_parameters()

@@ -82,7 +82,7 @@ def calculate_gain(nonlinearity: str, param: float | None = None) -> float:
     )
 
 
-def _calculate_fan_in_and_fan_out(tensor: Tensor) -> tuple[int, int]:
+def calculate_fan_in_and_fan_out(tensor: Tensor) -> tuple[int, int]:
     """(fan_in, fan_out): inputs and outputs feeding one unit.
 
     A weight of shape ``(out, in, *kernel)`` has ``fan_in = in * prod(kernel)`` and
@@ -97,11 +97,15 @@ def _calculate_fan_in_and_fan_out(tensor: Tensor) -> tuple[int, int]:
     return int(tensor.shape[1]) * receptive, int(tensor.shape[0]) * receptive
 
 
+# torch's name (users call torch.nn.init._calculate_fan_in_and_fan_out)
+_calculate_fan_in_and_fan_out = calculate_fan_in_and_fan_out
+
+
 def _calculate_correct_fan(tensor: Tensor, mode: str) -> int:
     mode = mode.lower()
     if mode not in ("fan_in", "fan_out"):
         raise ValueError(f"Mode {mode} not supported, please use one of fan_in, fan_out")
-    fan_in, fan_out = _calculate_fan_in_and_fan_out(tensor)
+    fan_in, fan_out = calculate_fan_in_and_fan_out(tensor)
     return fan_in if mode == "fan_in" else fan_out
 
 
@@ -207,7 +211,7 @@ def xavier_uniform_(tensor: Tensor, gain: float = 1.0,
         >>> w = tg.zeros(256, 128)
         >>> tg.nn.init.xavier_uniform_(w, gain=tg.nn.init.calculate_gain('tanh'))
     """
-    fan_in, fan_out = _calculate_fan_in_and_fan_out(tensor)
+    fan_in, fan_out = calculate_fan_in_and_fan_out(tensor)
     std = gain * math.sqrt(2.0 / float(fan_in + fan_out))
     a = math.sqrt(3.0) * std
     return uniform_(tensor, -a, a, generator)
@@ -216,7 +220,7 @@ def xavier_uniform_(tensor: Tensor, gain: float = 1.0,
 def xavier_normal_(tensor: Tensor, gain: float = 1.0,
                    generator: Generator | None = None) -> Tensor:
     """Glorot normal: N(0, std**2) with ``std = gain * sqrt(2 / (fan_in + fan_out))``."""
-    fan_in, fan_out = _calculate_fan_in_and_fan_out(tensor)
+    fan_in, fan_out = calculate_fan_in_and_fan_out(tensor)
     std = gain * math.sqrt(2.0 / float(fan_in + fan_out))
     return normal_(tensor, 0.0, std, generator)
 

@@ -14,7 +14,7 @@ from .module import Module
 from .parameter import Parameter
 
 
-def _empty(*shape: int, dtype: Any = None) -> Parameter:
+def empty_parameter(*shape: int, dtype: Any = None) -> Parameter:
     """An uninitialised (zero) Parameter of the default float dtype."""
     return Parameter(zeros(*shape, dtype=dtype or _dtype.get_default_dtype()))
 
@@ -24,7 +24,7 @@ def default_init(weight: Tensor, bias: Tensor | None) -> None:
     which is U(-1/sqrt(fan_in), 1/sqrt(fan_in)), and the bias from the same range."""
     init.kaiming_uniform_(weight, a=math.sqrt(5))
     if bias is not None:
-        fan_in, _ = init._calculate_fan_in_and_fan_out(weight)
+        fan_in, _ = init.calculate_fan_in_and_fan_out(weight)
         bound = 1 / math.sqrt(fan_in) if fan_in > 0 else 0
         init.uniform_(bias, -bound, bound)
 
@@ -73,9 +73,9 @@ class Linear(Module):
         super().__init__()
         self.in_features = in_features
         self.out_features = out_features
-        self.weight = _empty(out_features, in_features, dtype=dtype)
+        self.weight = empty_parameter(out_features, in_features, dtype=dtype)
         if bias:
-            self.bias = _empty(out_features, dtype=dtype)
+            self.bias = empty_parameter(out_features, dtype=dtype)
         else:
             self.register_parameter("bias", None)
         self.reset_parameters()

@@ -15,28 +15,22 @@ from .functional.regression_loss import huber_loss, smooth_l1_loss
 from .module import Module
 
 
-class _Loss(Module):
+class Loss(Module):
     def __init__(self, size_average: bool | None = None, reduce: bool | None = None,
                  reduction: str = "mean") -> None:
         super().__init__()
-        if size_average is not None or reduce is not None:  # torch's deprecated flags
-            reduction = legacy_reduction(size_average, reduce, reduction, type(self).__name__)
-        if reduction not in ("mean", "sum", "none"):
-            raise ValueError(
-                f"{type(self).__name__}: reduction must be 'mean', 'sum' or 'none', got "
-                f"{reduction!r}."
-            )
-        self.reduction = reduction
+        # checks reduction, and folds in torch's deprecated size_average/reduce flags
+        self.reduction = legacy_reduction(size_average, reduce, reduction, type(self).__name__)
 
 
-class _WeightedLoss(_Loss):
+class WeightedLoss(Loss):
     def __init__(self, weight: Tensor | None = None, size_average: bool | None = None,
                  reduce: bool | None = None, reduction: str = "mean") -> None:
         super().__init__(size_average, reduce, reduction)
         self.register_buffer("weight", weight)
 
 
-class MSELoss(_Loss):
+class MSELoss(Loss):
     """Mean squared error ``(input - target) ** 2``.
 
     Shape:
@@ -52,14 +46,14 @@ class MSELoss(_Loss):
         return F.mse_loss(input, target, reduction=self.reduction)
 
 
-class L1Loss(_Loss):
+class L1Loss(Loss):
     """Mean absolute error ``|input - target|`` (shapes as :class:`MSELoss`)."""
 
     def forward(self, input: Tensor, target: Tensor) -> Tensor:
         return F.l1_loss(input, target, reduction=self.reduction)
 
 
-class BCELoss(_WeightedLoss):
+class BCELoss(WeightedLoss):
     """Binary cross-entropy on probabilities: ``-(t*log(p) + (1-t)*log(1-p))``.
 
     The logs are clamped at -100 (as PyTorch) so p = 0 or 1 gives a finite loss.
@@ -75,7 +69,7 @@ class BCELoss(_WeightedLoss):
                                       reduction=self.reduction)
 
 
-class BCEWithLogitsLoss(_Loss):
+class BCEWithLogitsLoss(Loss):
     """Sigmoid plus binary cross-entropy in one stable step, on raw scores (logits).
 
     Args:
@@ -103,7 +97,7 @@ class BCEWithLogitsLoss(_Loss):
             pos_weight=self.pos_weight)
 
 
-class CrossEntropyLoss(_WeightedLoss):
+class CrossEntropyLoss(WeightedLoss):
     """Cross-entropy of raw scores (logits) against class indices or class probabilities:
     ``log_softmax`` and ``nll_loss`` fused (stable for huge logits).
 
@@ -135,7 +129,7 @@ class CrossEntropyLoss(_WeightedLoss):
                                label_smoothing=self.label_smoothing)
 
 
-class NLLLoss(_WeightedLoss):
+class NLLLoss(WeightedLoss):
     """Negative log-likelihood of log-probabilities (pair with ``LogSoftmax``):
     ``-input[n, target[n]]`` (arguments and shapes as :class:`CrossEntropyLoss`)."""
 
@@ -150,7 +144,7 @@ class NLLLoss(_WeightedLoss):
                           reduction=self.reduction)
 
 
-class SmoothL1Loss(_Loss):
+class SmoothL1Loss(Loss):
     """``0.5 d^2 / beta`` for ``|d| < beta``, else ``|d| - 0.5 beta`` (d = input - target):
     L1 that is smooth at 0 (Fast R-CNN's box loss).
 
@@ -168,7 +162,7 @@ class SmoothL1Loss(_Loss):
         return smooth_l1_loss(input, target, reduction=self.reduction, beta=self.beta)
 
 
-class HuberLoss(_Loss):
+class HuberLoss(Loss):
     """``0.5 d^2`` for ``|d| < delta``, else ``delta (|d| - 0.5 delta)``.
 
     Args:
@@ -184,7 +178,7 @@ class HuberLoss(_Loss):
         return huber_loss(input, target, reduction=self.reduction, delta=self.delta)
 
 
-class KLDivLoss(_Loss):
+class KLDivLoss(Loss):
     """Kullback-Leibler divergence of log-probabilities ``input`` from ``target``.
 
     Args:
@@ -208,7 +202,7 @@ class KLDivLoss(_Loss):
         return kl_div(input, target, reduction=self.reduction, log_target=self.log_target)
 
 
-class CosineEmbeddingLoss(_Loss):
+class CosineEmbeddingLoss(Loss):
     """``1 - cos(x1, x2)`` for pairs labelled 1, ``max(0, cos(x1, x2) - margin)`` for -1."""
 
     def __init__(self, margin: float = 0.0, size_average: bool | None = None,

@@ -20,11 +20,11 @@ from .errors import annotate
 from .hooks import GLOBAL_HOOKS, ModuleHooks
 from .parameter import Parameter
 from .state import IncompatibleKeys, load_state
-from .utils import _zero_grad
+from .utils import zero_grads
 
 
 # ---------------------------------------------------------------- Module
-def _addindent(text: str, spaces: int) -> str:
+def addindent(text: str, spaces: int) -> str:
     lines = text.split("\n")
     if len(lines) == 1:
         return text
@@ -324,7 +324,7 @@ class Module(ModuleHooks, ModuleCasts):
 
     def zero_grad(self, set_to_none: bool = True) -> None:
         """Clear every parameter's ``.grad`` (to None by default, as PyTorch 2)."""
-        _zero_grad(self.parameters(), set_to_none)
+        zero_grads(self.parameters(), set_to_none)
 
     # ------------------------------------------------------------ state dict
     def state_dict(self, destination: dict | None = None, prefix: str = "",
@@ -385,7 +385,7 @@ class Module(ModuleHooks, ModuleCasts):
     def __repr__(self) -> str:
         extra = self.extra_repr()
         extra_lines = extra.split("\n") if extra else []
-        child_lines = [f"({k}): " + _addindent(repr(m), 2) for k, m in self._modules.items()]
+        child_lines = [f"({k}): " + addindent(repr(m), 2) for k, m in self._modules.items()]
         lines = extra_lines + child_lines
         main = self._get_name() + "("
         if lines:

@@ -15,7 +15,7 @@ def _grads(parameters: Tensor | Iterable[Tensor]) -> list[Tensor]:
     return [p.grad for p in params if p.grad is not None]
 
 
-def _zero_grad(parameters: Iterable[Tensor], set_to_none: bool) -> None:
+def zero_grads(parameters: Iterable[Tensor], set_to_none: bool) -> None:
     """``Module.zero_grad`` and ``Optimizer.zero_grad``: drop each ``.grad``, or zero it.
 
     Zeroing writes in place, except into a gradient that is part of a graph

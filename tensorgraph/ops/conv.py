@@ -26,7 +26,6 @@ from numpy.lib.stride_tricks import as_strided
 
 from ..autograd import Function
 from ..tensor import Tensor
-from .fused import composite_grad, is_array
 
 __all__ = ["Conv2d", "conv2d_composite", "out_size"]
 
@@ -171,11 +170,13 @@ class Conv2d(Function):
         return out.reshape(o, ho, wo, n).transpose(3, 0, 1, 2)
 
     @staticmethod
+    def composite(ctx, x, w, b=None):
+        k = ctx.kwargs
+        return conv2d_composite(x, w, b, k["stride"], k["padding"], k["dilation"])
+
+    @staticmethod
     def backward(ctx, g):
         kw_ = ctx.kwargs
-        if not is_array(g):
-            return composite_grad(ctx, g, lambda x, w, b=None: conv2d_composite(
-                x, w, b, kw_["stride"], kw_["padding"], kw_["dilation"]))
         x, w = ctx.saved_tensors
         need = ctx.needs_input_grad
         o = w.shape[0]

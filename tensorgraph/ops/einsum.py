@@ -14,7 +14,6 @@ from typing import Any
 import numpy as np
 
 from ..autograd import Function
-from ._dual import expand
 
 
 def normalise(equation: str, ndims: list) -> tuple:
@@ -83,7 +82,7 @@ class Einsum(Function):
                     diag_sub, full_sub = "..." + diag_sub, "..." + full_sub
             eq = ",".join([ctx.out, *others]) + "->" + target
             gx = _einsum(eq, g, *[x for j, x in enumerate(xs) if j != i])
-            gx = _restore(gx, sub, target, diag_shape)
+            gx = _restore(ctx.xp, gx, sub, target, diag_shape)
             grads.append(gx if diag_sub is None else _embed_diagonal(gx, full_sub, diag_sub,
                                                                      shape))
         return tuple(grads)
@@ -132,7 +131,7 @@ def _embed_diagonal(gd: Any, sub: str, diag_sub: str, shape: tuple) -> Any:
     return _einsum(eq, gd, *(m for _, m in eyes))
 
 
-def _restore(gx: Any, sub: str, target: str, shape: tuple) -> Any:
+def _restore(xp: Any, gx: Any, sub: str, target: str, shape: tuple) -> Any:
     """Put back (as broadcast size-1 dims) the indices of ``sub`` missing from ``target``."""
     if target == sub:
         return gx
@@ -156,4 +155,4 @@ def _restore(gx: Any, sub: str, target: str, shape: tuple) -> Any:
             shape_kept.append(1)
             full.append(shape[pos])
             pos += 1
-    return expand(gx.reshape(tuple(shape_kept)), tuple(full))
+    return xp.expand(gx.reshape(tuple(shape_kept)), tuple(full))

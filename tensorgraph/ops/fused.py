@@ -11,22 +11,15 @@ tests check that both definitions agree with PyTorch, second derivatives include
 
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
 
 from ..autograd import composite_grad
 from ..tensor import Tensor
 
-__all__ = ["composite_grad", "const", "is_array"]
+__all__ = ["composite_grad", "const"]
 
 
 def const(arr: np.ndarray) -> Tensor:
     """A constant (no-grad) Tensor around ``arr`` for use in a composite."""
     return Tensor._wrap(arr, False)
 
-
-def is_array(g: Any) -> bool:
-    """Transitional, for fused backwards not yet declaring ``composite``: True in an
-    ordinary backward (numpy arrays), False under create_graph."""
-    return isinstance(g, np.ndarray)

@@ -17,7 +17,7 @@ from .conv import (
     shifted_slices,
     windows,
 )
-from .fused import composite_grad, const, is_array
+from .fused import const
 
 __all__ = ["MaxPool2d", "avg_pool2d_composite", "flat_indices", "max_pool2d_indices"]
 
@@ -95,10 +95,11 @@ class MaxPool2d(Function):
         return np.take_along_axis(win, ctx.arg, axis=-1)[..., 0]
 
     @staticmethod
+    def composite(ctx, x):
+        return gather_windows(x, flat_indices(ctx))
+
+    @staticmethod
     def backward(ctx, g):
-        if not is_array(g):
-            idx = flat_indices(ctx)
-            return composite_grad(ctx, g, lambda x: gather_windows(x, idx))
         k = ctx.kwargs
         if ctx.masks is not None:
             # dx in the input's memory order: the conv backward below reads it as is.

@@ -1,7 +1,7 @@
 """Scan primitives: cumulative sum and cumulative product along one axis.
 
 Backward code runs on arrays and, under ``create_graph``, on Tensors: the few
-operations whose spelling differs go through the small helpers below.
+operations whose spelling differs go through ``ctx.xp``.
 """
 
 from __future__ import annotations
@@ -13,27 +13,9 @@ import numpy as np
 from ..autograd import Function
 
 
-def _is_array(x: Any) -> bool:
-    return isinstance(x, (np.ndarray, np.generic))
-
-
-def _reverse_cumsum(g: Any, axis: int) -> Any:
+def _reverse_cumsum(xp: Any, g: Any, axis: int) -> Any:
     """``sum_{j >= i} g_j`` along ``axis``."""
-    if _is_array(g):
-        return np.flip(np.cumsum(np.flip(g, axis), axis), axis)
-    return g.flip(axis).cumsum(axis).flip(axis)
-
-
-def _cumprod(x: Any, axis: int) -> Any:
-    return np.cumprod(x, axis) if _is_array(x) else x.cumprod(axis)
-
-
-def _stack(parts: list, axis: int) -> Any:
-    if _is_array(parts[0]):
-        return np.stack(parts, axis)
-    from ..tensor import stack
-
-    return stack(parts, axis)
+    return xp.flip(xp.cumsum(xp.flip(g, axis), axis), axis)
 
 
 class CumSum(Function):
@@ -46,7 +28,7 @@ class CumSum(Function):
 
     @staticmethod
     def backward(ctx, g):
-        return _reverse_cumsum(g, ctx.axis)
+        return _reverse_cumsum(ctx.xp, g, ctx.axis)
 
 
 class CumProd(Function):
@@ -67,10 +49,10 @@ class CumProd(Function):
     @staticmethod
     def backward(ctx, g):
         x, y = ctx.saved_tensors
-        axis = ctx.axis
-        x_values = x if _is_array(x) else x.array
+        axis, xp = ctx.axis, ctx.xp
+        x_values = xp.values(x)
         if not (x_values == 0).any():
-            return _reverse_cumsum(g * y, axis) / x
+            return _reverse_cumsum(xp, g * y, axis) / x
         n = x_values.shape[axis]
         take = (slice(None),) * axis
         xs = [x[take + (k,)] for k in range(n)]
@@ -80,4 +62,4 @@ class CumProd(Function):
             s.append(gs[k] + xs[k + 1] * s[-1])
         s.reverse()
         before = [xs[0] * 0 + 1] + xs[:-1]  # exclusive products: 1, x_0, x_0 x_1, ...
-        return _cumprod(_stack(before, axis), axis) * _stack(s, axis)
+        return xp.cumprod(xp.stack(before, axis), axis) * xp.stack(s, axis)

@@ -7,16 +7,9 @@ backward divides by the norm only where it is non-zero.
 
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
 
 from ..autograd import Function
-from ._dual import where
-
-
-def _abs(x: Any) -> Any:
-    return x.abs() if hasattr(x, "array") else np.abs(x)
 
 
 class VectorNorm(Function):
@@ -35,13 +28,13 @@ class VectorNorm(Function):
     @staticmethod
     def backward(ctx, g):
         x, y = ctx.saved_tensors
-        p = ctx.kwargs["p"]
-        y_values = y.array if hasattr(y, "array") else np.asarray(y)
+        p, xp = ctx.kwargs["p"], ctx.xp
+        y_values = xp.values(y)
         y = y.reshape(ctx.keep_shape)
         g = g.reshape(ctx.keep_shape)
         # 1 where y == 0 keeps the division finite; the numerator is 0 there anyway.
-        safe_y = where(y_values.reshape(ctx.keep_shape) == 0, 1, y)
+        safe_y = xp.where(y_values.reshape(ctx.keep_shape) == 0, 1, y)
         if p == 2:
             return g * x / safe_y
-        sign = np.sign(x.array if hasattr(x, "array") else x)
-        return g * sign * _abs(x) ** (p - 1) / safe_y ** (p - 1)
+        sign = np.sign(xp.values(x))
+        return g * sign * xp.abs(x) ** (p - 1) / safe_y ** (p - 1)

@@ -24,6 +24,16 @@ class ArrayOps:
 
     exp = staticmethod(np.exp)
     log = staticmethod(np.log)
+    abs = staticmethod(np.abs)
+    cumsum = staticmethod(np.cumsum)
+    cumprod = staticmethod(np.cumprod)
+    flip = staticmethod(np.flip)
+    stack = staticmethod(np.stack)
+
+    @staticmethod
+    def values(x: np.ndarray) -> np.ndarray:
+        """The plain array behind ``x`` (for constants such as masks and signs)."""
+        return np.asarray(x)
 
     @staticmethod
     def where(mask: np.ndarray, a: Any, b: Any) -> np.ndarray:
@@ -56,6 +66,33 @@ class TensorOps:
     @staticmethod
     def log(x: Any) -> Any:
         return x.log()
+
+    @staticmethod
+    def abs(x: Any) -> Any:
+        return x.abs()
+
+    @staticmethod
+    def cumsum(x: Any, axis: int) -> Any:
+        return x.cumsum(axis)
+
+    @staticmethod
+    def cumprod(x: Any, axis: int) -> Any:
+        return x.cumprod(axis)
+
+    @staticmethod
+    def flip(x: Any, axis: int) -> Any:
+        return x.flip(axis)
+
+    @staticmethod
+    def stack(parts: list, axis: int) -> Any:
+        from ..tensor import stack  # ops are imported before tensor.py defines it
+
+        return stack(parts, axis)
+
+    @staticmethod
+    def values(x: Any) -> np.ndarray:
+        """The plain array behind ``x`` (for constants such as masks and signs)."""
+        return x.array
 
     @staticmethod
     def where(mask: np.ndarray, a: Any, b: Any) -> Any:

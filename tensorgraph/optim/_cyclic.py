@@ -6,13 +6,13 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from .lr_scheduler import LRScheduler, _check_optimizer
+from .lr_scheduler import LRScheduler, check_optimizer
 from .optimizer import Optimizer
 
 __all__ = ["OneCycleLR", "ReduceLROnPlateau"]
 
 
-def _per_group(name: str, optimizer: Optimizer, value: Any) -> list:
+def per_group(name: str, optimizer: Optimizer, value: Any) -> list:
     """One value per param group: a list/tuple must have one per group, a number is
     repeated."""
     n = len(optimizer.param_groups)
@@ -59,7 +59,7 @@ class OneCycleLR(LRScheduler):
                  max_momentum: float | list[float] = 0.95, div_factor: float = 25.0,
                  final_div_factor: float = 1e4, three_phase: bool = False,
                  last_epoch: int = -1) -> None:
-        _check_optimizer(optimizer, "OneCycleLR")
+        check_optimizer(optimizer, "OneCycleLR")
         if total_steps is not None:
             if not isinstance(total_steps, int) or total_steps <= 0:
                 raise ValueError(f"OneCycleLR: total_steps must be a positive int, got "
@@ -94,7 +94,7 @@ class OneCycleLR(LRScheduler):
                 [up, "initial_lr", "max_lr", "max_momentum", "base_momentum"],
                 [n - 1, "max_lr", "min_lr", "base_momentum", "max_momentum"],
             ]
-        max_lrs = _per_group("OneCycleLR: max_lr", optimizer, max_lr)
+        max_lrs = per_group("OneCycleLR: max_lr", optimizer, max_lr)
         if last_epoch == -1:
             for group, top in zip(optimizer.param_groups, max_lrs):
                 group["initial_lr"] = top / div_factor
@@ -106,8 +106,8 @@ class OneCycleLR(LRScheduler):
                 raise ValueError(f"OneCycleLR: {type(optimizer).__name__} has neither "
                                  "momentum nor betas to cycle; pass cycle_momentum=False.")
             self.use_beta1 = "betas" in optimizer.defaults
-            tops = _per_group("OneCycleLR: max_momentum", optimizer, max_momentum)
-            bases = _per_group("OneCycleLR: base_momentum", optimizer, base_momentum)
+            tops = per_group("OneCycleLR: max_momentum", optimizer, max_momentum)
+            bases = per_group("OneCycleLR: base_momentum", optimizer, base_momentum)
             if last_epoch == -1:
                 for top, base, group in zip(tops, bases, optimizer.param_groups):
                     self._set_momentum(group, top)
@@ -179,11 +179,11 @@ class ReduceLROnPlateau:
         if threshold_mode not in ("rel", "abs"):
             raise ValueError(f"ReduceLROnPlateau: threshold_mode must be 'rel' or 'abs', got "
                              f"{threshold_mode!r}")
-        self.optimizer = _check_optimizer(optimizer, "ReduceLROnPlateau")
+        self.optimizer = check_optimizer(optimizer, "ReduceLROnPlateau")
         self.factor, self.patience, self.cooldown, self.eps = factor, patience, cooldown, eps
         self.mode, self.threshold, self.threshold_mode = mode, threshold, threshold_mode
         self.default_min_lr = None if isinstance(min_lr, (list, tuple)) else min_lr
-        self.min_lrs = _per_group("ReduceLROnPlateau: min_lr", optimizer, min_lr)
+        self.min_lrs = per_group("ReduceLROnPlateau: min_lr", optimizer, min_lr)
         self.last_epoch = 0
         self._last_lr = [g["lr"] for g in optimizer.param_groups]
         self.best = math.inf if mode == "min" else -math.inf

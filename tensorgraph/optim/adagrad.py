@@ -10,7 +10,7 @@ from ..tensor import Tensor
 from .optimizer import (
     Optimizer,
     ParamsT,
-    _check_nonneg,
+    check_nonneg,
     buffer,
     direction,
     implementation_flags,
@@ -62,10 +62,10 @@ class Adagrad(Optimizer):
 
     def _check_hyperparameters(self, group: dict[str, Any]) -> None:
         super()._check_hyperparameters(group)
-        _check_nonneg(self, group, "lr_decay", "lr_decay value")
-        _check_nonneg(self, group, "weight_decay", "weight_decay value")
-        _check_nonneg(self, group, "initial_accumulator_value", "initial_accumulator_value")
-        _check_nonneg(self, group, "eps", "epsilon value")
+        check_nonneg(self, group, "lr_decay", "lr_decay value")
+        check_nonneg(self, group, "weight_decay", "weight_decay value")
+        check_nonneg(self, group, "initial_accumulator_value", "initial_accumulator_value")
+        check_nonneg(self, group, "eps", "epsilon value")
 
     @staticmethod
     def _init_state(state: dict[str, Any], p: np.ndarray, group: dict[str, Any]) -> None:
@@ -130,8 +130,8 @@ class Adadelta(Optimizer):
 
     def _check_hyperparameters(self, group: dict[str, Any]) -> None:
         super()._check_hyperparameters(group)
-        _check_nonneg(self, group, "eps", "epsilon value")
-        _check_nonneg(self, group, "weight_decay", "weight_decay value")
+        check_nonneg(self, group, "eps", "epsilon value")
+        check_nonneg(self, group, "weight_decay", "weight_decay value")
         if not 0.0 <= group["rho"] <= 1.0:
             raise ValueError(f"Adadelta: invalid rho value {group['rho']!r}; it must lie "
                              "in [0, 1].")

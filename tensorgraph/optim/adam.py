@@ -10,7 +10,7 @@ from ..tensor import Tensor
 from .optimizer import (
     Optimizer,
     ParamsT,
-    _check_nonneg,
+    check_nonneg,
     buffer,
     direction,
     implementation_flags,
@@ -22,8 +22,8 @@ __all__ = ["Adam", "AdamW", "check_adam_hyperparameters"]
 
 def check_adam_hyperparameters(opt: Optimizer, group: dict[str, Any]) -> None:
     """eps, weight_decay >= 0 and two betas in [0, 1): the checks of every Adam variant."""
-    _check_nonneg(opt, group, "eps", "epsilon value")
-    _check_nonneg(opt, group, "weight_decay", "weight_decay value")
+    check_nonneg(opt, group, "eps", "epsilon value")
+    check_nonneg(opt, group, "weight_decay", "weight_decay value")
     betas = group["betas"]
     if len(betas) != 2 or not all(isinstance(b, (int, float, np.floating)) and 0 <= b < 1
                                   for b in betas):

@@ -8,7 +8,8 @@ from typing import Any
 
 import numpy as np
 
-from ..autograd import _State, enable_grad
+from ..autograd import enable_grad
+from ..autograd.grad_mode import counters
 from .optimizer import Optimizer, ParamsT
 
 __all__ = ["LBFGS"]
@@ -324,6 +325,6 @@ class LBFGS(Optimizer):
                 break
         state.update(d=d, t=t, old_dirs=old_dirs, old_stps=old_stps, ro=ro, H_diag=H_diag,
                      prev_flat_grad=prev_flat_grad, prev_loss=prev_loss)
-        _State.inplace_ops += 1
+        counters.inplace_ops += 1
         self._step_calls += 1
         return orig_loss

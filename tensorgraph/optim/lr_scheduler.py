@@ -25,7 +25,7 @@ __all__ = ["ChainedScheduler", "ConstantLR", "CosineAnnealingLR",
            "PolynomialLR", "ReduceLROnPlateau", "SequentialLR", "StepLR"]
 
 
-def _check_optimizer(optimizer: Any, who: str) -> Optimizer:
+def check_optimizer(optimizer: Any, who: str) -> Optimizer:
     if not isinstance(optimizer, Optimizer):
         raise TypeError(f"{who}: expected an optimizer (e.g. tg.optim.SGD), got "
                         f"{type(optimizer).__name__}")
@@ -47,7 +47,7 @@ class LRScheduler:
     """
 
     def __init__(self, optimizer: Optimizer, last_epoch: int = -1) -> None:
-        self.optimizer = _check_optimizer(optimizer, type(self).__name__)
+        self.optimizer = check_optimizer(optimizer, type(self).__name__)
         if last_epoch == -1:
             for group in optimizer.param_groups:
                 group.setdefault("initial_lr", group["lr"])

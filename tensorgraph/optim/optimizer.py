@@ -17,8 +17,9 @@ from typing import Any
 
 import numpy as np
 
-from ..autograd import _State, enable_grad
-from ..nn.utils import _zero_grad
+from ..autograd import enable_grad
+from ..autograd.grad_mode import counters
+from ..nn.utils import zero_grads
 from ..tensor import Tensor
 from .state_checks import check_same_kind
 
@@ -154,7 +155,7 @@ class Optimizer:
 
     def _check_hyperparameters(self, group: dict[str, Any]) -> None:
         """Raise ValueError for an invalid hyperparameter of ``group`` (subclasses)."""
-        _check_nonneg(self, group, "lr", "learning rate")
+        check_nonneg(self, group, "lr", "learning rate")
 
     # ------------------------------------------------------------ stepping
     def zero_grad(self, set_to_none: bool = True) -> None:
@@ -165,7 +166,7 @@ class Optimizer:
                 backward stores its gradient without an add); with False, fill the
                 existing gradients with zeros in place.
         """
-        _zero_grad((p for group in self.param_groups for p in group["params"]), set_to_none)
+        zero_grads((p for group in self.param_groups for p in group["params"]), set_to_none)
 
     def step(self, closure: Callable[[], Any] | None = None) -> Any:
         """Update every parameter that has a gradient (those with ``.grad is None`` are
@@ -196,7 +197,7 @@ class Optimizer:
                     )
                 self._update(p.array, g, self.state[p], group)
                 p._version += 1  # as PyTorch: a graph that saved p sees it changed
-        _State.inplace_ops += 1
+        counters.inplace_ops += 1
         self._step_calls += 1
         return loss
 
@@ -322,7 +323,7 @@ def _cast_value(value: Any, p: Tensor, where: str) -> Any:
     return copy.deepcopy(value)
 
 
-def _check_nonneg(opt: Optimizer, group: dict[str, Any], key: str, what: str) -> None:
+def check_nonneg(opt: Optimizer, group: dict[str, Any], key: str, what: str) -> None:
     value = group[key]
     if not isinstance(value, (int, float, np.number)) or not value >= 0:
         raise ValueError(f"{type(opt).__name__}: invalid {what} {key}={value!r}; it must be "

@@ -10,7 +10,7 @@ from ..tensor import Tensor
 from .optimizer import (
     Optimizer,
     ParamsT,
-    _check_nonneg,
+    check_nonneg,
     buffer,
     direction,
     implementation_flags,
@@ -63,10 +63,10 @@ class RMSprop(Optimizer):
 
     def _check_hyperparameters(self, group: dict[str, Any]) -> None:
         super()._check_hyperparameters(group)
-        _check_nonneg(self, group, "eps", "epsilon value")
-        _check_nonneg(self, group, "momentum", "momentum value")
-        _check_nonneg(self, group, "weight_decay", "weight_decay value")
-        _check_nonneg(self, group, "alpha", "alpha value")
+        check_nonneg(self, group, "eps", "epsilon value")
+        check_nonneg(self, group, "momentum", "momentum value")
+        check_nonneg(self, group, "weight_decay", "weight_decay value")
+        check_nonneg(self, group, "alpha", "alpha value")
 
     def _update(self, p: np.ndarray, grad: np.ndarray, state: dict[str, Any],
                 group: dict[str, Any]) -> None:

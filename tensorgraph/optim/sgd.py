@@ -10,7 +10,7 @@ from ..tensor import Tensor
 from .optimizer import (
     Optimizer,
     ParamsT,
-    _check_nonneg,
+    check_nonneg,
     direction,
     implementation_flags,
 )
@@ -57,8 +57,8 @@ class SGD(Optimizer):
 
     def _check_hyperparameters(self, group: dict[str, Any]) -> None:
         super()._check_hyperparameters(group)
-        _check_nonneg(self, group, "momentum", "momentum value")
-        _check_nonneg(self, group, "weight_decay", "weight_decay value")
+        check_nonneg(self, group, "momentum", "momentum value")
+        check_nonneg(self, group, "weight_decay", "weight_decay value")
         if group["nesterov"] and (group["momentum"] <= 0 or group["dampening"] != 0):
             raise ValueError(
                 f"SGD: Nesterov momentum requires a momentum and zero dampening (got "

@@ -39,7 +39,7 @@ def _check_device(device: Any, op: str) -> None:
         raise RuntimeError(f"{op}: tensorgraph only has the CPU device, got device={device!r}.")
 
 
-def _float_dtype(dtype: Any, kernel: str) -> np.dtype:
+def float_dtype(dtype: Any, kernel: str) -> np.dtype:
     d = _dtype.get_default_dtype() if dtype is None else np.dtype(dtype)
     if d.kind != "f":
         raise NotImplementedError(
@@ -95,7 +95,7 @@ def rand(*size: Any, generator: Generator | None = None, dtype: Any = None,
     """
     shape = _size(size, _.pop("size", None), "rand")
     _check_device(device, "rand")
-    d = _float_dtype(dtype, "check_uniform_bounds")
+    d = float_dtype(dtype, "check_uniform_bounds")
     g = resolve(generator, "rand")
     return _make(streams.uniform(g, int(np.prod(shape)), 0.0, 1.0, d).reshape(shape),
                  requires_grad)
@@ -112,7 +112,7 @@ def randn(*size: Any, generator: Generator | None = None, dtype: Any = None,
     """
     shape = _size(size, _.pop("size", None), "randn")
     _check_device(device, "randn")
-    d = _float_dtype(dtype, "normal_kernel_cpu")
+    d = float_dtype(dtype, "normal_kernel_cpu")
     g = resolve(generator, "randn")
     return _make(streams.normal(g, int(np.prod(shape)), 0.0, 1.0, d).reshape(shape),
                  requires_grad)
@@ -141,7 +141,7 @@ def normal(mean: Any, std: Any = 1.0, size: Any = None, *, generator: Generator 
         if std < 0:
             raise RuntimeError(f"normal expects std >= 0.0, but found std {std}")
         shape = _size((size,), None, "normal")
-        d = _float_dtype(dtype, "normal_kernel_cpu")
+        d = float_dtype(dtype, "normal_kernel_cpu")
         return _make(streams.normal(g, int(np.prod(shape)), mean, std, d).reshape(shape),
                      requires_grad)
     if std_t and bool((std.array < 0).any()):

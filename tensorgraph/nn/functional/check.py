@@ -66,17 +66,6 @@ def same_shape(input: Tensor, target: Tensor, op: str) -> None:
         )
 
 
-def one_dim(dim: int, x: Tensor, op: str) -> int:
-    """``dim`` as a non-negative axis of ``x`` (a 0-d tensor counts as 1-D), or IndexError."""
-    nd = max(x.ndim, 1)
-    if not -nd <= dim < nd:
-        raise IndexError(
-            f"{op}: dim {dim} is out of range for an input of shape {tuple(x.shape)} "
-            f"(expected a dim in [{-nd}, {nd - 1}])."
-        )
-    return dim % nd
-
-
 def legacy_reduction(size_average: bool | None, reduce: bool | None, how: str,
                      op: str) -> str:
     """torch's deprecated ``size_average``/``reduce`` flags folded into ``reduction``."""

@@ -11,9 +11,10 @@ import warnings
 import numpy as np
 
 from ..._checks import check_finite_loss
+from ..._shapes import one_dim
 from ...tensor_functions import where
 from ...tensor import Tensor
-from .check import as_tensor, floating, legacy_reduction, one_dim, same_dtype
+from .check import as_tensor, floating, legacy_reduction, same_dtype
 from .check import reduce as apply_reduction
 
 __all__ = ["cosine_embedding_loss", "cosine_similarity", "kl_div", "normalize",
@@ -48,7 +49,7 @@ def normalize(input: Tensor, p: float = 2.0, dim: int = 1, eps: float = 1e-12,
     if out is not None:
         raise TypeError("normalize: out= is not supported; use the returned tensor.")
     x = floating(as_tensor(input, "normalize"), "normalize")
-    d = one_dim(dim, x, "normalize")
+    d = one_dim(dim, x.shape, "normalize")
     return x / vector_norm(x, float(p), d, keepdim=True, floor=eps)
 
 
@@ -73,7 +74,7 @@ def cosine_similarity(x1: Tensor, x2: Tensor, dim: int = 1, eps: float = 1e-8) -
             "shape."
         ) from None
     a, b = a.expand(*shape), b.expand(*shape)
-    d = one_dim(dim, a, "cosine_similarity")
+    d = one_dim(dim, a.shape, "cosine_similarity")
     if a.ndim == 0:
         a, b = a.reshape(1), b.reshape(1)
     na = vector_norm(a, 2.0, d, keepdim=True, floor=eps)

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..._shapes import one_dim
 from ...ops.softplus import Softplus
 from ...tensor import Tensor
 from .activation import softmax
-from .check import as_tensor, floating, one_dim
+from .check import as_tensor, floating
 
 __all__ = [
     "celu", "elu", "glu", "hardshrink", "hardsigmoid", "hardswish", "hardtanh",
@@ -129,7 +130,7 @@ def glu(input: Tensor, dim: int = -1) -> Tensor:
     x = _float(input, "glu")
     if x.ndim == 0:
         raise RuntimeError("glu does not support scalars because halving size must be even")
-    d = one_dim(dim, x, "glu")
+    d = one_dim(dim, x.shape, "glu")
     n = x.shape[d]
     if n % 2:
         raise RuntimeError(

@@ -1,8 +1,7 @@
 """``torch.nn.modules.loss`` path: losses (defined in ``tensorgraph.nn``)."""
 
 from ..loss import *
-from ..loss import (  # noqa: F401  (torch's base classes)
-    __all__,
-    _Loss,
-    _WeightedLoss,
-)
+from ..loss import Loss, WeightedLoss, __all__  # noqa: F401
+
+# torch's names for the base classes (torch.nn.modules.loss._Loss, _WeightedLoss)
+_Loss, _WeightedLoss = Loss, WeightedLoss
