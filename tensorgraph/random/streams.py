@@ -79,16 +79,21 @@ def _normal_fill(g: Generator, n: int, mean: float, std: float, dtype: np.dtype)
     """The vectorised path (contiguous, >= 16 elements): ``n`` uniforms, Box-Muller on
     each full block of 16, and, when ``n % 16``, 16 fresh uniforms for the last 16."""
     wide = _compute_dtype(dtype) == np.float64
-    fill = _box_muller16_float64 if wide else normal32.box_muller16
-    words = g.random64(n) if wide else g.random32(n)
     full = n - n % 16
     out = np.empty(n, dtype=f64 if wide else f32)
-    for start in range(0, full, _CHUNK):  # cache-sized pieces: far fewer page faults
-        stop = min(start + _CHUNK, full)
-        fill(words[start:stop], mean, std, out[start:stop])
+    if wide:
+        words = g.random64(n)
+        for start in range(0, full, _CHUNK):  # cache-sized pieces: far fewer page faults
+            stop = min(start + _CHUNK, full)
+            _box_muller16_float64(words[start:stop], mean, std, out[start:stop])
+    else:  # normal32 goes through in cache-sized pieces itself
+        normal32.box_muller16(g.words32(n)[:full], mean, std, out[:full])
     if n % 16:
         last = np.empty(16, dtype=out.dtype)
-        fill(g.random64(16) if wide else g.random32(16), mean, std, last)
+        if wide:
+            _box_muller16_float64(g.random64(16), mean, std, last)
+        else:
+            normal32.box_muller16(g.words32(16), mean, std, last)
         out[n - 16:] = last
     return out.astype(dtype, copy=False)
 
