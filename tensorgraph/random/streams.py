@@ -21,7 +21,9 @@ _CHUNK = 128 * 1024  # elements per Box-Muller pass (multiple of 16): big enough
 
 def unit_float32(g: Generator, n: int) -> np.ndarray:
     """``uniform_real_distribution<float>(0, 1)``: 24 bits of one word, times 2**-24."""
-    return (g.random32(n) & np.uint64(0xFFFFFF)).astype(f32) * _F32_DIV
+    u = (g.words32(n) & np.uint32(0xFFFFFF)).astype(f32)
+    u *= _F32_DIV
+    return u
 
 
 def _unit53(words: np.ndarray) -> np.ndarray:
