@@ -50,6 +50,17 @@ def test_global_state_round_trip():
     np.testing.assert_array_equal(tg.randn(17).array, a)
 
 
+def test_words32_are_random32s_words():
+    """The uint32 draw (numpy's full-range integers) is the raw mt19937 stream too."""
+    a, b = tg.Generator().manual_seed(11), tg.Generator().manual_seed(11)
+    for n in (1, 7, 623, 624, 625, 10_000, 3):
+        w32 = a.words32(n)
+        assert w32.dtype == np.uint32
+        np.testing.assert_array_equal(w32, b.random32(n))
+        np.testing.assert_array_equal(a.random32(5), b.words32(5))
+        np.testing.assert_array_equal(a.get_state().array, b.get_state().array)
+
+
 def test_generators_are_independent():
     g1, g2 = tg.Generator().manual_seed(1), tg.Generator().manual_seed(1)
     tg.manual_seed(9)

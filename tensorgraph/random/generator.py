@@ -75,6 +75,7 @@ class Generator:
                 f"Generator: only CPU generators are supported, got device={device!r}."
             )
         self._bits = np.random.MT19937(0)
+        self._draw = np.random.Generator(self._bits)  # for words32: shares the state
         self.manual_seed(DEFAULT_SEED)
 
     @property
@@ -109,6 +110,14 @@ class Generator:
             return np.empty(0, dtype=np.uint64)
         self._fresh = False
         return self._bits.random_raw(int(n))
+
+    def words32(self, n: int) -> np.ndarray:
+        """The same ``n`` words as :meth:`random32`, as uint32 (half the memory): numpy's
+        full-range ``integers`` returns the bit generator's raw 32-bit outputs."""
+        if n <= 0:
+            return np.empty(0, dtype=np.uint32)
+        self._fresh = False
+        return self._draw.integers(0, 1 << 32, int(n), dtype=np.uint32)
 
     def random64(self, n: int) -> np.ndarray:
         """``n`` 64-bit words, each two 32-bit draws ``hi << 32 | lo`` (torch's ``random64()``)."""

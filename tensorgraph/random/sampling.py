@@ -235,7 +235,7 @@ def randperm(n: int, *, generator: Generator | None = None, dtype: Any = None,
         raise RuntimeError(f"Trying to create tensor with negative dimension {n}: [{n}]")
     _check_device(device, "randperm")
     d = _dtype.int64 if dtype is None else np.dtype(dtype)
-    return _make(streams.permutation(resolve(generator, "randperm"), n).astype(d),
+    return _make(streams.permutation(resolve(generator, "randperm"), n).astype(d, copy=False),
                  requires_grad)
 
 

@@ -21,7 +21,9 @@ _CHUNK = 128 * 1024  # elements per Box-Muller pass (multiple of 16): big enough
 
 def unit_float32(g: Generator, n: int) -> np.ndarray:
     """``uniform_real_distribution<float>(0, 1)``: 24 bits of one word, times 2**-24."""
-    return (g.random32(n) & np.uint64(0xFFFFFF)).astype(f32) * _F32_DIV
+    u = (g.words32(n) & np.uint32(0xFFFFFF)).astype(f32)
+    u *= _F32_DIV
+    return u
 
 
 def _unit53(words: np.ndarray) -> np.ndarray:
@@ -79,16 +81,21 @@ def _normal_fill(g: Generator, n: int, mean: float, std: float, dtype: np.dtype)
     """The vectorised path (contiguous, >= 16 elements): ``n`` uniforms, Box-Muller on
     each full block of 16, and, when ``n % 16``, 16 fresh uniforms for the last 16."""
     wide = _compute_dtype(dtype) == np.float64
-    fill = _box_muller16_float64 if wide else normal32.box_muller16
-    words = g.random64(n) if wide else g.random32(n)
     full = n - n % 16
     out = np.empty(n, dtype=f64 if wide else f32)
-    for start in range(0, full, _CHUNK):  # cache-sized pieces: far fewer page faults
-        stop = min(start + _CHUNK, full)
-        fill(words[start:stop], mean, std, out[start:stop])
+    if wide:
+        words = g.random64(n)
+        for start in range(0, full, _CHUNK):  # cache-sized pieces: far fewer page faults
+            stop = min(start + _CHUNK, full)
+            _box_muller16_float64(words[start:stop], mean, std, out[start:stop])
+    else:  # normal32 goes through in cache-sized pieces itself
+        normal32.box_muller16(g.words32(n)[:full], mean, std, out[:full])
     if n % 16:
         last = np.empty(16, dtype=out.dtype)
-        fill(g.random64(16) if wide else g.random32(16), mean, std, last)
+        if wide:
+            _box_muller16_float64(g.random64(16), mean, std, last)
+        else:
+            normal32.box_muller16(g.words32(16), mean, std, last)
         out[n - 16:] = last
     return out.astype(dtype, copy=False)
 
@@ -164,37 +171,43 @@ def permutation(g: Generator, n: int) -> np.ndarray:
             f"randperm: n={n} uses torch's 64-bit shuffle, which tensorgraph does not "
             "reproduce (and an int64 permutation that long needs > 1.7 GB)."
         )
-    steps = np.arange(n, dtype=np.int64)
     if n < 2:
-        return steps
+        return np.arange(n, dtype=np.int64)
     shift = int(n - 1).bit_length()
-    z = g.random32(n - 1) % np.arange(n, 1, -1, dtype=np.uint64)
-    keys = steps * ((1 << shift) + 1)  # target = step ...
-    keys[:-1] += z.view(np.int64) << shift  # ... + z, packed above the step
+    z = np.empty(n, dtype=np.uint32)  # z_i = word_i % (n - i); step n-1 aims at itself
+    np.remainder(g.words32(n - 1), np.arange(n, 1, -1, dtype=np.uint32), out=z[:-1])
+    z[-1] = 0
+    steps = np.arange(n, dtype=np.int64)
+    keys = z.astype(np.int64)
+    keys += steps  # the target, ...
+    keys <<= shift
+    keys += steps  # ... and the step below it
     keys.sort()
     aim, step = keys >> shift, keys & ((1 << shift) - 1)
-    first = np.empty(n, dtype=bool)  # first step of its group
-    first[0] = True
-    np.not_equal(aim[1:], aim[:-1], out=first[1:])
     # parent[k]: the last step before k aimed at k (else k): in the sorted keys, the one
     # just before where (k, k) sorts, if that is still in k's group.
     count = np.bincount(aim, minlength=n)
-    end = np.cumsum(count)  # where k's group ends
-    at = end.copy()  # where (k, k) sorts: before step k's own key when it is aimed at k
-    at[:-1] -= z == 0
-    at[-1] -= 1
-    parent = np.where(at > end - count, step[at - 1], steps)
-    todo = np.flatnonzero(parent != steps)
+    at = np.cumsum(count)  # where k's group ends
+    zero = z == 0  # step k aimed at k: the last of its group, and (k, k) sorts before it
+    at -= zero
+    count -= zero  # the steps before k aimed at k
+    at -= 1
+    has = count > 0
+    parent = np.where(has, step[at], steps)
+    todo = np.flatnonzero(has)
     while todo.size:  # pointer jumping: parent[k] <- parent[parent[k]] until a root
         up = parent[todo]
         upup = parent[up]
         parent[todo] = upup
         todo = todo[upup != up]
-    pred = np.empty(n, dtype=np.int64)
-    pred[0] = 0
-    pred[1:] = step[:-1]
+    pred_value = np.empty(n, dtype=np.int64)  # A[the step before in the sorted keys]
+    pred_value[0] = aim[0]
+    np.take(parent, step[:-1], out=pred_value[1:])
+    first = np.empty(n, dtype=bool)  # first step of its group
+    first[0] = True
+    np.not_equal(aim[1:], aim[:-1], out=first[1:])
     out = np.empty(n, dtype=np.int64)
-    out[step] = np.where(first, aim, parent[pred])
+    out[step] = np.where(first, aim, pred_value)
     return out
 
 
