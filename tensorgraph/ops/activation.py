@@ -100,7 +100,7 @@ class Gelu(Function):
 
     Fused for speed (the exact GELU of every transformer MLP): written as
     ``x * NormCdf(x)`` it is two nodes, an erfc through a sign branch and a second exp
-    in the backward. Here y = relu(x) - |x| Phi(-|x|) with Phi(-|x|) = erfc(|x|/sqrt 2)/2
+    in the backward. Here y = x/2 + |x| (1/2 - Phi(-|x|)), Phi(-|x|) = erfc(|x|/sqrt 2)/2,
     needs no branch, exp(-x^2/2) is computed once for both Phi and phi, and the forward
     keeps dy/dx so the backward is one multiply. Its composite twin is
     ``x * NormCdf(x)`` (double backward).
@@ -119,17 +119,17 @@ class Gelu(Function):
             np.abs(xc, out=ac)
             np.multiply(ac, _INV_SQRT2, out=uc)
             erfcx_nonneg(uc, out=q)
-            np.multiply(uc, uc, out=uc)
-            np.negative(uc, out=uc)
+            np.multiply(ac, -0.5, out=uc)
+            uc *= ac
             e = np.exp(uc, out=uc)  # exp(-x^2 / 2)
             q *= e
-            q *= 0.5  # Phi(-|x|)
-            np.maximum(xc, 0, out=yc)
+            np.multiply(q, -0.5, out=q)
+            q += 0.5  # p = 1/2 - Phi(-|x|) = Phi(|x|) - 1/2, in [0, 1/2]
+            np.multiply(xc, 0.5, out=yc)
             ac *= q
-            yc -= ac  # y = relu(x) - |x| Phi(-|x|)
-            np.subtract(0.5, q, out=q)  # Phi(x) = 1/2 + sign(x) (1/2 - Phi(-|x|))
+            yc += ac  # y = x/2 + |x| p  (= x Phi(x))
             np.copysign(q, xc, out=q)
-            q += 0.5
+            q += 0.5  # Phi(x) = 1/2 + sign(x) p
             e *= xc
             e *= _INV_SQRT_2PI
             q += e  # dy/dx = Phi(x) + x phi(x)
