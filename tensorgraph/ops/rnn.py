@@ -99,24 +99,35 @@ class LSTMLayer(Function):
         # recurrence: compute it for all steps at once, so the loop is ~6 small ops
         # and one GEMM per step. da[t, :, k] is the gradient of gate k's pre-activation.
         i, f, gg, o = (acts[..., k * H:(k + 1) * H] for k in range(4))
-        c_prev = np.concatenate([c0[None], out[:-1, :, H:]], 0)
-        by_dc = np.empty((T, N, 3, H), dtype=acts.dtype)  # d a_{i,f,g} / d c
-        np.multiply(gg, i * (1 - i), out=by_dc[:, :, 0])
-        np.multiply(c_prev, f * (1 - f), out=by_dc[:, :, 1])
-        np.multiply(i, 1 - gg * gg, out=by_dc[:, :, 2])
-        o_by_dh = tanh_c * o * (1 - o)  # d a_o / d h
-        c_by_dh = o * (1 - tanh_c * tanh_c)  # d c / d h (through h = o tanh c)
-        da = np.empty((T, N, 4, H), dtype=acts.dtype)
-        dh = np.zeros((N, H), dtype=acts.dtype)
-        dc = np.zeros((N, H), dtype=acts.dtype)
+        dt = acts.dtype
+        by_dc = np.empty((T, N, 3, H), dtype=dt)  # d a_{i,f,g} / d c
+        tmp = np.empty((T, N, H), dtype=dt)
+        np.subtract(1, i, out=tmp)
+        tmp *= i
+        np.multiply(gg, tmp, out=by_dc[:, :, 0])
+        np.subtract(1, f, out=tmp)
+        tmp *= f  # times c_{t-1}: c0 at t = 0, else the previous step's c
+        np.multiply(out[:-1, :, H:], tmp[1:], out=by_dc[1:, :, 1])
+        np.multiply(c0, tmp[0], out=by_dc[0, :, 1])
+        np.multiply(gg, gg, out=tmp)
+        np.subtract(1, tmp, out=tmp)
+        np.multiply(i, tmp, out=by_dc[:, :, 2])
+        o_by_dh = np.subtract(1, o)  # d a_o / d h = tanh(c) o (1 - o)
+        o_by_dh *= o
+        o_by_dh *= tanh_c
+        c_by_dh = np.multiply(tanh_c, tanh_c, out=tmp)  # d c / d h = o (1 - tanh^2 c)
+        np.subtract(1, c_by_dh, out=c_by_dh)
+        c_by_dh *= o
+        da = np.empty((T, N, 4, H), dtype=dt)
+        dh, dc, tmp_n = np.zeros((N, H), dt), np.zeros((N, H), dt), np.empty((N, H), dt)
         for t in range(T - 1, -1, -1):
             dh += g[t, :, :H]
             dc += g[t, :, H:]
-            dc += dh * c_by_dh[t]
+            dc += np.multiply(dh, c_by_dh[t], out=tmp_n)
             np.multiply(by_dc[t], dc[:, None, :], out=da[t, :, :3])
             np.multiply(dh, o_by_dh[t], out=da[t, :, 3])
             dc *= f[t]
-            dh = da[t].reshape(N, 4 * H) @ w_hh
+            np.matmul(da[t].reshape(N, 4 * H), w_hh, out=dh)
         need = ctx.needs_input_grad
         da2 = da.reshape(T * N, 4 * H)
         dx = (da2 @ w_ih).reshape(x.shape) if need[0] else None
