@@ -98,10 +98,9 @@ class LayerNorm(Function):
     def forward(ctx, x, w, b, eps):
         n = w.size
         x2 = x.reshape(-1, n)
-        # Row means and column sums as matrix-vector products (BLAS): ~4x faster than
-        # numpy's reductions on (2048, 128).
-        ones = np.ones(n, x.dtype)
-        xhat = x2 - (x2 @ ones)[:, None] * (1 / n)
+        # Row sums by einsum: ~4x faster than x.mean(axis=1) on (2048, 128) rows. (Not
+        # by x @ ones: OpenBLAS's multi-threaded GEMV is 10-100x slower on a busy machine.)
+        xhat = x2 - np.einsum("ij->i", x2)[:, None] * (1 / n)
         var = np.einsum("ij,ij->i", xhat, xhat)[:, None]
         var *= 1 / n
         var += eps
@@ -126,11 +125,11 @@ class LayerNorm(Function):
         n = w.size
         g2 = g.reshape(-1, n)
         dw = np.einsum("ij,ij->j", g2, xhat).reshape(w.shape) if need[1] else None
-        db = (np.ones(g2.shape[0], g2.dtype) @ g2).reshape(w.shape) if need[2] else None
+        db = g2.sum(axis=0).reshape(w.shape) if need[2] else None
         dx = None
         if need[0]:
             gw = g2 * w.reshape(-1)
-            c1 = (gw @ np.ones(n, gw.dtype))[:, None]  # n mean(gw), per row
+            c1 = np.einsum("ij->i", gw)[:, None]  # n mean(gw), per row
             c2 = np.einsum("ij,ij->i", gw, xhat)[:, None]  # n mean(gw * xhat)
             c1 *= 1 / n
             c2 *= 1 / n
