@@ -1,5 +1,5 @@
-"""Activation primitives beyond the elementwise core: the normal CDF (for GELU) and the
-fused log-softmax."""
+"""Activation primitives beyond the elementwise core: erfc and the normal CDF, the fused
+exact GELU and the fused log-softmax."""
 
 from __future__ import annotations
 

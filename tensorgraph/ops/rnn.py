@@ -108,7 +108,8 @@ class LSTMLayer(Function):
         np.subtract(1, f, out=tmp)
         tmp *= f  # times c_{t-1}: c0 at t = 0, else the previous step's c
         np.multiply(out[:-1, :, H:], tmp[1:], out=by_dc[1:, :, 1])
-        np.multiply(c0, tmp[0], out=by_dc[0, :, 1])
+        if T:  # (an empty sequence has no step 0)
+            np.multiply(c0, tmp[0], out=by_dc[0, :, 1])
         np.multiply(gg, gg, out=tmp)
         np.subtract(1, tmp, out=tmp)
         np.multiply(i, tmp, out=by_dc[:, :, 2])
