@@ -1,5 +1,5 @@
-"""Activation primitives beyond the elementwise core: the normal CDF (for GELU) and the
-fused log-softmax."""
+"""Activation primitives beyond the elementwise core: erfc and the normal CDF, the fused
+exact GELU and the fused log-softmax."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import numpy as np
 
 from ..autograd import Function
 
-__all__ = ["LogSoftmax", "NormCdf", "erfc"]
+__all__ = ["Gelu", "LogSoftmax", "NormCdf", "erfc", "erfcx_nonneg"]
 
 
 # ---------------------------------------------------------------- erf and the normal CDF
@@ -30,22 +30,46 @@ def _erfcx_scalar(z: float) -> float:
 _ERF_K = 3.0
 _ERFCX_CHEB = np.polynomial.chebyshev.chebinterpolate(
     np.vectorize(lambda t: _erfcx_scalar(_ERF_K * (1 + t) / (1 - t))), 24)
-_ERFCX_BY_DTYPE = {np.dtype(np.float64): _ERFCX_CHEB,
-                   np.dtype(np.float32): _ERFCX_CHEB[:12].astype(np.float32),
-                   np.dtype(np.float16): _ERFCX_CHEB[:6].astype(np.float16)}
+# Evaluated by Horner's rule in t, highest power first (the monomial form of the series
+# is well conditioned here: its coefficients stay below 0.33).
+_ERFCX_POLY = {np.dtype(dt): np.polynomial.chebyshev.cheb2poly(_ERFCX_CHEB[:n])[::-1]
+               .astype(dt) for dt, n in ((np.float64, 25), (np.float32, 12), (np.float16, 6))}
+# Elementwise work on big arrays runs in chunks of this many elements, so that the ~25
+# passes of the polynomial stay in the core's L2 cache instead of streaming from memory
+# (measured ~1.5x faster on a (2048, 512) GELU input on a busy machine).
+_CHUNK = 16384
+
+
+def erfcx_nonneg(a: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+    """exp(a^2) * erfc(a) for a float array a >= 0, in a's dtype (into ``out`` if given,
+    a contiguous array of a's shape)."""
+    shape, a = a.shape, a.reshape(-1)
+    res = np.empty_like(a) if out is None else out.reshape(-1)
+    poly = _ERFCX_POLY.get(a.dtype, _ERFCX_POLY[np.dtype(np.float64)])
+    k = a.dtype.type(_ERF_K)
+    t = np.empty(min(_CHUNK, a.size), a.dtype)
+    for lo in range(0, a.size, _CHUNK):
+        ac, r = a[lo:lo + _CHUNK], res[lo:lo + _CHUNK]
+        tc = t[:ac.size]
+        np.add(ac, k, out=tc)
+        np.subtract(ac, k, out=r)
+        np.divide(r, tc, out=tc)  # t = (a - K) / (a + K)
+        np.multiply(tc, poly[0], out=r)
+        r += poly[1]
+        for c in poly[2:]:
+            r *= tc
+            r += c
+    return res.reshape(shape)
 
 
 def erfc(z: np.ndarray) -> np.ndarray:
     """Complementary error function of a float array, in its own dtype."""
-    a = np.abs(z)
-    t = (a - _ERF_K) / (a + _ERF_K)
-    coef = _ERFCX_BY_DTYPE.get(z.dtype, _ERFCX_CHEB)
-    # Clenshaw's recurrence for sum_k coef[k] T_k(t).
-    b1 = np.zeros_like(t)
-    b2 = np.zeros_like(t)
-    for c in coef[:0:-1]:
-        b1, b2 = c + 2 * t * b1 - b2, b1
-    e = np.exp(-(a * a)) * (coef[0] + t * b1 - b2)
+    a = np.abs(z.reshape(-1))
+    e = erfcx_nonneg(a)
+    np.multiply(a, a, out=a)
+    np.negative(a, out=a)
+    e *= np.exp(a, out=a)
+    e = e.reshape(z.shape)
     return np.where(z >= 0, e, 2 - e).astype(z.dtype, copy=False)
 
 
@@ -69,6 +93,56 @@ class NormCdf(Function):
     def backward(ctx, g):
         (x,) = ctx.saved_tensors
         return g * ctx.xp.exp(x * x * -0.5) * _INV_SQRT_2PI
+
+
+class Gelu(Function):
+    """y = x Phi(x);  dx = g * (Phi(x) + x phi(x)),  phi(x) = exp(-x^2/2) / sqrt(2 pi)
+
+    Fused for speed (the exact GELU of every transformer MLP): written as
+    ``x * NormCdf(x)`` it is two nodes, an erfc through a sign branch and a second exp
+    in the backward. Here y = x/2 + |x| (1/2 - Phi(-|x|)), Phi(-|x|) = erfc(|x|/sqrt 2)/2,
+    needs no branch, exp(-x^2/2) is computed once for both Phi and phi, and the forward
+    keeps dy/dx so the backward is one multiply. Its composite twin is
+    ``x * NormCdf(x)`` (double backward).
+    """
+
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        xf = x.reshape(-1)
+        y, dydx = np.empty_like(xf), np.empty_like(xf)
+        n = min(_CHUNK, xf.size)
+        a, u = np.empty(n, x.dtype), np.empty(n, x.dtype)
+        for lo in range(0, xf.size, _CHUNK):  # in cache-sized chunks (see _CHUNK)
+            xc, yc, q = xf[lo:lo + _CHUNK], y[lo:lo + _CHUNK], dydx[lo:lo + _CHUNK]
+            ac, uc = a[:xc.size], u[:xc.size]
+            np.abs(xc, out=ac)
+            np.multiply(ac, _INV_SQRT2, out=uc)
+            erfcx_nonneg(uc, out=q)
+            np.multiply(ac, -0.5, out=uc)
+            uc *= ac
+            e = np.exp(uc, out=uc)  # exp(-x^2 / 2)
+            q *= e
+            np.multiply(q, -0.5, out=q)
+            q += 0.5  # p = 1/2 - Phi(-|x|) = Phi(|x|) - 1/2, in [0, 1/2]
+            np.multiply(xc, 0.5, out=yc)
+            ac *= q
+            yc += ac  # y = x/2 + |x| p  (= x Phi(x))
+            np.copysign(q, xc, out=q)
+            q += 0.5  # Phi(x) = 1/2 + sign(x) p
+            e *= xc
+            e *= _INV_SQRT_2PI
+            q += e  # dy/dx = Phi(x) + x phi(x)
+        ctx.dydx = dydx.reshape(x.shape)  # an intermediate: the composite twin recomputes it
+        return y.reshape(x.shape)
+
+    @staticmethod
+    def composite(ctx, x):
+        return x * NormCdf.apply(x)
+
+    @staticmethod
+    def backward(ctx, g):
+        return g * ctx.dydx
 
 
 # ---------------------------------------------------------------- softmax family

@@ -14,7 +14,9 @@ class Embedding(Function):
 
     A primitive rather than ``GetItem`` because the gradient has two twists of its own
     (padding row, frequency scaling) and the forward uses ``take`` (faster than fancy
-    indexing for a table); the backward sums with ``np.add.at`` on the flattened rows.
+    indexing for a table); the backward sums the rows of each index with one sort and
+    ``np.add.reduceat`` (several times faster than ``np.add.at``; a stable sort keeps
+    the order of the additions, so the sums are the same to the bit).
     """
 
     @staticmethod
@@ -40,5 +42,9 @@ class Embedding(Function):
         if not isinstance(g, np.ndarray):  # create_graph: a recorded scatter-add
             return IndexAdd.apply(g2, shape=(ctx.rows, dim), index=idx)
         out = np.zeros((ctx.rows, dim), dtype=g2.dtype)
-        np.add.at(out, idx, g2)
+        if idx.size:
+            order = np.argsort(idx, kind="stable")
+            rows = idx[order]
+            starts = np.flatnonzero(np.concatenate([[True], rows[1:] != rows[:-1]]))
+            out[rows[starts]] = np.add.reduceat(g2[order], starts, axis=0)
         return out

@@ -1,4 +1,4 @@
-"""Batch normalisation: the fused ``BatchNorm`` and its composite twin."""
+"""Normalisation: the fused ``BatchNorm`` and ``LayerNorm``, each next to its composite twin."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from ..autograd import Function
 from ..tensor import Tensor
 from .fused import const
 
-__all__ = ["BatchNorm", "batch_norm_composite"]
+__all__ = ["BatchNorm", "LayerNorm", "batch_norm_composite", "layer_norm_composite"]
 
 
 def _channel_shape(x_ndim: int, c: int) -> tuple:
@@ -81,3 +81,67 @@ def batch_norm_composite(x: Tensor, w: Tensor, b: Tensor, mean: np.ndarray,
         d = x - const(mean.reshape(shape))
         v = const(var.reshape(shape))
     return d * (v + eps) ** -0.5 * w.reshape(shape) + b.reshape(shape)
+
+
+class LayerNorm(Function):
+    """y = xhat * w + b, xhat = (x - mean) / sqrt(var + eps) over the trailing w.ndim dims;
+    dx = rstd * (gw - mean(gw) - xhat * mean(gw * xhat)), gw = g * w,  rstd = 1/sqrt(var + eps);
+    dw = sum(g * xhat),  db = sum(g)   (means over the normalised dims, sums over the rest)
+
+    Fused for speed: the composite records ~8 nodes, each with a temporary the size of
+    x and its own backward; here forward keeps xhat and rstd and the backward is the
+    closed form above (one node per LayerNorm of a transformer, ~2x faster measured on
+    the shakespeare GPT's (32, 64, 128) activations).
+    """
+
+    @staticmethod
+    def forward(ctx, x, w, b, eps):
+        n = w.size
+        x2 = x.reshape(-1, n)
+        # Row sums by einsum: ~4x faster than x.mean(axis=1) on (2048, 128) rows. (Not
+        # by x @ ones: OpenBLAS's multi-threaded GEMV is 10-100x slower on a busy machine.)
+        xhat = x2 - np.einsum("ij->i", x2)[:, None] * (1 / n)
+        var = np.einsum("ij,ij->i", xhat, xhat)[:, None]
+        var *= 1 / n
+        var += eps
+        rstd = np.sqrt(var, out=var)
+        np.divide(1, rstd, out=rstd)
+        xhat *= rstd
+        y = xhat * w.reshape(-1)
+        y += b.reshape(-1)
+        ctx.save_for_backward(x, w, b)
+        ctx.xhat, ctx.rstd = xhat, rstd  # intermediates: the composite recomputes them
+        return y.reshape(x.shape)
+
+    @staticmethod
+    def composite(ctx, x, w, b):
+        return layer_norm_composite(x, w, b, ctx.kwargs["eps"])
+
+    @staticmethod
+    def backward(ctx, g):
+        _, w, _ = ctx.saved_tensors
+        need = ctx.needs_input_grad
+        xhat, rstd = ctx.xhat, ctx.rstd
+        n = w.size
+        g2 = g.reshape(-1, n)
+        dw = np.einsum("ij,ij->j", g2, xhat).reshape(w.shape) if need[1] else None
+        db = g2.sum(axis=0).reshape(w.shape) if need[2] else None
+        dx = None
+        if need[0]:
+            gw = g2 * w.reshape(-1)
+            c1 = np.einsum("ij->i", gw)[:, None]  # n mean(gw), per row
+            c2 = np.einsum("ij,ij->i", gw, xhat)[:, None]  # n mean(gw * xhat)
+            c1 *= 1 / n
+            c2 *= 1 / n
+            gw -= c1
+            gw -= xhat * c2
+            gw *= rstd
+            dx = gw.reshape(g.shape)
+        return dx, dw, db
+
+
+def layer_norm_composite(x: Tensor, w: Tensor, b: Tensor, eps: float) -> Tensor:
+    """layer_norm from primitives (the readable definition; used for create_graph)."""
+    dims = tuple(range(x.ndim - w.ndim, x.ndim))
+    d = x - x.mean(dim=dims, keepdim=True)
+    return d * ((d * d).mean(dim=dims, keepdim=True) + eps) ** -0.5 * w + b

@@ -20,15 +20,6 @@ import numpy as np
 from ..autograd import Function
 
 
-def _sigmoid_(a: np.ndarray) -> np.ndarray:
-    """sigmoid in place, as 0.5 * tanh(a / 2) + 0.5 (no overflow for large |a|)."""
-    a *= 0.5
-    np.tanh(a, out=a)
-    a *= 0.5
-    a += 0.5
-    return a
-
-
 class LSTMLayer(Function):
     """y = [h_t, c_t] for t = 1..T,  c_t = f c_{t-1} + i g,  h_t = o tanh(c_t);
     dx = da W_ih,  dh0 = da_1 W_hh,  dc0 = dc_1 f_1,  dw_ih = sum_t da_t^T x_t,
@@ -59,17 +50,31 @@ class LSTMLayer(Function):
         acts, tanh_c = xw, np.empty((T, N, H), dtype=xw.dtype)  # gates overwrite xw
         h, c = h0, c0
         w_hh_t = w_hh.T
-        for t in range(T):
-            a = acts[t]
-            a += h @ w_hh_t
-            _sigmoid_(a[:, :2 * H])
-            np.tanh(a[:, 2 * H:3 * H], out=a[:, 2 * H:3 * H])
-            _sigmoid_(a[:, 3 * H:])
-            i, f, g, o = a[:, :H], a[:, H:2 * H], a[:, 2 * H:3 * H], a[:, 3 * H:]
-            c = f * c + i * g
-            np.tanh(c, out=tanh_c[t])
-            h = o * tanh_c[t]
-            out[t, :, :H], out[t, :, H:] = h, c
+        hw, ig = np.empty((N, 4 * H), dtype=xw.dtype), np.empty((N, H), dtype=xw.dtype)
+        # All four gates with one exp: sigmoid(a) = 1 / (1 + exp(-a)) for i, f, o and
+        # tanh(a) = 2 sigmoid(2a) - 1 for g (numpy's exp is cheaper than its tanh, and
+        # one call on (N, 4H) beats four on slices). exp overflows to inf for a < -88
+        # (float32), where 1 / (1 + inf) = 0 is the right limit.
+        scale = np.full(4 * H, -1, dtype=xw.dtype)
+        scale[2 * H:3 * H] = -2
+        with np.errstate(over="ignore"):
+            for t in range(T):
+                a = acts[t]
+                a += np.matmul(h, w_hh_t, out=hw)
+                a *= scale
+                np.exp(a, out=a)
+                a += 1
+                np.divide(1, a, out=a)
+                a2 = a[:, 2 * H:3 * H]
+                a2 *= 2
+                a2 -= 1
+                i, f, g, o = a[:, :H], a[:, H:2 * H], a[:, 2 * H:3 * H], a[:, 3 * H:]
+                h, c_new = out[t, :, :H], out[t, :, H:]  # h_t and c_t written in place
+                np.multiply(f, c, out=c_new)
+                c_new += np.multiply(i, g, out=ig)
+                c = c_new
+                np.tanh(c, out=tanh_c[t])
+                np.multiply(o, tanh_c[t], out=h)
         ctx.save_for_backward(x_in, h0, c0, w_ih, w_hh)
         # Intermediates (the composite twin recomputes them under create_graph).
         ctx.acts, ctx.tanh_c, ctx.states = acts, tanh_c, out
@@ -94,24 +99,36 @@ class LSTMLayer(Function):
         # recurrence: compute it for all steps at once, so the loop is ~6 small ops
         # and one GEMM per step. da[t, :, k] is the gradient of gate k's pre-activation.
         i, f, gg, o = (acts[..., k * H:(k + 1) * H] for k in range(4))
-        c_prev = np.concatenate([c0[None], out[:-1, :, H:]], 0)
-        by_dc = np.empty((T, N, 3, H), dtype=acts.dtype)  # d a_{i,f,g} / d c
-        np.multiply(gg, i * (1 - i), out=by_dc[:, :, 0])
-        np.multiply(c_prev, f * (1 - f), out=by_dc[:, :, 1])
-        np.multiply(i, 1 - gg * gg, out=by_dc[:, :, 2])
-        o_by_dh = tanh_c * o * (1 - o)  # d a_o / d h
-        c_by_dh = o * (1 - tanh_c * tanh_c)  # d c / d h (through h = o tanh c)
-        da = np.empty((T, N, 4, H), dtype=acts.dtype)
-        dh = np.zeros((N, H), dtype=acts.dtype)
-        dc = np.zeros((N, H), dtype=acts.dtype)
+        dt = acts.dtype
+        by_dc = np.empty((T, N, 3, H), dtype=dt)  # d a_{i,f,g} / d c
+        tmp = np.empty((T, N, H), dtype=dt)
+        np.subtract(1, i, out=tmp)
+        tmp *= i
+        np.multiply(gg, tmp, out=by_dc[:, :, 0])
+        np.subtract(1, f, out=tmp)
+        tmp *= f  # times c_{t-1}: c0 at t = 0, else the previous step's c
+        np.multiply(out[:-1, :, H:], tmp[1:], out=by_dc[1:, :, 1])
+        if T:  # (an empty sequence has no step 0)
+            np.multiply(c0, tmp[0], out=by_dc[0, :, 1])
+        np.multiply(gg, gg, out=tmp)
+        np.subtract(1, tmp, out=tmp)
+        np.multiply(i, tmp, out=by_dc[:, :, 2])
+        o_by_dh = np.subtract(1, o)  # d a_o / d h = tanh(c) o (1 - o)
+        o_by_dh *= o
+        o_by_dh *= tanh_c
+        c_by_dh = np.multiply(tanh_c, tanh_c, out=tmp)  # d c / d h = o (1 - tanh^2 c)
+        np.subtract(1, c_by_dh, out=c_by_dh)
+        c_by_dh *= o
+        da = np.empty((T, N, 4, H), dtype=dt)
+        dh, dc, tmp_n = np.zeros((N, H), dt), np.zeros((N, H), dt), np.empty((N, H), dt)
         for t in range(T - 1, -1, -1):
             dh += g[t, :, :H]
             dc += g[t, :, H:]
-            dc += dh * c_by_dh[t]
+            dc += np.multiply(dh, c_by_dh[t], out=tmp_n)
             np.multiply(by_dc[t], dc[:, None, :], out=da[t, :, :3])
             np.multiply(dh, o_by_dh[t], out=da[t, :, 3])
             dc *= f[t]
-            dh = da[t].reshape(N, 4 * H) @ w_hh
+            np.matmul(da[t].reshape(N, 4 * H), w_hh, out=dh)
         need = ctx.needs_input_grad
         da2 = da.reshape(T * N, 4 * H)
         dx = (da2 @ w_ih).reshape(x.shape) if need[0] else None

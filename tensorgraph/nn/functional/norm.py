@@ -1,4 +1,4 @@
-"""``batch_norm`` (fused) and ``layer_norm`` (composite) for ``tensorgraph.nn.functional``."""
+"""``batch_norm`` and ``layer_norm`` (both fused) for ``tensorgraph.nn.functional``."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from ...ops.fused import const
-from ...ops.norm import BatchNorm
+from ...ops.norm import BatchNorm, LayerNorm
 from ...tensor import Tensor
 from .check import as_tensor, floating
 
@@ -80,7 +80,8 @@ def batch_norm(input: Tensor, running_mean: Tensor | None, running_var: Tensor |
 def layer_norm(input: Tensor, normalized_shape: int | Sequence[int],
                weight: Tensor | None = None, bias: Tensor | None = None,
                eps: float = 1e-5) -> Tensor:
-    """Normalise over the last ``len(normalized_shape)`` dims (a composite), as torch.
+    """Normalise over the last ``len(normalized_shape)`` dims, as torch (the fused
+    :class:`~tensorgraph.ops.norm.LayerNorm`).
 
     Args:
         input: ``(*, *normalized_shape)``.
@@ -103,11 +104,6 @@ def layer_norm(input: Tensor, normalized_shape: int | Sequence[int],
     for name, t in (("weight", weight), ("bias", bias)):
         if t is not None and tuple(t.shape) != ns:
             raise ValueError(f"{op}: {name} has shape {tuple(t.shape)}, expected {ns}.")
-    dims = tuple(range(x.ndim - len(ns), x.ndim))
-    d = x - x.mean(dim=dims, keepdim=True)
-    y = d * ((d * d).mean(dim=dims, keepdim=True) + eps) ** -0.5
-    if weight is not None:
-        y = y * weight
-    if bias is not None:
-        y = y + bias
-    return y
+    w = const(np.ones(ns, x.dtype)) if weight is None else as_tensor(weight, op, "weight")
+    b = const(np.zeros(ns, x.dtype)) if bias is None else as_tensor(bias, op, "bias")
+    return LayerNorm.apply(x, w, b, eps=eps)
