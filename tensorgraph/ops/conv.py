@@ -26,6 +26,7 @@ from numpy.lib.stride_tricks import as_strided
 
 from ..autograd import Function
 from ..tensor import Tensor
+from . import winograd
 from .fused import composite_grad, is_array
 
 __all__ = ["Conv2d", "conv2d_composite", "out_size"]
@@ -138,6 +139,60 @@ def gemm_rows(g: np.ndarray) -> np.ndarray:
     return g.transpose(1, 2, 3, 0).reshape(g.shape[1], -1)
 
 
+# ---------------------------------------------------------------- Winograd dispatch
+# Winograd F(2x2, 3x3) (ops/winograd.py) for stride-1, dilation-1 3x3 kernels. Off by
+# default: measured no faster than im2col on the benchmark layer (see README).
+WINOGRAD_MIN_CHANNELS = None  # int: use it when C_in >= this; None: never
+
+
+def use_winograd(x: np.ndarray, w: np.ndarray, stride: tuple, dilation: tuple) -> bool:
+    """Whether the forward takes the Winograd path (the rule above, float inputs only)."""
+    return (WINOGRAD_MIN_CHANNELS is not None and w.shape[2:] == (3, 3)
+            and tuple(stride) == (1, 1) and tuple(dilation) == (1, 1)
+            and x.shape[1] >= WINOGRAD_MIN_CHANNELS and x.dtype == w.dtype
+            and x.dtype in (np.float32, np.float64))
+
+
+def winograd_forward(ctx, x, w, b, padding):
+    """y = A^T [U (.) V] A per 2x2 tile, U = G w G^T, V = B^T d B (ops/winograd.py)."""
+    n, c, h, wd = x.shape
+    o = w.shape[0]
+    ph, pw = padding
+    ho, wo = h + 2 * ph - 2, wd + 2 * pw - 2
+    th, tw = winograd.tiles(ho, wo)
+    if (2 * th + 2, 2 * tw + 2) == (h + 2 * ph, wd + 2 * pw):
+        xq = padded_batch_last(x, ph, pw)
+    else:  # an odd Ho or Wo: one more zero row/column for the last half-outside tile
+        xq = np.zeros((c, 2 * th + 2, 2 * tw + 2, n), x.dtype)
+        xq[:, ph:ph + h, pw:pw + wd] = x.transpose(1, 2, 3, 0)
+    v = winograd.input_transform(xq, th, tw)
+    u = winograd.weight_transform(w, x.dtype)
+    m = u @ v  # (16, O, C) @ (16, C, P): one batched GEMM
+    if b is not None:
+        m[5] += b.reshape(o, 1)  # M[1, 1] reaches all four outputs of a tile with weight 1
+    ctx.wino = (u, v, th, tw)
+    y = winograd.output_transform(m, o, th, tw, n)
+    return y[:, :ho, :wo].transpose(3, 0, 1, 2)
+
+
+def winograd_backward(ctx, g, need):
+    """dM = A dY A^T;  dW = G^T (dM @ V^T) G,  db = sum(dM[1, 1]),  dx = B (U^T dM) B^T."""
+    x, w = ctx.saved_tensors
+    u, v, th, tw = ctx.wino
+    n, c, h, wd = x.shape
+    ph, pw = ctx.kwargs["padding"]
+    dm = winograd.output_grad(g, th, tw)
+    dx = dw = db = None
+    if need[1]:
+        dw = winograd.weight_grad(dm @ v.transpose(0, 2, 1), w.shape).astype(w.dtype, copy=False)
+    if len(need) > 2 and need[2]:
+        db = dm[5].sum(axis=1)
+    if need[0]:
+        dxq = winograd.input_grad(u.transpose(0, 2, 1) @ dm, c, th, tw, n)
+        dx = dxq[:, ph:ph + h, pw:pw + wd].transpose(3, 0, 1, 2)
+    return dx, dw, db
+
+
 # ---------------------------------------------------------------- the primitive
 class Conv2d(Function):
     """y = W (*) x + b;  dx = col2im(W^T g),  dW = g @ cols^T,  db = sum(g)
@@ -151,6 +206,9 @@ class Conv2d(Function):
     @staticmethod
     def forward(ctx, x, w, b=None, stride=(1, 1), padding=(0, 0), dilation=(1, 1)):
         ctx.save_for_backward(x, w)
+        ctx.wino = None
+        if use_winograd(x, w, stride, dilation):
+            return winograd_forward(ctx, x, w, b, padding)
         n, _, h, wd = x.shape
         o, _, kh, kw = w.shape
         ho = out_size(h, kh, stride[0], padding[0], dilation[0])
@@ -176,8 +234,10 @@ class Conv2d(Function):
         if not is_array(g):
             return composite_grad(ctx, g, lambda x, w, b=None: conv2d_composite(
                 x, w, b, kw_["stride"], kw_["padding"], kw_["dilation"]))
-        x, w = ctx.saved_tensors
         need = ctx.needs_input_grad
+        if ctx.wino is not None:
+            return winograd_backward(ctx, g, need)
+        x, w = ctx.saved_tensors
         o = w.shape[0]
         g2 = gemm_rows(g)  # (O, L*N)
         dx = dw = db = None
