@@ -1,7 +1,7 @@
 """ops/winograd: Winograd F(2x2, 3x3) conv2d (forward, dx, dW, db) vs torch.
 
 The path is off by default (ops.conv.WINOGRAD_MIN_CHANNELS = None); the fixture turns
-it on and counts that the forward really took it.
+it on for every eligible conv and counts that the forward really took it.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ def wino(monkeypatch):
         return real(ctx, x, w, b, padding)
 
     monkeypatch.setattr(conv, "WINOGRAD_MIN_CHANNELS", 1)
+    monkeypatch.setattr(conv, "WINOGRAD_MIN_OUTPUT", 1)
     monkeypatch.setattr(conv, "winograd_forward", spy)
     return calls
 
@@ -110,3 +111,14 @@ def test_winograd_frozen_weight_and_input_vs_torch(torch, wino):
         vs_torch(torch, lambda x, w, b: F.conv2d(x, w, b, padding=1),
                  lambda x, w, b: torch.nn.functional.conv2d(x, w, b, padding=1), arrays,
                  grad=grad)
+
+
+def test_winograd_dispatch_rule(monkeypatch):
+    """Off by default; with the thresholds set: C_in and both output sides."""
+    x, w = np.zeros((2, 32, 8, 8), np.float32), np.zeros((4, 32, 3, 3), np.float32)
+    assert not conv.use_winograd(x, w, (1, 1), (1, 1), (1, 1))
+    monkeypatch.setattr(conv, "WINOGRAD_MIN_CHANNELS", 32)
+    assert conv.use_winograd(x, w, (1, 1), (1, 1), (1, 1))
+    assert not conv.use_winograd(x, w, (1, 1), (0, 1), (1, 1))  # a 6-row output
+    assert not conv.use_winograd(x[:, :16], w[:, :16], (1, 1), (1, 1), (1, 1))
+    assert not conv.use_winograd(x, w.astype(np.float64), (1, 1), (1, 1), (1, 1))
