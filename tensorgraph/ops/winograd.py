@@ -5,10 +5,11 @@ Each 2x2 output tile comes from a 4x4 input tile ``d`` (stride 2):
 input channel become 4: the three GEMMs of the layer shrink by 2.25x, and the tile
 transforms are a handful of strided adds/subtracts (entries 0, +-1, +-1/2).
 
-Signs: the last rows of ``B^T`` and ``A^T`` are negated against the textbook matrices
-(``B^T[3] = (0, -1, 0, 1)``, ``A^T[1] = (0, 1, -1, 1)``). The two flips cancel in
-``U (.) V`` (each element gets (+-1)^2), so ``G`` is unchanged, and the adjoint
-transforms in the backward start with plain views instead of negated copies.
+Signs: against the textbook matrices, row 3 of ``B^T`` and column 3 of ``A^T`` are
+negated (``B^T[3] = (0, -1, 0, 1)``, ``A^T[:, 3] = (0, 1)``). Both scale tile element
+(i, j) by s_i s_j with s = (1, 1, 1, -1), so the flips cancel in ``U (.) V`` and ``G`` is
+unchanged; in exchange the adjoint transforms in the backward start from plain copies
+and views instead of negated ones.
 
 Layout: everything is batch-last as in ``conv.py``: the padded input is
 ``(C, Hq, Wq, N)``, a transformed tile set is ``(16, C, P)`` with
@@ -69,32 +70,22 @@ def input_transform(xq: np.ndarray, th: int, tw: int) -> np.ndarray:
     return v.reshape(16, c, -1)
 
 
-def _overlap_add(f: np.ndarray, out: np.ndarray, axis: int) -> None:
-    """out (.., 2T+2 along axis, ..) = B f, overlap-added: the adjoint of taking 4-wide
-    windows at stride 2 and applying B^T. f (4, .., T along axis, ..): f[0..3] are the
-    window transforms' coefficients d0..d3; with the columns of B^T
-    F0 = d0, F1 = d1 - d2 - d3, F2 = d1 + d2 - d0, F3 = d3 and
+def _overlap_add(f: np.ndarray, out: np.ndarray) -> None:
+    """out = the adjoint of "4-wide windows at stride 2 along axis 2, then B^T", i.e.
+    B f overlap-added: f (4, .., .., T, ..) -> out (.., .., 2T+2, ..). With the columns
+    of B^T, F0 = f0, F1 = f1 - f2 - f3, F2 = f1 + f2 - f0, F3 = f3, and
     out[2t] = F0[t] + F2[t-1], out[2t+1] = F1[t] + F3[t-1]."""
-    d0, d1, d2, d3 = f
-    t = d0.shape[axis]
-    ix = [slice(None)] * out.ndim
-
-    def at(step_slice, part):
-        ix2 = list(ix)
-        ix2[axis] = step_slice
-        v = out[tuple(ix2)]
-        ix3 = [slice(None)] * v.ndim
-        ix3[axis] = part
-        return v[tuple(ix3)]
-    ev, od = slice(0, None, 2), slice(1, None, 2)
-    np.add(d1, d2, out=at(ev, slice(1, None)))
-    at(ev, slice(1, None))[...] -= d0
-    at(ev, 0)[...] = 0
-    at(ev, slice(0, t))[...] += d0
-    np.subtract(d1, d2, out=at(od, slice(0, t)))
-    at(od, slice(0, t))[...] -= d3
-    at(od, t)[...] = 0
-    at(od, slice(1, None))[...] += d3
+    f0, f1, f2, f3 = f
+    t = f0.shape[2]
+    ev, od = out[:, :, 0::2], out[:, :, 1::2]  # T + 1 each along axis 2
+    np.add(f1, f2, out=ev[:, :, 1:])
+    ev[:, :, 1:] -= f0
+    ev[:, :, 0] = 0
+    ev[:, :, :t] += f0
+    np.subtract(f1, f2, out=od[:, :, :t])
+    od[:, :, :t] -= f3
+    od[:, :, t] = 0
+    od[:, :, 1:] += f3
 
 
 def input_grad(dv: np.ndarray, c: int, th: int, tw: int, n: int) -> np.ndarray:
@@ -102,9 +93,9 @@ def input_grad(dv: np.ndarray, c: int, th: int, tw: int, n: int) -> np.ndarray:
     a (C, 2th+2, 2tw+2, N) padded input gradient. Down first (long runs), then across."""
     dv = dv.reshape(4, 4, c, th, tw, n)
     r = np.empty((4, c, 2 * th + 2, tw, n), dv.dtype)  # r[j]: rows done, columns not
-    _overlap_add(dv, r, 2)
+    _overlap_add(dv, r)
     out = np.empty((c, 2 * th + 2, 2 * tw + 2, n), dv.dtype)
-    _overlap_add(r, out, 2)
+    _overlap_add(r, out)
     return out
 
 
