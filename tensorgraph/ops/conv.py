@@ -206,6 +206,8 @@ class Conv2d(Function):
     strided im2col copy plus one GEMM whose output is already the (N, O, Ho, Wo)
     result (a view, batch-last in memory); backward keeps the im2col matrix, so dW
     is one more GEMM, and skips dx when the input needs no gradient (the first layer).
+    3x3 stride-1 kernels may take Winograd F(2x2, 3x3) instead (winograd_forward /
+    winograd_backward above; off unless WINOGRAD_MIN_CHANNELS is set).
     """
 
     @staticmethod
