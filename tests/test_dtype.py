@@ -217,3 +217,11 @@ def test_engine_paths_that_compare_dtypes_still_work():
     assert (i + tg.tensor([1.0], dtype=tg.float64)).dtype is tg.float64
     assert i.sum().dtype is tg.int64 and i.float().mean().dtype is tg.float32
     assert tg.cat([i, i.int()]).dtype is tg.int64 and i.is_floating_point() is False
+
+
+def test_a_checkpoint_keeps_dtype_values(tmp_path):
+    config = {"dtype": tg.float64, "casts": [tg.bool, tg.int64, tg.half], "x": tg.ones(2)}
+    tg.save(config, tmp_path / "c.tg")
+    back = tg.load(tmp_path / "c.tg")
+    assert back["dtype"] is tg.float64 and back["casts"] == [tg.bool, tg.int64, tg.float16]
+    assert all(type(d) is tg.dtype for d in back["casts"])
