@@ -84,7 +84,7 @@ from .function_forms import *  # noqa: F403  (names listed in function_forms.__a
 from . import accelerator, amp, backends, cuda, distributed, jit, onnx, version
 from .amp import autocast
 from .device import device, get_default_device, set_default_device
-from .dtype_info import finfo, iinfo
+from .dtype_info import can_cast, finfo, iinfo, promote_types, result_type
 from .inference import inference_mode, is_inference_mode_enabled
 from .runtime import (
     are_deterministic_algorithms_enabled,
@@ -112,7 +112,8 @@ __all__ = [
     *function_forms.__all__,
     # compat
     "accelerator", "amp", "are_deterministic_algorithms_enabled", "autocast", "backends",
-    "compile", "cuda", "device", "distributed", "finfo", "get_default_device", "iinfo",
+    "can_cast", "compile", "cuda", "device", "distributed", "finfo", "get_default_device",
+    "iinfo", "promote_types", "result_type",
     "get_float32_matmul_precision", "get_num_threads", "inference_mode",
     "is_inference_mode_enabled", "jit", "onnx", "version", "set_default_device",
     "set_float32_matmul_precision", "set_num_threads", "use_deterministic_algorithms",

@@ -1,4 +1,5 @@
-"""``tg.finfo`` / ``tg.iinfo``: the limits of a float / integer dtype, as torch's.
+"""``tg.finfo`` / ``tg.iinfo``: the limits of a float / integer dtype, as torch's; and
+torch's dtype functions ``promote_types``, ``result_type``, ``can_cast``.
 
 The values are Python floats and ints (``tg.finfo(tg.float32).eps`` is
 ``1.1920928955078125e-07``, as torch prints it; numpy's ``finfo`` gives a
@@ -12,8 +13,9 @@ from typing import Any
 import numpy as np
 
 from . import _dtype
+from .tensor import Tensor
 
-__all__ = ["finfo", "iinfo"]
+__all__ = ["can_cast", "finfo", "iinfo", "promote_types", "result_type"]
 
 
 def _dtype_arg(d: Any, op: str) -> Any:
@@ -82,3 +84,31 @@ class iinfo:
         return f"iinfo(min={self.min:g}, max={self.max:g}, dtype={self.dtype})"
 
     __str__ = __repr__
+
+
+def promote_types(type1: Any, type2: Any) -> Any:
+    """The dtype an op on tensors of these two dtypes gives (torch's promotion)."""
+    a, b = _dtype_arg(type1, "promote_types"), _dtype_arg(type2, "promote_types")
+    return _dtype.as_dtype(_dtype.promote(a.dtype, b.dtype))
+
+
+def result_type(tensor1: Any, tensor2: Any) -> Any:
+    """The dtype of an arithmetic op on these operands (tensors or Python numbers): a
+    number or 0-d tensor decides only when its category (bool < int < float) is higher."""
+    if not isinstance(tensor1, Tensor) and isinstance(tensor2, Tensor):
+        tensor1, tensor2 = tensor2, tensor1
+    if isinstance(tensor1, Tensor) and isinstance(tensor2, Tensor):
+        a, b = tensor1.array, tensor2.array
+        return _dtype.as_dtype(_dtype.promote(a.dtype, b.dtype, a.ndim == 0, b.ndim == 0))
+    if isinstance(tensor1, Tensor):
+        return _dtype.as_dtype(_dtype.scalar_dtype(tensor2, tensor1.array.dtype))
+    first = _dtype.scalar_dtype(tensor1, _dtype.bool_.dtype)  # two numbers
+    return _dtype.as_dtype(_dtype.promote(first, _dtype.scalar_dtype(tensor2, first)))
+
+
+def can_cast(from_: Any, to: Any) -> bool:
+    """torch's casting rule: allowed unless it lowers the category (float -> int,
+    int -> bool); narrowing within a category is allowed."""
+    a, b = _dtype_arg(from_, "can_cast"), _dtype_arg(to, "can_cast")
+    order = {"b": 0, "u": 1, "i": 1, "f": 2, "c": 3}
+    return order[a.kind] <= order[b.kind]

@@ -225,3 +225,28 @@ def test_a_checkpoint_keeps_dtype_values(tmp_path):
     back = tg.load(tmp_path / "c.tg")
     assert back["dtype"] is tg.float64 and back["casts"] == [tg.bool, tg.int64, tg.float16]
     assert all(type(d) is tg.dtype for d in back["casts"])
+
+
+def test_promote_types_result_type_and_can_cast_are_torchs(torch):
+    basic = [n for n in NAMES if not n.startswith("uint") or n == "uint8"]
+    for a in basic:
+        ta, ga = getattr(torch, a), ours(a)
+        for b in basic:
+            tb, gb = getattr(torch, b), ours(b)
+            assert as_torch_text(str(tg.promote_types(ga, gb))) == str(torch.promote_types(ta, tb))
+            assert tg.can_cast(ga, gb) == torch.can_cast(ta, tb), (a, b)
+            for sa in ((2,), ()):
+                for sb in ((2,), ()):
+                    want = torch.result_type(torch.zeros(sa, dtype=ta), torch.zeros(sb, dtype=tb))
+                    got = tg.result_type(tg.zeros(sa, dtype=ga), tg.zeros(sb, dtype=gb))
+                    assert as_torch_text(str(got)) == str(want), (a, sa, b, sb)
+        for number in (True, 2, 2.5):
+            for args in ((number, "t"), ("t", number)):
+                want = torch.result_type(*[torch.zeros(2, dtype=ta) if v == "t" else v
+                                           for v in args])
+                got = tg.result_type(*[tg.zeros(2, dtype=ga) if v == "t" else v for v in args])
+                assert as_torch_text(str(got)) == str(want), (a, args)
+    for x in (True, 2, 2.5):
+        for y in (True, 2, 2.5):
+            assert as_torch_text(str(tg.result_type(x, y))) == str(torch.result_type(x, y))
+    assert tg.promote_types(tg.int32, tg.float32) is tg.float32
