@@ -144,7 +144,8 @@ def test_default_dtype_is_a_tg_dtype_and_takes_either():
 
 @pytest.mark.parametrize("name", NAMES)
 def test_type_strings_and_cast_methods_are_torchs(torch, name):
-    x, tx = tg.tensor([1, 0, 2], dtype=ours(name)), torch.tensor([1, 0, 2], dtype=getattr(torch, name))
+    x = tg.tensor([1, 0, 2], dtype=ours(name))
+    tx = torch.tensor([1, 0, 2], dtype=getattr(torch, name))
     assert x.type() == tx.type()
     for cast in ("float", "double", "half", "long", "int", "short", "char", "byte", "bool"):
         got, want = getattr(x, cast)(), getattr(tx, cast)()
