@@ -15,6 +15,7 @@ from ._checks import NonFiniteLossWarning
 from ._dtype import (
     bool_,
     double,
+    dtype,
     float,
     float16,
     float32,
@@ -28,7 +29,11 @@ from ._dtype import (
     int64,
     long,
     set_default_dtype,
+    short,
     uint8,
+    uint16,
+    uint32,
+    uint64,
 )
 from .autograd import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from .creation import (
@@ -79,6 +84,7 @@ from .function_forms import *  # noqa: F403  (names listed in function_forms.__a
 from . import accelerator, amp, backends, cuda, distributed, jit, onnx, version
 from .amp import autocast
 from .device import device, get_default_device, set_default_device
+from .dtype_info import can_cast, finfo, iinfo, promote_types, result_type
 from .inference import inference_mode, is_inference_mode_enabled
 from .runtime import (
     are_deterministic_algorithms_enabled,
@@ -96,16 +102,18 @@ bool = bool_  # torch.bool
 __all__ = [
     "CheckpointError", "NonFiniteLossWarning", "Size", "Tensor", "arange", "empty", "empty_like",
     "linalg", "meshgrid", "autograd", "bool",
-    "bool_", "cat", "data", "double", "enable_grad", "eye", "float", "float16", "float32",
+    "bool_", "cat", "data", "double", "dtype", "enable_grad", "eye", "float", "float16", "float32",
     "float64", "from_numpy", "full", "full_like", "get_default_dtype", "graph", "half",
     "int", "int8", "int16", "int32", "int64", "is_grad_enabled", "linspace", "load", "long",
     "manual_seed", "matmul", "nn", "no_grad", "ones", "ones_like", "ops", "optim", "rand",
     "randint", "randn", "randperm", "save", "set_default_dtype", "set_grad_enabled",
-    "stack", "tensor", "testing", "uint8", "utils", "zeros", "zeros_like",
+    "short", "stack", "tensor", "testing", "uint8", "uint16", "uint32", "uint64", "utils",
+    "zeros", "zeros_like",
     *function_forms.__all__,
     # compat
     "accelerator", "amp", "are_deterministic_algorithms_enabled", "autocast", "backends",
-    "compile", "cuda", "device", "distributed", "get_default_device",
+    "can_cast", "compile", "cuda", "device", "distributed", "finfo", "get_default_device",
+    "iinfo", "promote_types", "result_type",
     "get_float32_matmul_precision", "get_num_threads", "inference_mode",
     "is_inference_mode_enabled", "jit", "onnx", "version", "set_default_device",
     "set_float32_matmul_precision", "set_num_threads", "use_deterministic_algorithms",

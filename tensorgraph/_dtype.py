@@ -1,4 +1,13 @@
-"""dtypes (numpy dtypes under PyTorch's names), the default float dtype, promotion."""
+"""dtypes (torch's names, each standing for one numpy dtype), the default float dtype,
+promotion.
+
+``tg.float32`` is a :class:`dtype`: it prints as ``tensorgraph.float32`` (torch prints
+``torch.float32``) and has torch's attributes, and it is equal to, hashes as and converts
+to the numpy dtype it stands for, so numpy takes it anywhere it takes a dtype
+(``np.zeros(3, tg.float32)``, ``a.astype(tg.int64)``, ``np.dtype(tg.half)``). Inside the
+engine, code that does numpy work reads ``array.dtype`` (a numpy dtype); ``Tensor.dtype``
+and the dtype functions give these objects.
+"""
 
 from __future__ import annotations
 
@@ -7,29 +16,105 @@ from typing import Any
 
 import numpy as np
 
-float16 = np.dtype("float16")
-float32 = np.dtype("float32")
-float64 = np.dtype("float64")
-int8 = np.dtype("int8")
-int16 = np.dtype("int16")
-int32 = np.dtype("int32")
-int64 = np.dtype("int64")
-uint8 = np.dtype("uint8")
-bool_ = np.dtype("bool")
-half, float, double, long, int = float16, float32, float64, int64, int32  # torch aliases
+
+class dtype:
+    """A tensor element type, as ``torch.dtype``: one object per type, compared by identity
+    with other dtypes and by value with numpy dtypes (``tg.float32 == np.float32``)."""
+
+    __slots__ = ("dtype", "kind", "itemsize", "name", "is_floating_point", "is_complex",
+                 "is_signed", "abbr")
+
+    def __init__(self, name: str, abbr: str) -> None:
+        np_dtype = np.dtype(name)
+        self.dtype = np_dtype  # numpy reads this attribute: np.dtype(tg.float32) is float32
+        self.kind = np_dtype.kind
+        self.itemsize = np_dtype.itemsize
+        self.name = np_dtype.name
+        self.is_floating_point = np_dtype.kind == "f"
+        self.is_complex = np_dtype.kind == "c"
+        self.is_signed = np_dtype.kind in "fic"
+        self.abbr = abbr
+
+    def __repr__(self) -> str:
+        return "tensorgraph." + self.name
+
+    __str__ = __repr__
+
+    def __eq__(self, other: Any) -> builtins.bool:
+        if other.__class__ is dtype:
+            return self is other
+        try:
+            return builtins.bool(self.dtype == other)
+        except TypeError:
+            return False
+
+    def __hash__(self) -> builtins.int:
+        return hash(self.dtype)
+
+    def __reduce__(self) -> str:
+        return self.name  # pickled as the global tensorgraph.<name>: loads as the singleton
+
+    def __getattr__(self, attr: str) -> Any:  # numpy's own attributes: .char, .type, .str, ...
+        if attr.startswith("__"):
+            raise AttributeError(attr)
+        return getattr(self.dtype, attr)
+
+    def to_real(self) -> dtype:
+        """The real dtype of the same width: the dtype itself (tensorgraph has no complex)."""
+        return self
+
+    def to_complex(self) -> dtype:
+        raise RuntimeError(f"to_complex: tensorgraph has no complex dtypes (asked for the "
+                           f"complex counterpart of {self}).")
+
+
+dtype.__module__ = "tensorgraph"  # pickles name tensorgraph.float32, and the class prints so
+
+float16 = dtype("float16", "f16")
+float32 = dtype("float32", "f32")
+float64 = dtype("float64", "f64")
+int8 = dtype("int8", "i8")
+int16 = dtype("int16", "i16")
+int32 = dtype("int32", "i32")
+int64 = dtype("int64", "i64")
+uint8 = dtype("uint8", "u8")
+uint16 = dtype("uint16", "u16")  # as torch: few ops (torch has no arithmetic on them on CPU)
+uint32 = dtype("uint32", "u32")
+uint64 = dtype("uint64", "u64")
+bool_ = dtype("bool", "b8")
+half, float, double, long, int, short = float16, float32, float64, int64, int32, int16
+
+ALL = (float16, float32, float64, int8, int16, int32, int64, uint8, uint16, uint32, uint64,
+       bool_)
+OF_NUMPY = {d.dtype: d for d in ALL}  # numpy dtype -> its tensorgraph dtype
+
+
+def of_numpy(np_dtype: Any) -> Any:
+    """The tensorgraph dtype for a numpy dtype (a numpy dtype with none is returned as is)."""
+    return OF_NUMPY.get(np_dtype, np_dtype)
+
+
+def as_dtype(d: Any) -> Any:
+    """A dtype argument (tensorgraph or numpy dtype, numpy type, name) as a tensorgraph
+    dtype."""
+    if d.__class__ is dtype:
+        return d
+    np_dtype = np.dtype(d)
+    return OF_NUMPY.get(np_dtype, np_dtype)
+
 
 _default = [float32]
 
 
-def get_default_dtype() -> np.dtype:
+def get_default_dtype() -> dtype:
     """The dtype of floats made from Python numbers (float32 unless changed)."""
     return _default[0]
 
 
 def set_default_dtype(d: Any) -> None:
     """Set the default float dtype: ``tg.float32`` or ``tg.float64`` (as PyTorch)."""
-    d = np.dtype(d)
-    if d not in (float32, float64):
+    d = as_dtype(d)
+    if d is not float32 and d is not float64:
         raise TypeError(
             f"set_default_dtype: only float32 or float64 can be the default, got {d}."
         )

@@ -16,6 +16,8 @@ from typing import Any, NamedTuple, Self
 
 import numpy as np
 
+from . import _dtype
+
 __all__ = [
     "DeviceUnavailableError",
     "check_device",
@@ -183,7 +185,7 @@ class ToArgs(NamedTuple):
 
 
 def _is_dtype(value: Any) -> bool:
-    if isinstance(value, np.dtype):
+    if isinstance(value, (np.dtype, _dtype.dtype)):
         return True
     if isinstance(value, type):  # np.float32, or Python's float / int / bool as torch
         try:

@@ -40,11 +40,11 @@ class DeviceMethods:
         Example:
             >>> x = tg.zeros(2).to("cpu", tg.float64)
             >>> x.dtype, x.device
-            (dtype('float64'), device(type='cpu'))
+            (tensorgraph.float64, device(type='cpu'))
         """
         request = parse_to_args(args, kwargs, "Tensor.to")
-        dtype = self.dtype if request.dtype is None else request.dtype
-        if dtype == self.dtype and not request.copy:
+        dtype = self.array.dtype if request.dtype is None else request.dtype
+        if dtype == self.array.dtype and not request.copy:
             return self
         return P.Copy.apply(self, dtype=dtype)
 

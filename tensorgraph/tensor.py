@@ -21,6 +21,8 @@ from .tensor_arithmetic import ArithmeticMethods
 from .tensor_ops import OpMethods
 from .tensor_views import ViewMethods
 
+_OF_NUMPY = _dtype.OF_NUMPY  # numpy dtype -> tg dtype, for Tensor.dtype
+
 _new_size = tuple.__new__  # Size from a numpy shape (already ints): no per-item checks
 _Number = (builtins.int, builtins.float, builtins.bool, np.number, np.bool_)
 
@@ -162,8 +164,10 @@ class Tensor(ArithmeticMethods, ViewMethods, OpMethods, RandomMethods, DisplayMe
         return self.array.ndim
 
     @property
-    def dtype(self) -> np.dtype:
-        return self.array.dtype
+    def dtype(self) -> _dtype.dtype:
+        """The element type, a ``tg.dtype`` (inside the engine use ``array.dtype``)."""
+        d = self.array.dtype
+        return _OF_NUMPY.get(d, d)
 
     @property
     def is_leaf(self) -> bool:
@@ -329,8 +333,14 @@ class Tensor(ArithmeticMethods, ViewMethods, OpMethods, RandomMethods, DisplayMe
         body = np.array2string(self.array, separator=", ", prefix="tensor(",
                                threshold=1000, edgeitems=3)
         extras = []
-        if self.dtype not in (_dtype.get_default_dtype(), _dtype.int64, _dtype.bool_):
-            extras.append(f"dtype=tg.{self.dtype}")
+        dt, default = self.dtype, _dtype.get_default_dtype()
+        if self.array.size == 0:  # torch: no values to tell int64 by, so only the default float
+            if self.array.ndim != 1:  # dtype goes unsaid, and a shape other than (0,) is said
+                extras.append(f"size={tuple(self.array.shape)}")
+            if dt is not default:
+                extras.append(f"dtype={dt}")
+        elif dt is not default and dt is not _dtype.int64 and dt is not _dtype.bool_:
+            extras.append(f"dtype={dt}")
         if self.grad_fn is not None:
             extras.append(f"grad_fn={self.grad_fn!r}")
         elif self.requires_grad:

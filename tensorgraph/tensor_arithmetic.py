@@ -201,7 +201,7 @@ class ArithmeticMethods:
         lo = -np.inf if min is None else (min.array if isinstance(min, Tensor) else min)
         hi = np.inf if max is None else (max.array if isinstance(max, Tensor) else max)
         inside = (self.array >= lo) & (self.array <= hi)
-        clipped = np.clip(self.array, lo, hi).astype(self.dtype, copy=False)
+        clipped = np.clip(self.array, lo, hi).astype(self.array.dtype, copy=False)
         return where(inside, self, clipped)
 
     clip = clamp
@@ -214,7 +214,7 @@ class ArithmeticMethods:
     def sum(self, dim: Any = None, keepdim: bool = False, *, axis: Any = None,
             keepdims: Any = None, dtype: Any = None) -> Tensor:
         dim, keepdim = torch_dim_names(dim, keepdim, axis, keepdims)
-        x = self if self.dtype.kind in "fc" or dtype else self.to(_dtype.int64)
+        x = self if self.array.dtype.kind in "fc" or dtype else self.to(_dtype.int64)
         if dtype is not None:
             x = x.to(dtype)
         return P.Sum.apply(x, axes=dims_arg(dim, self.array.shape, "sum"), keepdim=keepdim)
@@ -222,7 +222,7 @@ class ArithmeticMethods:
     def mean(self, dim: Any = None, keepdim: bool = False, *, axis: Any = None,
              keepdims: Any = None) -> Tensor:
         dim, keepdim = torch_dim_names(dim, keepdim, axis, keepdims)
-        if self.dtype.kind != "f":
+        if self.array.dtype.kind != "f":
             raise TypeError(
                 f"mean: input dtype must be floating point, got {self.dtype}; call "
                 ".float() first."

@@ -57,8 +57,8 @@ def matmul(a: Any, b: Any) -> Tensor:
         raise RuntimeError(
             f"matmul: batch dims of {tuple(a.shape)} and {tuple(b.shape)} do not broadcast."
         ) from None
-    if a.dtype != b.dtype:
-        target = _dtype.promote(a.dtype, b.dtype)
+    if a.array.dtype != b.array.dtype:
+        target = _dtype.promote(a.array.dtype, b.array.dtype)
         a, b = a.to(target), b.to(target)
     a2 = a.unsqueeze(0) if a.ndim == 1 else a
     b2 = b.unsqueeze(-1) if b.ndim == 1 else b
@@ -75,8 +75,8 @@ def where(condition: Any, x: Any, y: Any) -> Tensor:
     cond = condition.array if isinstance(condition, Tensor) else np.asarray(condition)
     ref = x if isinstance(x, Tensor) else y
     xt, yt = Tensor._lift(x, ref), Tensor._lift(y, ref)
-    if xt.dtype != yt.dtype:
-        target = _dtype.promote(xt.dtype, yt.dtype, xt.ndim == 0, yt.ndim == 0)
+    if xt.array.dtype != yt.array.dtype:
+        target = _dtype.promote(xt.array.dtype, yt.array.dtype, xt.ndim == 0, yt.ndim == 0)
         xt, yt = xt.to(target), yt.to(target)
     try:
         return P.Where.apply(Tensor._wrap(cond, False), xt, yt)
@@ -106,9 +106,9 @@ def cat(tensors: Any, dim: int = 0) -> Tensor:
                 f"cat: tensor {i} has shape {tuple(t.shape)} but tensor 0 has shape {tuple(ref.shape)}; "
                 f"all dims except dim {dim} must match."
             )
-    dtype = ref.dtype
+    dtype = ref.array.dtype
     for t in tensors[1:]:
-        dtype = _dtype.promote(dtype, t.dtype)
+        dtype = _dtype.promote(dtype, t.array.dtype)
     return P.Cat.apply(*[t.to(dtype) for t in tensors], axis=axis)
 
 

@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 
+from . import _dtype
 from . import ops as P
 from ._shapes import dims_arg, shape_arg
 from .device import check_device
@@ -20,7 +21,8 @@ TYPE_NAMES = {
     "float32": "torch.FloatTensor", "float64": "torch.DoubleTensor",
     "float16": "torch.HalfTensor", "int64": "torch.LongTensor", "int32": "torch.IntTensor",
     "int16": "torch.ShortTensor", "int8": "torch.CharTensor", "uint8": "torch.ByteTensor",
-    "bool": "torch.BoolTensor",
+    "bool": "torch.BoolTensor", "uint16": "torch.UInt16Tensor",
+    "uint32": "torch.UInt32Tensor", "uint64": "torch.UInt64Tensor",
 }
 _DTYPE_OF_NAME = {name: np.dtype(d) for d, name in TYPE_NAMES.items()}
 
@@ -141,6 +143,38 @@ class ShapeMethods:
             return a.ndim == rank and builtins.bool(np.moveaxis(a, 1, -1).flags.c_contiguous)
         return builtins.bool(self.array.flags.c_contiguous)
 
+    def stride(self, dim: Any = None) -> Any:
+        """The step in elements from one index to the next along each dim (a tuple), or
+        along ``dim``: numpy's byte strides over the itemsize. A dim of size 1 that numpy
+        gives stride 0 (``np.newaxis``) reads as torch's ``size * stride`` of the next dim
+        (1 for the last); an expanded dim has stride 0, as torch. (Where tensorgraph copies
+        and torch makes a view, ``diagonal`` say, the copy's strides are given.)"""
+        a = self.array
+        out = [s // a.itemsize for s in a.strides]
+        nxt = 1
+        for i in range(a.ndim - 1, -1, -1):
+            if a.size == 0 or (a.shape[i] == 1 and out[i] == 0):  # empty: C order, as torch
+                out[i] = nxt
+            nxt = out[i] * builtins.max(a.shape[i], 1)
+        if dim is None:
+            return tuple(out)
+        if a.ndim == 0:
+            raise IndexError(f"Dimension specified as {dim} but tensor has no dimensions")
+        if not -a.ndim <= dim < a.ndim:
+            raise IndexError(f"Dimension out of range (expected to be in range of "
+                             f"[{-a.ndim}, {a.ndim - 1}], but got {dim})")
+        return out[dim]
+
+    def storage_offset(self) -> builtins.int:
+        """Where the first element sits in the memory the array views, in elements."""
+        a, root = self.array, self.array
+        while isinstance(root.base, np.ndarray):
+            root = root.base
+        if root.size == 0 or a.size == 0:
+            return 0
+        lo = np.lib.array_utils.byte_bounds(root)[0]
+        return (a.__array_interface__["data"][0] - lo) // a.itemsize
+
     def clone(self, *, memory_format: Any = None) -> Any:
         """A differentiable copy; the layout is kept (``preserve_format``, the default)
         or row-major (``contiguous_format``; ``channels_last`` also gives row-major)."""
@@ -180,16 +214,36 @@ class ShapeMethods:
         return self.array.nbytes
 
     def is_floating_point(self) -> builtins.bool:
-        return self.dtype.kind == "f"
+        return self.array.dtype.kind == "f"
 
     def is_complex(self) -> builtins.bool:
-        return self.dtype.kind == "c"
+        return self.array.dtype.kind == "c"
+
+    # torch's cast methods beyond float/double/long (in tensor.py); each is ``to(dtype)``
+    def half(self) -> Any:
+        return self.to(_dtype.float16)
+
+    def int(self) -> Any:
+        return self.to(_dtype.int32)
+
+    def short(self) -> Any:
+        return self.to(_dtype.int16)
+
+    def char(self) -> Any:
+        return self.to(_dtype.int8)
+
+    def byte(self) -> Any:
+        return self.to(_dtype.uint8)
+
+    def bool(self) -> Any:
+        return self.to(_dtype.bool_)
 
     def type(self, dtype: Any = None, non_blocking: builtins.bool = False) -> Any:
         """With no argument, torch's type name (``'torch.FloatTensor'``); with a dtype or
         such a name, the tensor cast to it."""
         if dtype is None:
-            return TYPE_NAMES.get(str(self.dtype), f"torch.{self.dtype}")
+            name = self.array.dtype.name
+            return TYPE_NAMES.get(name, f"torch.{name}")
         if isinstance(dtype, str):
             if dtype.startswith("torch.cuda."):
                 check_device("cuda", "type")

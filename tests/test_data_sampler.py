@@ -31,7 +31,7 @@ from tensorgraph.utils.data import (
 def as_plain(batch):
     """A batch as nested lists/dicts of Python values (for comparing with torch's)."""
     if hasattr(batch, "tolist") and not isinstance(batch, (list, tuple)):
-        return ("tensor", str(batch.dtype).replace("torch.", ""), batch.tolist())
+        return ("tensor", str(batch.dtype).split(".")[-1], batch.tolist())
     if isinstance(batch, dict):
         return {k: as_plain(v) for k, v in batch.items()}
     if isinstance(batch, (list, tuple)):

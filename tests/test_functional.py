@@ -212,7 +212,7 @@ def test_linear_errors_teach():
         F.linear(tg.randn(64, 784), tg.randn(10, 512))
     with pytest.raises(ValueError, match=r"bias has shape \(5,\)"):
         F.linear(tg.randn(2, 4), tg.randn(3, 4), tg.randn(5))
-    with pytest.raises(TypeError, match="input is float64 but weight is float32"):
+    with pytest.raises(TypeError, match="input is tensorgraph.float64 but weight is tensorgraph.float32"):
         F.linear(tg.randn(2, 4, dtype=tg.float64), tg.randn(3, 4))
     with pytest.raises(TypeError, match="floating point"):
         F.linear(tg.tensor([[1, 2]]), tg.randn(3, 2))

@@ -36,7 +36,7 @@ def test_mixed_tensor_dtypes_promote_like_torch(torch) -> None:
     theirs = {k: torch.tensor(np.ones(s, dtype=d)) for k, (d, s) in samples.items()}
     for a in samples:
         for b in samples:
-            want = str(torch.result_type(theirs[a], theirs[b])).replace("torch.", "")
+            want = str(torch.result_type(theirs[a], theirs[b])).replace("torch.", "tensorgraph.")
             got = ours[a] * ours[b] if "bool" not in (a, b) else ours[a] + ours[b]
             assert str(got.dtype) == want, f"{a} op {b}: {got.dtype} != {want}"
 
@@ -47,7 +47,7 @@ def test_int_and_float_scalars_mix_like_torch(torch) -> None:
              lambda t: t ** 0.5, lambda t: 2 ** t, lambda t: t.sum(), lambda t: t * True]
     for f in cases:
         got, want = f(i), f(ti)
-        assert str(got.dtype) == str(want.dtype).replace("torch.", "")
+        assert str(got.dtype) == str(want.dtype).replace("torch.", "tensorgraph.")
         np.testing.assert_allclose(got.numpy(), want.numpy(), rtol=1e-6)
 
 
@@ -87,7 +87,7 @@ def test_repr_shows_values_dtype_and_grad_fn() -> None:
     assert repr(x) == "tensor([1., 2.], requires_grad=True)"
     assert repr(x * 2) == "tensor([2., 4.], grad_fn=<MulBackward>)"
     assert repr(x + 1).endswith("grad_fn=<AddBackward>)")
-    assert repr(tg.tensor([1.5], dtype=tg.float64)) == "tensor([1.5], dtype=tg.float64)"
+    assert repr(tg.tensor([1.5], dtype=tg.float64)) == "tensor([1.5], dtype=tensorgraph.float64)"
     assert repr(tg.tensor([1, 2])) == "tensor([1, 2])"
     assert "..." in repr(tg.zeros(5000))
 

@@ -21,7 +21,7 @@ def test_unary_values_match_torch_with_edges(torch, name: str) -> None:
     for dtype in ("float32", "float64"):
         x, tx = tg.tensor(VALUES, dtype=dtype), torch.tensor(VALUES, dtype=getattr(torch, dtype))
         out, tout = getattr(tg, name)(x), getattr(torch, name)(tx)
-        assert str(out.dtype) == str(tout.dtype).replace("torch.", "")
+        assert str(out.dtype) == str(tout.dtype).replace("torch.", "tensorgraph.")
         np.testing.assert_allclose(out.numpy(), tout.numpy(), rtol=1e-6, atol=1e-6)
 
 
@@ -48,7 +48,7 @@ def test_remainder_fmod_floor_divide_signs_match_torch(torch) -> None:
         for name in ("fmod", "remainder", "floor_divide"):
             out, tout = getattr(tg, name)(x, y), getattr(torch, name)(tx, ty)
             assert out.tolist() == tout.tolist(), name
-            assert str(out.dtype) == str(tout.dtype).replace("torch.", "")
+            assert str(out.dtype) == str(tout.dtype).replace("torch.", "tensorgraph.")
         assert (x % y).tolist() == (tx % ty).tolist()
         assert (x // y).tolist() == (tx // ty).tolist()
         assert (7 % y).tolist() == (7 % ty).tolist()

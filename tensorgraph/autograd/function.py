@@ -350,7 +350,7 @@ def view_error(t: Any, meta: ViewMeta, indirect: bool) -> RuntimeError:
 def _modified_error(t: Any, creator: Function | None, now: int, expected: int,
                     saved_as: str) -> RuntimeError:
     kind = {"float32": "Float", "float64": "Double", "float16": "Half"}.get(
-        str(t.dtype), str(t.dtype).capitalize())
+        t.dtype.name, t.dtype.name.capitalize())
     what = f"[tensorgraph.{kind}Tensor {list(t.shape)}]"
     if creator is not None:
         what += f", which is output 0 of {type(creator).__name__},"

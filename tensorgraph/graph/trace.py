@@ -351,4 +351,4 @@ def _module_of(param_name: str) -> str | None:
 
 @functools.cache
 def _dtype_name(dtype: np.dtype) -> str:
-    return str(dtype)
+    return str(np.dtype(dtype))  # numpy's name: float32, not tensorgraph.float32

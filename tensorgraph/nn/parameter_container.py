@@ -29,7 +29,8 @@ def _describe(p: Any, legacy: bool) -> str:
         return f"Object of type: {type(p).__name__}"
     size = "x".join(str(n) for n in p.shape)
     kind = "Parameter containing" if isinstance(p, Parameter) else "Tensor"
-    name = _LEGACY.get(str(p.dtype), str(p.dtype)) if legacy else str(p.dtype)
+    dtype = p.array.dtype.name
+    name = _LEGACY.get(dtype, dtype) if legacy else dtype
     return f"{kind}: [tensorgraph.{name} of size {size}]"
 
 

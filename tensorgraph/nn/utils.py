@@ -78,7 +78,7 @@ def clip_grad_norm_(parameters: Tensor | Iterable[Tensor], max_norm: float,
         )
     coef = min(max_norm / (float(total) + 1e-6), 1.0)
     for g in grads:
-        np.multiply(g.array, np.asarray(coef, dtype=g.dtype), out=g.array)
+        np.multiply(g.array, np.asarray(coef, dtype=g.array.dtype), out=g.array)
     return Tensor._wrap(total, False)
 
 

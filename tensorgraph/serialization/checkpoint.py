@@ -22,6 +22,7 @@ from typing import IO, Any
 
 import numpy as np
 
+from .. import _dtype
 from ..tensor import Tensor
 from .errors import Invalid, short_list
 
@@ -38,7 +39,8 @@ _ALLOWED_DTYPES = frozenset(
     for name in ("bool", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32",
                  "uint64", "float16", "float32", "float64")
 )
-_TAGS = ("list", "tuple", "dict", "float", "tensor", "ndarray", "scalar")
+_TAGS = ("list", "tuple", "dict", "float", "tensor", "ndarray", "scalar", "dtype")
+_DTYPES = {d.name: d for d in _dtype.ALL}
 LOAD_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError,
                 struct.error, OverflowError, NotImplementedError, RuntimeError)
 
@@ -88,11 +90,13 @@ def _encode(obj: Any, arrays: list, memo: dict, active: set, where: str) -> Any:
         return {"ndarray" if isinstance(obj, np.ndarray) else "scalar": memo[id(obj)]}
     if obj is None or isinstance(obj, (bool, int, str)):
         return obj  # JSON keeps null, true, 1 and "1" apart, so these need no tag
+    if isinstance(obj, _dtype.dtype):  # tg.float32 (torch.save keeps dtypes too)
+        return {"dtype": obj.name}
     if isinstance(obj, float):  # json writes 2.0 as "2.0", so it reads back as a float
         return obj if math.isfinite(obj) else {"float": repr(obj)}
     if not isinstance(obj, (list, tuple, dict)):
         raise TypeError(f"save: cannot store {type(obj).__name__} at {where}; a checkpoint "
-                        "holds dicts, lists, tuples, Tensors, numpy arrays and "
+                        "holds dicts, lists, tuples, Tensors, numpy arrays, dtypes and "
                         "None/bool/int/float/str")
     if id(obj) in active:
         raise ValueError(f"save: {where} contains itself; a checkpoint must be a tree")
@@ -252,6 +256,8 @@ def _decode(node: Any, arrays: list, memo: dict, used: set) -> Any:
         return {_decode_key(k): _decode(v, arrays, memo, used) for k, v in value}
     if tag == "float" and value in ("inf", "-inf", "nan"):
         return float(value)
+    if tag == "dtype" and value in _DTYPES:
+        return _DTYPES[value]
     if tag in ("tensor", "ndarray", "scalar") and type(value) is int \
             and 0 <= value < len(arrays):
         used.add(value)

@@ -130,8 +130,8 @@ class Result:
 
     def check(self) -> int:
         """Raise AssertionError at the first difference; return how many numbers agreed."""
-        # Module paths in reprs and messages (tensorgraph.nn... vs torch.nn...) differ by
-        # design; a Size already prints as torch.Size([...]).
+        # Names in reprs and messages (tensorgraph.nn... vs torch.nn..., tensorgraph.float32
+        # vs torch.float32) differ by design; a Size already prints as torch.Size([...]).
         a, b = tokens(self.torch_out), tokens(self.tg_out.replace("tensorgraph.", "torch."))
         numbers = 0
         for i, (x, y) in enumerate(zip(a, b)):

@@ -26,8 +26,8 @@ def _check(op: str, input, target, weight, ignore_index: int, eps: float):
         x, t = x.unsqueeze(0), t.unsqueeze(0)
     c = x.array.shape[1]
     index_shape = x.array.shape[:1] + x.array.shape[2:]
-    probs = t.dtype.kind == "f" and t.array.shape == x.array.shape
-    if t.dtype.kind == "f" and not probs:
+    probs = t.array.dtype.kind == "f" and t.array.shape == x.array.shape
+    if t.array.dtype.kind == "f" and not probs:
         if t.shape == index_shape:
             raise TypeError(
                 f"{op}: target is {t.dtype} with shape {tuple(t.shape)}, which looks like class "
@@ -41,7 +41,7 @@ def _check(op: str, input, target, weight, ignore_index: int, eps: float):
             f"{tuple(x.shape)}."
         )
     if not probs:
-        if t.dtype.kind not in "iu":
+        if t.array.dtype.kind not in "iu":
             raise TypeError(f"{op}: target must hold integer class indices, got {t.dtype}.")
         if t.array.shape != index_shape:
             raise ValueError(

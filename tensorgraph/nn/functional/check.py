@@ -25,7 +25,7 @@ def as_tensor(x: Any, op: str, name: str = "input") -> Tensor:
 
 def floating(x: Tensor, op: str, name: str = "input") -> Tensor:
     """Refuse integer/bool tensors where a float is needed, saying how to convert."""
-    if x.dtype.kind != "f":
+    if x.array.dtype.kind != "f":
         raise TypeError(
             f"{op}: {name} must be a floating point tensor, got {x.dtype} "
             f"(shape {tuple(x.shape)}). Convert it first: {name}.float()."

@@ -45,7 +45,7 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
             f"{tuple(x.shape)}, weight {tuple(w.shape)}). The input's last dim must equal the weight's "
             "second dim; flatten images first (x.flatten(1)) or fix in_features."
         )
-    if x.dtype != w.dtype:
+    if x.array.dtype != w.array.dtype:
         raise _dtype_error("linear", x, "input", w, "weight")
     if bias is None:
         return Linear.apply(x, w)
@@ -55,7 +55,7 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
             f"linear: bias has shape {tuple(b.shape)} but weight {tuple(w.shape)} has "
             f"{w.shape[0]} output features; bias must have shape ({w.shape[0]},)."
         )
-    if b.dtype != w.dtype:
+    if b.array.dtype != w.array.dtype:
         raise _dtype_error("linear", b, "bias", w, "weight")
     return Linear.apply(x, w, b)
 

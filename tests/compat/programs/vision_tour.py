@@ -55,7 +55,7 @@ for step in range(6):
 
 pooled, where = F.adaptive_max_pool2d(model.conv2(F.max_pool2d(model.conv1(big), 2)), 3,
                                       return_indices=True)
-print(pooled.shape, where.dtype == torch.int64, where[0, 0])
+print(pooled.shape, where.dtype, where[0, 0])
 feats = model.conv1(images).flatten(2)  # (N, C, HW)
 gram = torch.einsum("nci,ndi->ncd", feats, feats) / feats.size(-1)
 print("gram diag", torch.einsum("ncc->nc", gram)[0].detach(), torch.einsum("ncc", gram).sum().item())
