@@ -197,7 +197,15 @@ class Optimizer:
                         f"{g.dtype}; they must match (was .grad set by hand?)."
                     )
                 self._update(p.array, g, self.state[p], group)
-                p._version += 1  # as PyTorch: a graph that saved p sees it changed
+                # p._version += 1 (as PyTorch: a graph that saved p sees it changed),
+                # without the property calls; the one inplace_ops bump below marks them all.
+                vc = p._vc
+                if vc is None:
+                    p._vc = [1]
+                else:
+                    vc[0] += 1
+                    if len(vc) > 1:  # a split/chunk/unbind output's memory (refresh_views)
+                        counters.view_rebases += 1
         counters.inplace_ops += 1
         self._step_calls += 1
         return loss
