@@ -62,8 +62,9 @@ def check_finite_loss(loss: Any, op: str) -> Any:
         NonFiniteLossWarning: mse_loss: the loss is inf. The first op to produce a
         non-finite value was Log ...
     """
-    if np.isfinite(loss.array).all():
-        return loss
+    a = loss.array
+    if a.ndim == 0 and np.isfinite(a) or np.logical_and.reduce(np.isfinite(a), axis=None):
+        return loss  # (a 0-d test is a numpy bool: no .all() call, the usual loss)
     warnings.warn(explain_nonfinite(loss, op), NonFiniteLossWarning,
                   stacklevel=_user_stacklevel())
     return loss

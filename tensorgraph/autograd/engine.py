@@ -248,8 +248,12 @@ def run_backward(
                 if fn is not None:
                     prev = grads.get(fn)
                     grads[fn] = ig if prev is None else _add(prev, ig)
-                else:
-                    _route(grads, leaf_grads, t, ig, None)
+                elif t.requires_grad:  # a leaf: _route, inlined
+                    entry = leaf_grads.get(id(t))
+                    if entry is None:
+                        leaf_grads[id(t)] = [t, ig]
+                    else:
+                        entry[1] = _add(entry[1], ig)
             if not retain_graph:
                 node.saved = None
         input_grads = ig = g = None  # loop leftovers would stop _accumulate stealing

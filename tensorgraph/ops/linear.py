@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import numpy as np
+
 from ..autograd import Function
 
 __all__ = ["Linear"]
@@ -21,17 +23,23 @@ class Linear(Function):
         ctx.save_for_backward(x, w)
         # (..., in) @ (in, out) as ONE GEMM on (N, in): numpy's batched matmul over a
         # 3-D x loops over the batch (~10x slower for (32, 64, 128) inputs).
-        out = x.reshape(-1, x.shape[-1]) @ w.T
+        flat = x.ndim == 2  # the usual (N, in): no reshapes (~0.5 µs each)
+        out = (x if flat else x.reshape(-1, x.shape[-1])) @ w.T
         if b is not None:
             out += b  # out is a fresh array: add the bias in place
-        return out.reshape(x.shape[:-1] + (w.shape[0],))
+        return out if flat else out.reshape(x.shape[:-1] + (w.shape[0],))
 
     @staticmethod
     def backward(ctx, g):
         x, w = ctx.saved_tensors
         need = ctx.needs_input_grad
-        g2 = g.reshape(-1, g.shape[-1])
-        dx = (g2 @ w).reshape(x.shape) if need[0] else None
-        dw = g2.mT @ x.reshape(-1, x.shape[-1]) if need[1] else None
-        db = g2.sum(axis=0) if len(need) > 2 and need[2] else None
+        flat = x.ndim == 2
+        g2 = g if flat else g.reshape(-1, g.shape[-1])
+        dx = None
+        if need[0]:
+            dx = g2 @ w if flat else (g2 @ w).reshape(x.shape)
+        dw = g2.mT @ (x if flat else x.reshape(-1, x.shape[-1])) if need[1] else None
+        db = None
+        if len(need) > 2 and need[2]:  # add.reduce: .sum(axis=0) without its Python wrapper
+            db = np.add.reduce(g2, axis=0) if type(g2) is np.ndarray else g2.sum(axis=0)
         return dx, dw, db

@@ -61,6 +61,7 @@ class Optimizer:
         self.state: defaultdict[Tensor, dict[str, Any]] = defaultdict(dict)
         self.param_groups: list[dict[str, Any]] = []
         self._workspace: dict[np.dtype, np.ndarray] = {}
+        self._scratch_views: dict[tuple, tuple] = {}  # (shape, dtype, count) -> (buf, views)
         self._step_calls = 0  # lets a scheduler warn when it is stepped before the optimizer
         name = type(self).__name__
         if isinstance(params, Tensor):
@@ -196,7 +197,15 @@ class Optimizer:
                         f"{g.dtype}; they must match (was .grad set by hand?)."
                     )
                 self._update(p.array, g, self.state[p], group)
-                p._version += 1  # as PyTorch: a graph that saved p sees it changed
+                # p._version += 1 (as PyTorch: a graph that saved p sees it changed),
+                # without the property calls; the one inplace_ops bump below marks them all.
+                vc = p._vc
+                if vc is None:
+                    p._vc = [1]
+                else:
+                    vc[0] += 1
+                    if len(vc) > 1:  # a split/chunk/unbind output's memory (refresh_views)
+                        counters.view_rebases += 1
         counters.inplace_ops += 1
         self._step_calls += 1
         return loss
@@ -206,16 +215,23 @@ class Optimizer:
         """Update the array ``p`` in place from ``grad``, its ``state`` and ``group``."""
         raise NotImplementedError
 
-    def _scratch(self, like: np.ndarray, count: int) -> list[np.ndarray]:
+    def _scratch(self, like: np.ndarray, count: int) -> tuple[np.ndarray, ...]:
         """``count`` scratch arrays shaped like ``like``, views of one shared buffer per
-        dtype (updates run one parameter at a time, so all can share it)."""
-        n = like.size
+        dtype (updates run one parameter at a time, so all can share it). The views are
+        kept per shape: each step asks again for every parameter."""
+        key = (like.shape, like.dtype, count)
         buf = self._workspace.get(like.dtype)
+        hit = self._scratch_views.get(key)
+        if hit is not None and hit[0] is buf:
+            return hit[1]
+        n = like.size
         if buf is None or buf.size < n * count:
             largest = max([p.array.size for g in self.param_groups for p in g["params"]
                            if p.array.dtype == like.dtype] + [n])
             buf = self._workspace[like.dtype] = np.empty(largest * count, like.dtype)
-        return [buf[i * n:(i + 1) * n].reshape(like.shape) for i in range(count)]
+        views = tuple(buf[i * n:(i + 1) * n].reshape(like.shape) for i in range(count))
+        self._scratch_views[key] = (buf, views)
+        return views
 
     # ------------------------------------------------------------ checkpoints
     def state_dict(self) -> dict[str, Any]:

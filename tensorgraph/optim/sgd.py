@@ -70,10 +70,20 @@ class SGD(Optimizer):
                 group: dict[str, Any]) -> None:
         lr, momentum = float(group["lr"]), float(group["momentum"])
         dampening = float(group["dampening"])
+        buf = state.get("momentum_buffer")
+        if (buf is not None and momentum != 0 and dampening == 0 and not group["nesterov"]
+                and not group["maximize"] and float(group["weight_decay"]) == 0):
+            # The usual step (plain momentum, after the first): the general code below
+            # with d = grad, in the same four passes and no more Python than needed.
+            b = buf.array
+            b *= momentum
+            b += grad
+            (spare,) = self._scratch(p, 1)
+            p += np.multiply(b, -lr, out=spare)
+            return
         work, spare = self._scratch(p, 2)
         d = direction(p, grad, float(group["weight_decay"]), group["maximize"], work)
         if momentum != 0:
-            buf = state.get("momentum_buffer")
             if buf is None:
                 buf = state["momentum_buffer"] = Tensor._wrap(np.array(d, copy=True), False)
                 b = buf.array

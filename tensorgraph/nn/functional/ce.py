@@ -19,7 +19,7 @@ def _check(op: str, input, target, weight, ignore_index: int, eps: float):
     """Validate and normalise arguments; returns (x, target, weight array, probs)."""
     x = floating(as_tensor(input, op), op)
     t = as_tensor(target, op, "target")
-    shapes = f"(input {x.array.shape}, target {t.array.shape})"
+    given = (x.array.shape, t.array.shape)  # for messages, before any unsqueeze
     if x.ndim == 0:
         raise ValueError(f"{op}: input must have a class dim, got a 0-D tensor.")
     if x.ndim == 1:  # one unbatched prediction (C,)
@@ -49,13 +49,10 @@ def _check(op: str, input, target, weight, ignore_index: int, eps: float):
                 f"class indices of shape {index_shape} (the input's shape without dim 1, "
                 f"the {c} classes)."
             )
-        labels = t.array[t.array != ignore_index]
-        if labels.size and (labels.min() < 0 or labels.max() >= c):
-            bad = int(labels.max()) if labels.max() >= c else int(labels.min())
-            raise ValueError(
-                f"{op}: target has class {bad} but input has {c} classes {shapes}. "
-                f"Labels must be in [0, {c - 1}] (or ignore_index={ignore_index})."
-            )
+        ta = t.array
+        if ta.size and not (0 <= np.minimum.reduce(ta, axis=None)
+                            and np.maximum.reduce(ta, axis=None) < c):
+            _check_labels(op, c, t, ignore_index, given)
     if not 0 <= eps <= 1:
         raise ValueError(f"{op}: label_smoothing must be in [0, 1], got {eps}.")
     w = None
@@ -68,6 +65,18 @@ def _check(op: str, input, target, weight, ignore_index: int, eps: float):
             )
         w = np.asarray(wt.array, dtype=x.dtype)
     return x, t, w, probs
+
+
+def _check_labels(op: str, c: int, t: Tensor, ignore_index: int, given: tuple) -> None:
+    """Raise for a class index out of range (one that is not ignore_index)."""
+    labels = t.array[t.array != ignore_index]
+    if labels.size and (labels.min() < 0 or labels.max() >= c):
+        bad = int(labels.max()) if labels.max() >= c else int(labels.min())
+        raise ValueError(
+            f"{op}: target has class {bad} but input has {c} classes (input "
+            f"{given[0]}, target {given[1]}). "
+            f"Labels must be in [0, {c - 1}] (or ignore_index={ignore_index})."
+        )
 
 
 def _unbatch(out: Tensor, input, how: str) -> Tensor:
