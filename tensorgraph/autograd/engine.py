@@ -177,6 +177,7 @@ def run_backward(
     grads: dict[Function, Any] = {}  # node -> gradient of the node's output
     leaf_grads: dict[int, list] = {}  # id(leaf) -> [leaf, gradient]
     captured: dict[Function, Any] = {}
+    owned: dict[Function, np.ndarray] = {}  # gradient buffers only this pass holds
     capture_nodes = {t.grad_fn for t in capture or () if t.grad_fn is not None}
 
     for t, g in zip(roots, root_grads):
@@ -210,6 +211,8 @@ def run_backward(
                         if not n:
                             ready.append(fn)
                 continue
+            if owned:
+                owned.pop(node, None)  # its gradient is handed out now: no more writes
             if node.pre_hooks:
                 g = _run_hooks(node.pre_hooks, g, f"the output of {node.name()}")
             if node in capture_nodes:
@@ -218,6 +221,8 @@ def run_backward(
                 _ = node.saved_tensors  # raises the "second time" error
             if create_graph and node.composite is not None:
                 input_grads = composite_grad(node, g)
+            elif node.grad_index is not None and not create_graph:
+                input_grads = _write_slice(node, g, grads, owned, anomaly)
             else:
                 input_grads = node.backward(node, g)
             if type(input_grads) is not tuple:
@@ -290,6 +295,35 @@ def _route(grads: dict, leaf_grads: dict, t: Any, g: Any, fn: Function | None) -
             leaf_grads[id(t)] = [t, g]
         else:
             entry[1] = _add(entry[1], g)
+
+
+def _write_slice(node: Function, g: Any, grads: dict, owned: dict, anomaly: bool) -> Any:
+    """Backward of a slice x[index] (``node.grad_index``): write ``g`` at ``index`` into
+    the gradient buffer of x's node, made once by this pass (zeros) and shared by every
+    slice of x, instead of a full-size zeros array per slice summed by the engine.
+
+    Returns ``(None,)`` once written; for a leaf x, an input that needs no gradient or a
+    buffer someone else may hold, the node's own backward (a plain array) as usual.
+    """
+    (t,) = node.inputs
+    fn = t.grad_fn
+    if fn is not None and fn.rebased_from is not None:
+        fn = function.input_fn(t, node.inplace_mark)
+    prev = None if fn is None else grads.get(fn)
+    if fn is None or not node.needs_input_grad[0] or (
+            prev is not None and owned.get(fn) is not prev):
+        return node.backward(node, g)
+    dtype = t.array.dtype
+    if g.dtype != dtype:
+        g = g.astype(dtype)
+    if anomaly and not np.isfinite(g).all():
+        raise _nonfinite_error(node, 0)
+    if prev is None:
+        prev = grads[fn] = owned[fn] = np.zeros(t.array.shape, dtype)
+        prev[node.grad_index] = g
+    else:
+        prev[node.grad_index] += g
+    return (None,)
 
 
 # ---------------------------------------------------------------- hooks and leaves

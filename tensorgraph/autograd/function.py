@@ -79,6 +79,10 @@ class Function:
     # grad_fn). Nodes recorded before the in-place op must send gradient there.
     rebased_from: tuple | None = None
     composite: Callable[..., Any] | None = None  # a fused op's twin, for create_graph
+    # Set by a forward whose backward is zeros(x.shape) with g written at this basic
+    # index (GetItem): the engine writes g straight into x's gradient buffer instead,
+    # so several slices of one tensor (q, k, v of a qkv) fill one array.
+    grad_index: tuple | None = None
     # The array namespaces behind ``ctx.xp`` (set by tensorgraph.ops.xp).
     array_ops: Any = None
     tensor_ops: Any = None

@@ -57,6 +57,7 @@ class GetItem(ViewFunction):
             # With a trailing ``...`` numpy returns a view even when every dim is
             # indexed by an int (x[0] of a 1-D x), as torch does.
             index = (index if isinstance(index, tuple) else (index,))
+            ctx.grad_index = index  # the engine may write dx in place (see Function)
             if Ellipsis not in index:
                 return x[index + (Ellipsis,)]
         return np.asarray(x[index])
