@@ -26,7 +26,7 @@ def _both(torch, fn, dtype="float64"):
 
 
 def _w(lib, i, like):
-    return lib.tensor(W[i].astype(str(like.dtype).replace("torch.", "")))
+    return lib.tensor(W[i].astype(str(like.dtype).split(".")[-1]))
 
 
 def _qkv(lib, x):
