@@ -342,11 +342,20 @@ class Tensor(ArithmeticMethods, ViewMethods, OpMethods, RandomMethods, DisplayMe
         elif dt is not default and dt is not _dtype.int64 and dt is not _dtype.bool_:
             extras.append(f"dtype={dt}")
         if self.grad_fn is not None:
-            extras.append(f"grad_fn={self.grad_fn!r}")
+            # torch numbers its node classes (MulBackward0); tensorgraph's names are torch's
+            # without the number, so a printed tensor reads as torch's
+            name = self.grad_fn.name()
+            name = _TORCH_NODE_NAMES.get(name, name)
+            extras.append(f"grad_fn=<{name}0>" if name.endswith("Backward") else
+                          f"grad_fn={self.grad_fn!r}")
         elif self.requires_grad:
             extras.append("requires_grad=True")
         return "tensor(" + ", ".join([body] + extras) + ")"
 
+
+# Nodes tensorgraph fuses, by the name of the node torch shows last (cross_entropy is
+# log_softmax then nll_loss in torch).
+_TORCH_NODE_NAMES = {"CrossEntropyBackward": "NllLossBackward"}
 
 # The functions on tensors and the in-place machinery build on Tensor, and its methods
 # call them, so they are imported once the class exists. (Import them through this
