@@ -74,6 +74,7 @@ from .random.sampling import (
 )
 from .serialization import CheckpointError, load, save
 from .size import Size
+from .tensor_str import get_printoptions, set_printoptions
 from .tensor import Tensor, cat, matmul, stack, tensor
 
 # tg.sin(x), tg.sort(x), ...: the function forms of Tensor methods; tg.linalg's norms.
@@ -81,7 +82,7 @@ from . import function_forms, linalg
 from .function_forms import *  # noqa: F403  (names listed in function_forms.__all__)
 
 # compat: devices (CPU only), backends flags, and the torch names that mean nothing here.
-from . import accelerator, amp, backends, cuda, distributed, jit, onnx, version
+from . import accelerator, amp, backends, cuda, distributed, jit, onnx, return_types, version, xpu
 from .amp import autocast
 from .device import device, get_default_device, set_default_device
 from .dtype_info import can_cast, finfo, iinfo, promote_types, result_type

@@ -282,6 +282,59 @@ def where(condition: Any, input: Any = None, other: Any = None) -> Any:
     return _where3(condition, input, other)
 
 
+# ---------------------------------------------------------------- found missing by compat programs
+log_softmax = _method_form("log_softmax")
+softmax = _method_form("softmax")
+
+
+def var_mean(input: Any, *args: Any, **kwargs: Any) -> tuple[Tensor, Tensor]:
+    """``(var, mean)`` over the same dims, as ``torch.var_mean`` (``correction`` / ``unbiased``
+    go to the variance)."""
+    x = _as_tensor(input)
+    dim = kwargs.get("dim", args[0] if args and not isinstance(args[0], builtins.bool) else None)
+    keepdim = kwargs.get("keepdim", False)
+    mean_kw = {"keepdim": keepdim} if dim is None else {"dim": dim, "keepdim": keepdim}
+    return x.var(*args, **kwargs), (x.mean(**mean_kw) if dim is not None or keepdim else x.mean())
+
+
+def std_mean(input: Any, *args: Any, **kwargs: Any) -> tuple[Tensor, Tensor]:
+    """``(std, mean)`` over the same dims, as ``torch.std_mean``."""
+    var, mean = var_mean(input, *args, **kwargs)
+    return _as_tensor(input).std(*args, **kwargs), mean
+
+
+def _triangle_indices(name: str, row: int, col: int, offset: int, lower: bool,
+                      dtype: Any) -> Tensor:
+    if row < 0 or col < 0:
+        raise RuntimeError(f"{name}: row and col must be non-negative, got row={row}, col={col}")
+    r, c = np.indices((row, col))
+    keep = (c - r <= offset) if lower else (c - r >= offset)
+    out = tensor(np.stack([r[keep], c[keep]]).astype(np.int64))
+    return out if dtype is None else out.to(dtype)
+
+
+def tril_indices(row: int, col: int, offset: int = 0, *, dtype: Any = None,
+                 device: Any = None, layout: Any = None) -> Tensor:
+    """The (2, N) row/column indices of the lower triangle of a row x col matrix, row-major
+    (``torch.tril_indices``)."""
+    return _triangle_indices("tril_indices", row, col, offset, True, dtype)
+
+
+def triu_indices(row: int, col: int, offset: int = 0, *, dtype: Any = None,
+                 device: Any = None, layout: Any = None) -> Tensor:
+    """The (2, N) row/column indices of the upper triangle, row-major (``torch.triu_indices``)."""
+    return _triangle_indices("triu_indices", row, col, offset, False, dtype)
+
+
+def typename(obj: Any) -> str:
+    """``'torch.FloatTensor'`` for a tensor (its ``type()``), else the object's class path."""
+    if isinstance(obj, Tensor):
+        return obj.type()
+    cls = obj if isinstance(obj, type) else type(obj)
+    module = cls.__module__
+    return cls.__qualname__ if module in (None, "builtins") else f"{module}.{cls.__qualname__}"
+
+
 __all__ = [
     "channels_last", "channels_last_3d", "contiguous_format", "einsum", "preserve_format",
     "abs", "absolute", "acos", "addmm", "all", "allclose", "amax", "amin", "any", "arccos",
@@ -293,7 +346,8 @@ __all__ = [
     "greater_equal", "gt", "histc", "histogram", "index_select", "inner", "is_complex",
     "is_floating_point", "is_nonzero", "is_tensor", "isclose", "isfinite", "isinf", "isnan",
     "isneginf", "isposinf", "isreal", "kthvalue", "le", "less", "less_equal", "log",
-    "log10", "log1p", "log2", "logical_and", "logical_not", "logical_or", "logical_xor",
+    "log10", "log1p", "log2", "log_softmax", "softmax", "std_mean", "tril_indices",
+    "triu_indices", "typename", "var_mean", "logical_and", "logical_not", "logical_or", "logical_xor",
     "logsumexp", "lt", "masked_fill", "masked_select", "max", "maximum", "mean", "median",
     "min", "minimum", "mm", "moveaxis", "movedim", "msort", "mv", "nan_to_num", "narrow",
     "ne", "neg", "negative", "nonzero", "norm", "not_equal", "numel", "outer", "pad",

@@ -330,8 +330,7 @@ class Tensor(ArithmeticMethods, ViewMethods, OpMethods, RandomMethods, DisplayMe
 
     # ------------------------------------------------------------ repr
     def __repr__(self) -> str:
-        body = np.array2string(self.array, separator=", ", prefix="tensor(",
-                               threshold=1000, edgeitems=3)
+        body = values_str(self.array, len("tensor("))
         extras = []
         dt, default = self.dtype, _dtype.get_default_dtype()
         if self.array.size == 0:  # torch: no values to tell int64 by, so only the default float
@@ -352,6 +351,8 @@ class Tensor(ArithmeticMethods, ViewMethods, OpMethods, RandomMethods, DisplayMe
             extras.append("requires_grad=True")
         return "tensor(" + ", ".join([body] + extras) + ")"
 
+
+from .tensor_str import values_str  # noqa: E402
 
 # Nodes tensorgraph fuses, by the name of the node torch shows last (cross_entropy is
 # log_softmax then nll_loss in torch).

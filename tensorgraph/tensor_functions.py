@@ -8,18 +8,17 @@ module once the class is defined.
 
 from __future__ import annotations
 
-from collections import namedtuple
 from typing import Any
 
 import numpy as np
 
-from . import _dtype
+from . import _dtype, return_types
 from . import ops as P
 from ._shapes import dims_arg, new_dim
 from .device import check_device
 from .tensor import Tensor
 
-MinMax = namedtuple("MinMax", ["values", "indices"])
+MinMax = return_types.max  # the type of x.max(dim); x.min(dim) gives return_types.min
 
 
 def index_arg(index: Any) -> Any:
@@ -183,7 +182,8 @@ def max_min(x: Tensor, dim: Any, keepdim: bool, sign: int, op: str) -> Any:
     values = x[index]
     if not keepdim:
         values, idx = values.squeeze(axis), idx.squeeze(axis)
-    return MinMax(values, Tensor._wrap(idx.astype(np.int64), False))
+    result = return_types.max if sign > 0 else return_types.min
+    return result(values, Tensor._wrap(idx.astype(np.int64), False))
 
 
 def check_reduction(x: Tensor, axes: tuple | None, op: str) -> None:

@@ -10,21 +10,20 @@ Sorting is a composite: the order is found on the array, the values are a ``gath
 from __future__ import annotations
 
 import builtins
-from collections import namedtuple
 from typing import Any
 
 import numpy as np
 
-from . import _dtype
+from . import _dtype, return_types
 from ._shapes import dims_arg, one_dim
 from .ops.scan import CumProd, CumSum
 from .ops.vector_norm import VectorNorm
 
 # torch.return_types.* : tuples with named fields
-SortResult = namedtuple("sort", ["values", "indices"])
-TopKResult = namedtuple("topk", ["values", "indices"])
-KthValueResult = namedtuple("kthvalue", ["values", "indices"])
-MedianResult = namedtuple("median", ["values", "indices"])
+SortResult = return_types.sort
+TopKResult = return_types.topk
+KthValueResult = return_types.kthvalue
+MedianResult = return_types.median
 
 
 def dim_arg(dim: Any, keepdim: Any, axis: Any, keepdims: Any) -> tuple:

@@ -6,12 +6,13 @@ None of them is differentiable (torch has no gradient for them either).
 from __future__ import annotations
 
 import builtins
-from collections import namedtuple
 from typing import Any
 
 import numpy as np
 
-HistogramResult = namedtuple("histogram", ["hist", "bin_edges"])
+from . import return_types
+
+HistogramResult = return_types.histogram
 
 
 class StatsMethods:

@@ -133,7 +133,7 @@ def test_default_dtype_is_a_tg_dtype_and_takes_either():
         tg.set_default_dtype(tg.float64)
         assert tg.get_default_dtype() is tg.float64 and tg.tensor([1.5]).dtype is tg.float64
         assert repr(tg.tensor([1.5], dtype=tg.float32)) == \
-            "tensor([1.5], dtype=tensorgraph.float32)"
+            "tensor([1.5000], dtype=tensorgraph.float32)"
         tg.set_default_dtype(np.float32)
         assert tg.get_default_dtype() is tg.float32
         with pytest.raises(TypeError, match="float32 or float64"):

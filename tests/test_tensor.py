@@ -87,7 +87,8 @@ def test_repr_shows_values_dtype_and_grad_fn() -> None:
     assert repr(x) == "tensor([1., 2.], requires_grad=True)"
     assert repr(x * 2) == "tensor([2., 4.], grad_fn=<MulBackward0>)"
     assert repr(x + 1).endswith("grad_fn=<AddBackward0>)")
-    assert repr(tg.tensor([1.5], dtype=tg.float64)) == "tensor([1.5], dtype=tensorgraph.float64)"
+    assert repr(tg.tensor([1.5], dtype=tg.float64)) == \
+        "tensor([1.5000], dtype=tensorgraph.float64)"
     assert repr(tg.tensor([1, 2])) == "tensor([1, 2])"
     assert "..." in repr(tg.zeros(5000))
 
