@@ -213,8 +213,8 @@ def permutation(g: Generator, n: int) -> np.ndarray:
 
 # ---------------------------------------------------------------- bernoulli, exponential
 def bernoulli_scalar(g: Generator, n: int, p: float) -> np.ndarray:
-    """``bernoulli_(p)`` for a float p: a double uniform ``< p`` (torch's kernel on
-    non-Intel CPUs; on Intel CPUs torch calls MKL's generator instead)."""
+    """``bernoulli_(p)`` for a float p: a double uniform ``< p`` (torch 2.13's kernel on
+    AMD and Intel CPUs alike; some older torch builds called MKL's generator on Intel)."""
     return unit_float64(g, n) < p
 
 
