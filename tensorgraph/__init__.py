@@ -11,8 +11,8 @@ Script it like PyTorch::
 
 # Submodules import what they need themselves, so this order is only isort's.
 from . import autograd, data, graph, nn, ops, optim, testing, utils
-from ._checks import NonFiniteLossWarning
-from ._dtype import (
+from .checks import NonFiniteLossWarning
+from .dtypes import (
     bool_,
     double,
     dtype,
@@ -97,7 +97,7 @@ from .runtime import (
 )
 from .unsupported import compile
 
-from . import _allocator  # noqa: F401  # isort: skip  (malloc keeps freed memory)
+from . import allocator  # noqa: F401  # isort: skip  (malloc keeps freed memory)
 
 bool = bool_  # torch.bool
 __all__ = [

@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from . import _dtype
+from . import dtypes
 from .random.sampling import (  # noqa: F401  (the random creators, re-exported)
     bernoulli,
     multinomial,
@@ -21,17 +21,17 @@ from .random.sampling import (  # noqa: F401  (the random creators, re-exported)
     randperm,
 )
 from .device import check_device
-from ._shapes import shape_arg
+from .shapes import shape_arg
 from .tensor import Tensor
 
 
 def _make(arr: np.ndarray, requires_grad: bool) -> Tensor:
-    t = Tensor._wrap(arr, False)
+    t = Tensor.from_array(arr, False)
     return t.requires_grad_(True) if requires_grad else t
 
 
 def _float(dtype: Any) -> np.dtype:
-    return _dtype.get_default_dtype() if dtype is None else np.dtype(dtype)
+    return dtypes.get_default_dtype() if dtype is None else np.dtype(dtype)
 
 
 def _size(shape: tuple, size: Any, op: str) -> tuple:
@@ -65,8 +65,8 @@ def full(shape: Any, fill_value: Any, dtype: Any = None, requires_grad: bool = F
     """A tensor filled with ``fill_value`` (its dtype inferred as torch.full does)."""
     check_device(device, "full")
     if dtype is None:
-        dtype = (_dtype.bool_ if isinstance(fill_value, bool) else _dtype.int64
-                 if isinstance(fill_value, int) else _dtype.get_default_dtype())
+        dtype = (dtypes.bool_ if isinstance(fill_value, bool) else dtypes.int64
+                 if isinstance(fill_value, int) else dtypes.get_default_dtype())
     shape = (shape,) if isinstance(shape, int) else tuple(shape)
     return _make(np.full(shape, fill_value, dtype=np.dtype(dtype)), requires_grad)
 
@@ -97,7 +97,7 @@ def arange(start: Any, end: Any = None, step: Any = 1, dtype: Any = None,
         start, end = 0, start
     if dtype is None:
         ints = all(isinstance(v, (int, np.integer)) for v in (start, end, step))
-        dtype = _dtype.int64 if ints else _dtype.get_default_dtype()
+        dtype = dtypes.int64 if ints else dtypes.get_default_dtype()
     return _make(np.arange(start, end, step).astype(dtype), requires_grad)
 
 
@@ -117,7 +117,7 @@ def from_numpy(a: np.ndarray) -> Tensor:
     """Wrap an array without copying: changes to one show in the other."""
     if not isinstance(a, np.ndarray):
         raise TypeError(f"from_numpy: expected a numpy.ndarray, got {type(a).__name__}.")
-    return Tensor._wrap(a, False)
+    return Tensor.from_array(a, False)
 
 
 # ---------------------------------------------------------------- empty, meshgrid

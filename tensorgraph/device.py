@@ -16,7 +16,7 @@ from typing import Any, NamedTuple, Self
 
 import numpy as np
 
-from . import _dtype
+from . import dtypes
 
 __all__ = [
     "DeviceUnavailableError",
@@ -185,7 +185,7 @@ class ToArgs(NamedTuple):
 
 
 def _is_dtype(value: Any) -> bool:
-    if isinstance(value, (np.dtype, _dtype.dtype)):
+    if isinstance(value, (np.dtype, dtypes.dtype)):
         return True
     if isinstance(value, type):  # np.float32, or Python's float / int / bool as torch
         try:

@@ -12,16 +12,16 @@ from typing import Any
 
 import numpy as np
 
-from . import _dtype
+from . import dtypes
 from .tensor import Tensor
 
 __all__ = ["can_cast", "finfo", "iinfo", "promote_types", "result_type"]
 
 
 def _dtype_arg(d: Any, op: str) -> Any:
-    if d.__class__ is not _dtype.dtype:
+    if d.__class__ is not dtypes.dtype:
         if isinstance(d, np.dtype) or (isinstance(d, type) and issubclass(d, np.generic)):
-            return _dtype.as_dtype(d)
+            return dtypes.as_dtype(d)
         raise TypeError(f"{op}(): argument 'type' (position 1) must be torch.dtype, not "
                         f"{type(d).__name__}")
     return d
@@ -33,7 +33,7 @@ class finfo:
     __slots__ = ("bits", "eps", "max", "min", "tiny", "smallest_normal", "resolution", "dtype")
 
     def __init__(self, type: Any = None) -> None:
-        d = _dtype.get_default_dtype() if type is None else _dtype_arg(type, "finfo")
+        d = dtypes.get_default_dtype() if type is None else _dtype_arg(type, "finfo")
         if not d.is_floating_point:
             raise TypeError("torch.finfo() requires a floating point input type. Use "
                             "torch.iinfo to handle 'torch.finfo'")
@@ -65,7 +65,7 @@ class iinfo:
 
     def __init__(self, type: Any) -> None:
         d = _dtype_arg(type, "iinfo")
-        if d is _dtype.bool_:
+        if d is dtypes.bool_:
             raise TypeError("torch.bool is not supported by torch.iinfo")
         if d.kind not in "iu":
             raise TypeError("torch.iinfo() requires an integer input type. Use torch.finfo "
@@ -89,7 +89,7 @@ class iinfo:
 def promote_types(type1: Any, type2: Any) -> Any:
     """The dtype an op on tensors of these two dtypes gives (torch's promotion)."""
     a, b = _dtype_arg(type1, "promote_types"), _dtype_arg(type2, "promote_types")
-    return _dtype.as_dtype(_dtype.promote(a.dtype, b.dtype))
+    return dtypes.as_dtype(dtypes.promote(a.dtype, b.dtype))
 
 
 def result_type(tensor1: Any, tensor2: Any) -> Any:
@@ -99,11 +99,11 @@ def result_type(tensor1: Any, tensor2: Any) -> Any:
         tensor1, tensor2 = tensor2, tensor1
     if isinstance(tensor1, Tensor) and isinstance(tensor2, Tensor):
         a, b = tensor1.array, tensor2.array
-        return _dtype.as_dtype(_dtype.promote(a.dtype, b.dtype, a.ndim == 0, b.ndim == 0))
+        return dtypes.as_dtype(dtypes.promote(a.dtype, b.dtype, a.ndim == 0, b.ndim == 0))
     if isinstance(tensor1, Tensor):
-        return _dtype.as_dtype(_dtype.scalar_dtype(tensor2, tensor1.array.dtype))
-    first = _dtype.scalar_dtype(tensor1, _dtype.bool_.dtype)  # two numbers
-    return _dtype.as_dtype(_dtype.promote(first, _dtype.scalar_dtype(tensor2, first)))
+        return dtypes.as_dtype(dtypes.scalar_dtype(tensor2, tensor1.array.dtype))
+    first = dtypes.scalar_dtype(tensor1, dtypes.bool_.dtype)  # two numbers
+    return dtypes.as_dtype(dtypes.promote(first, dtypes.scalar_dtype(tensor2, first)))
 
 
 def can_cast(from_: Any, to: Any) -> bool:

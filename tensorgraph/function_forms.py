@@ -78,7 +78,7 @@ def _binary_form(name: str) -> Callable[..., Any]:
 
     def fn(input: Any, other: Any, *args: Any, **kwargs: Any) -> Any:
         if not isinstance(input, Tensor) and isinstance(other, Tensor):
-            input = Tensor._lift(input, other)
+            input = Tensor.as_operand(input, other)
         return getattr(_as_tensor(input), name)(other, *args, **kwargs)
 
     fn.__name__ = fn.__qualname__ = name
@@ -203,7 +203,7 @@ def repeat_interleave(input: Any, repeats: Any = None, dim: int | None = None, *
     ``arange(len(r))`` with element i repeated ``r[i]`` times."""
     if repeats is None:
         counts = _as_tensor(input)
-        return Tensor._wrap(np.arange(counts.numel()), False).repeat_interleave(counts)
+        return Tensor.from_array(np.arange(counts.numel()), False).repeat_interleave(counts)
     return _as_tensor(input).repeat_interleave(repeats, dim, output_size=output_size)
 
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from . import _dtype, autograd, tensor_arithmetic, tensor_views
+from . import dtypes, autograd, tensor_arithmetic, tensor_views
 from . import ops as P
 from .autograd import RemovableHandle
 from .autograd.function import bind_tensor_class
@@ -21,7 +21,7 @@ from .tensor_arithmetic import ArithmeticMethods
 from .tensor_ops import OpMethods
 from .tensor_views import ViewMethods
 
-_OF_NUMPY = _dtype.OF_NUMPY  # numpy dtype -> tg dtype, for Tensor.dtype
+_OF_NUMPY = dtypes.OF_NUMPY  # numpy dtype -> tg dtype, for Tensor.dtype
 
 _new_size = tuple.__new__  # Size from a numpy shape (already ints): no per-item checks
 _Number = (builtins.int, builtins.float, builtins.bool, np.number, np.bool_)
@@ -69,8 +69,8 @@ class Tensor(ArithmeticMethods, ViewMethods, OpMethods, RandomMethods, DisplayMe
             self.requires_grad_(True)
 
     @classmethod
-    def _wrap(cls, data: np.ndarray, requires_grad: bool) -> Tensor:
-        """Fast constructor used by ops: no checks, no copy."""
+    def from_array(cls, data: np.ndarray, requires_grad: bool) -> Tensor:
+        """A Tensor around ``data`` as it is: no checks, no copy (what ops build outputs with)."""
         t = object.__new__(cls)
         t.array = data
         t.requires_grad = requires_grad
@@ -78,17 +78,17 @@ class Tensor(ArithmeticMethods, ViewMethods, OpMethods, RandomMethods, DisplayMe
         return t
 
     @classmethod
-    def _lift(cls, value: Any, like: Any) -> Tensor:
+    def as_operand(cls, value: Any, like: Any) -> Tensor:
         """A constant (number, array, list) as a Tensor, typed to combine with ``like``."""
         if isinstance(value, Tensor):
             return value
         ref = like.array.dtype if isinstance(like, Tensor) else np.asarray(like).dtype
         if isinstance(value, _Number):
-            return cls._wrap(np.asarray(value, dtype=_dtype.scalar_dtype(value, ref)), False)
+            return cls.from_array(np.asarray(value, dtype=dtypes.scalar_dtype(value, ref)), False)
         arr = np.asarray(value)
         if not isinstance(value, np.ndarray) and arr.dtype == np.float64:
-            arr = arr.astype(ref if ref.kind == "f" else _dtype.get_default_dtype())
-        return cls._wrap(arr, False)
+            arr = arr.astype(ref if ref.kind == "f" else dtypes.get_default_dtype())
+        return cls.from_array(arr, False)
 
     # ------------------------------------------------------------ properties
     @property
@@ -99,7 +99,7 @@ class Tensor(ArithmeticMethods, ViewMethods, OpMethods, RandomMethods, DisplayMe
         (use ``detach()`` for a view that is checked); ``t.data = other`` swaps the
         storage for ``other``'s (any shape).
         """
-        return Tensor._wrap(self.array, False)
+        return Tensor.from_array(self.array, False)
 
     @data.setter
     def data(self, value: Tensor) -> None:
@@ -164,7 +164,7 @@ class Tensor(ArithmeticMethods, ViewMethods, OpMethods, RandomMethods, DisplayMe
         return self.array.ndim
 
     @property
-    def dtype(self) -> _dtype.dtype:
+    def dtype(self) -> dtypes.dtype:
         """The element type, a ``tg.dtype`` (inside the engine use ``array.dtype``)."""
         d = self.array.dtype
         return _OF_NUMPY.get(d, d)
@@ -240,13 +240,13 @@ class Tensor(ArithmeticMethods, ViewMethods, OpMethods, RandomMethods, DisplayMe
     __hash__ = object.__hash__
 
     def float(self) -> Tensor:
-        return self.to(_dtype.float32)
+        return self.to(dtypes.float32)
 
     def double(self) -> Tensor:
-        return self.to(_dtype.float64)
+        return self.to(dtypes.float64)
 
     def long(self) -> Tensor:
-        return self.to(_dtype.int64)
+        return self.to(dtypes.int64)
 
     # ------------------------------------------------------------ autograd
     def backward(self, gradient: Any = None, retain_graph: bool | None = None,
@@ -263,7 +263,7 @@ class Tensor(ArithmeticMethods, ViewMethods, OpMethods, RandomMethods, DisplayMe
     def detach(self) -> Tensor:
         """The same data, cut from the graph; shares memory and the version counter,
         so an in-place change through it is seen by nodes that saved this tensor."""
-        t = Tensor._wrap(self.array, False)
+        t = Tensor.from_array(self.array, False)
         if self._vc is None:
             self._vc = [0]
         t._vc = self._vc
@@ -316,7 +316,7 @@ class Tensor(ArithmeticMethods, ViewMethods, OpMethods, RandomMethods, DisplayMe
             if t is not None:
                 # Under create_graph g is part of the recorded graph: keep it; else it
                 # wraps the engine's buffer, which may be updated later: copy.
-                g = g if g.requires_grad else Tensor._wrap(g.array.copy(), False)
+                g = g if g.requires_grad else Tensor.from_array(g.array.copy(), False)
                 t.grad = g if t.grad is None else t.grad + g
 
         keep.retains_grad = True  # register_prehook keeps it after the other hooks
@@ -332,13 +332,13 @@ class Tensor(ArithmeticMethods, ViewMethods, OpMethods, RandomMethods, DisplayMe
     def __repr__(self) -> str:
         body = values_str(self.array, len("tensor("))
         extras = []
-        dt, default = self.dtype, _dtype.get_default_dtype()
+        dt, default = self.dtype, dtypes.get_default_dtype()
         if self.array.size == 0:  # torch: no values to tell int64 by, so only the default float
             if self.array.ndim != 1:  # dtype goes unsaid, and a shape other than (0,) is said
                 extras.append(f"size={tuple(self.array.shape)}")
             if dt is not default:
                 extras.append(f"dtype={dt}")
-        elif dt is not default and dt is not _dtype.int64 and dt is not _dtype.bool_:
+        elif dt is not default and dt is not dtypes.int64 and dt is not dtypes.bool_:
             extras.append(f"dtype={dt}")
         if self.grad_fn is not None:
             # torch numbers its node classes (MulBackward0); tensorgraph's names are torch's
@@ -361,9 +361,9 @@ _TORCH_NODE_NAMES = {"CrossEntropyBackward": "NllLossBackward"}
 # The functions on tensors and the in-place machinery build on Tensor, and its methods
 # call them, so they are imported once the class exists. (Import them through this
 # module or the package, not first on their own: they need Tensor defined.)
-from ._inplace import refresh_views as _refresh_views
-from ._inplace import write as write_inplace
-from ._inplace import write_item
+from .inplace import refresh_views as _refresh_views
+from .inplace import write as write_inplace
+from .inplace import write_item
 from .tensor_functions import (
     MinMax,
     cat,

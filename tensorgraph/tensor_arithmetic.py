@@ -14,9 +14,9 @@ from typing import Any
 
 import numpy as np
 
-from . import _dtype
+from . import dtypes
 from . import ops as P
-from ._shapes import dims_arg
+from .shapes import dims_arg
 
 _Number = (builtins.int, builtins.float, builtins.bool, np.number, np.bool_)
 Tensor: Any = None
@@ -44,13 +44,13 @@ class ArithmeticMethods:
         a = self
         if (kind is builtins.float or kind is builtins.int) and a.array.dtype.kind == "f":
             # The common `x * 0.5`: a Python number takes a float tensor's dtype (what
-            # _lift decides), so no promotion is needed.
-            b = Tensor._wrap(np.array(other, a.array.dtype), False)
+            # as_operand decides), so no promotion is needed.
+            b = Tensor.from_array(np.array(other, a.array.dtype), False)
         else:
-            b = other if kind is Tensor else Tensor._lift(other, self)
+            b = other if kind is Tensor else Tensor.as_operand(other, self)
             da, db = a.array.dtype, b.array.dtype
             if da is not db and da != db:  # `is` first: the usual same-dtype case is fast
-                target = _dtype.promote(da, db, a.ndim == 0, b.ndim == 0)
+                target = dtypes.promote(da, db, a.ndim == 0, b.ndim == 0)
                 a, b = a.to(target), b.to(target)
         if reverse:
             a, b = b, a
@@ -86,16 +86,16 @@ class ArithmeticMethods:
     def __sub__(self, o: Any) -> Tensor:
         if isinstance(o, _Number):
             return self._binary(P.Add, -o)
-        return self._binary(P.Add, -Tensor._lift(o, self), op="sub")
+        return self._binary(P.Add, -Tensor.as_operand(o, self), op="sub")
 
     def __rsub__(self, o: Any) -> Tensor:
         return (-self)._binary(P.Add, o)
 
     def __truediv__(self, o: Any) -> Tensor:
-        a = self if self.dtype.kind == "f" else self.to(_dtype.get_default_dtype())
+        a = self if self.dtype.kind == "f" else self.to(dtypes.get_default_dtype())
         if isinstance(o, _Number):
             return a._binary(P.Mul, np.reciprocal(np.float64(o)))  # x / 0 is inf, as torch
-        o = Tensor._lift(o, a)
+        o = Tensor.as_operand(o, a)
         return a._binary(P.Mul, o.reciprocal(), op="div")
 
     def __rtruediv__(self, o: Any) -> Tensor:
@@ -104,7 +104,7 @@ class ArithmeticMethods:
     def __pow__(self, o: Any) -> Tensor:
         a = self
         if isinstance(o, builtins.float) and a.dtype.kind != "f":
-            a = a.to(_dtype.get_default_dtype())
+            a = a.to(dtypes.get_default_dtype())
         return a._binary(P.Pow, o)
 
     def __rpow__(self, o: Any) -> Tensor:
@@ -114,11 +114,11 @@ class ArithmeticMethods:
         return matmul(self, o)
 
     def __rmatmul__(self, o: Any) -> Tensor:
-        return matmul(Tensor._lift(o, self), self)
+        return matmul(Tensor.as_operand(o, self), self)
 
     def _compare(self, o: Any, fn: Callable) -> Tensor:
         other = o.array if isinstance(o, Tensor) else o
-        return Tensor._wrap(np.asarray(fn(self.array, other)), False)
+        return Tensor.from_array(np.asarray(fn(self.array, other)), False)
 
     def __eq__(self, o: object) -> Tensor:  # type: ignore[override]
         return self._compare(o, np.equal)
@@ -139,7 +139,7 @@ class ArithmeticMethods:
         return self._compare(o, np.greater_equal)
 
     def __invert__(self) -> Tensor:
-        return Tensor._wrap(~self.array, False)
+        return Tensor.from_array(~self.array, False)
 
     def __and__(self, o: Any) -> Tensor:
         return self._compare(o, np.logical_and if self.dtype.kind == "b" else np.bitwise_and)
@@ -192,7 +192,7 @@ class ArithmeticMethods:
         return self._binary(P.Maximum, other)
 
     def minimum(self, other: Any) -> Tensor:
-        return -((-self).maximum(-Tensor._lift(other, self)))
+        return -((-self).maximum(-Tensor.as_operand(other, self)))
 
     def clamp(self, min: Any = None, max: Any = None) -> Tensor:
         """Limit values to [min, max]; the gradient passes where min <= x <= max."""
@@ -208,13 +208,13 @@ class ArithmeticMethods:
 
     def _floating(self) -> Tensor:
         """This tensor, or a default-dtype copy when it is not floating (torch promotes)."""
-        return self if self.array.dtype.kind == "f" else self.to(_dtype.get_default_dtype())
+        return self if self.array.dtype.kind == "f" else self.to(dtypes.get_default_dtype())
 
     # ------------------------------------------------------------ reductions
     def sum(self, dim: Any = None, keepdim: bool = False, *, axis: Any = None,
             keepdims: Any = None, dtype: Any = None) -> Tensor:
         dim, keepdim = torch_dim_names(dim, keepdim, axis, keepdims)
-        x = self if self.array.dtype.kind in "fc" or dtype else self.to(_dtype.int64)
+        x = self if self.array.dtype.kind in "fc" or dtype else self.to(dtypes.int64)
         if dtype is not None:
             x = x.to(dtype)
         return P.Sum.apply(x, axes=dims_arg(dim, self.array.shape, "sum"), keepdim=keepdim)
@@ -279,12 +279,12 @@ class ArithmeticMethods:
         dim, keepdim = torch_dim_names(dim, keepdim, axis, keepdims)
         if dim is None:
             check_reduction(self, None, "argmax")
-            return Tensor._wrap(np.asarray(np.argmax(self.array), dtype=np.int64), False)
+            return Tensor.from_array(np.asarray(np.argmax(self.array), dtype=np.int64), False)
         (axis,) = dims_arg(dim, self.array.shape, "argmax")
         check_reduction(self, (axis,), "argmax")
-        return Tensor._wrap(np.argmax(self.array, axis=axis, keepdims=keepdim), False)
+        return Tensor.from_array(np.argmax(self.array, axis=axis, keepdims=keepdim), False)
 
     def argmin(self, dim: int | None = None, keepdim: bool = False,
              *, axis: Any = None, keepdims: Any = None) -> Tensor:
         dim, keepdim = torch_dim_names(dim, keepdim, axis, keepdims)
-        return Tensor._wrap(-self.array, False).argmax(dim, keepdim)
+        return Tensor.from_array(-self.array, False).argmax(dim, keepdim)

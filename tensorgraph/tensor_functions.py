@@ -12,9 +12,9 @@ from typing import Any
 
 import numpy as np
 
-from . import _dtype, return_types
+from . import dtypes, return_types
 from . import ops as P
-from ._shapes import dims_arg, new_dim
+from .shapes import dims_arg, new_dim
 from .device import check_device
 from .tensor import Tensor
 
@@ -57,7 +57,7 @@ def matmul(a: Any, b: Any) -> Tensor:
             f"matmul: batch dims of {tuple(a.shape)} and {tuple(b.shape)} do not broadcast."
         ) from None
     if a.array.dtype != b.array.dtype:
-        target = _dtype.promote(a.array.dtype, b.array.dtype)
+        target = dtypes.promote(a.array.dtype, b.array.dtype)
         a, b = a.to(target), b.to(target)
     a2 = a.unsqueeze(0) if a.ndim == 1 else a
     b2 = b.unsqueeze(-1) if b.ndim == 1 else b
@@ -73,12 +73,12 @@ def where(condition: Any, x: Any, y: Any) -> Tensor:
     """Elementwise ``x if condition else y``; gradients flow to x and y."""
     cond = condition.array if isinstance(condition, Tensor) else np.asarray(condition)
     ref = x if isinstance(x, Tensor) else y
-    xt, yt = Tensor._lift(x, ref), Tensor._lift(y, ref)
+    xt, yt = Tensor.as_operand(x, ref), Tensor.as_operand(y, ref)
     if xt.array.dtype != yt.array.dtype:
-        target = _dtype.promote(xt.array.dtype, yt.array.dtype, xt.ndim == 0, yt.ndim == 0)
+        target = dtypes.promote(xt.array.dtype, yt.array.dtype, xt.ndim == 0, yt.ndim == 0)
         xt, yt = xt.to(target), yt.to(target)
     try:
-        return P.Where.apply(Tensor._wrap(cond, False), xt, yt)
+        return P.Where.apply(Tensor.from_array(cond, False), xt, yt)
     except ValueError:
         try:
             np.broadcast_shapes(cond.shape, xt.shape, yt.shape)
@@ -107,7 +107,7 @@ def cat(tensors: Any, dim: int = 0) -> Tensor:
             )
     dtype = ref.array.dtype
     for t in tensors[1:]:
-        dtype = _dtype.promote(dtype, t.array.dtype)
+        dtype = dtypes.promote(dtype, t.array.dtype)
     return P.Cat.apply(*[t.to(dtype) for t in tensors], axis=axis)
 
 
@@ -148,12 +148,12 @@ def tensor(data: Any, dtype: Any = None, device: Any = None, requires_grad: bool
     arr = np.array(data, dtype=None if dtype is None else np.dtype(dtype), copy=True)
     if dtype is None and not is_array:
         if arr.dtype.kind == "f":
-            arr = arr.astype(_dtype.get_default_dtype())
+            arr = arr.astype(dtypes.get_default_dtype())
         elif arr.dtype.kind in "iu":
-            arr = arr.astype(_dtype.int64)
+            arr = arr.astype(dtypes.int64)
     if arr.dtype.kind not in "biuf":
         raise TypeError(f"tensor: can't make a tensor from data of type {arr.dtype}.")
-    t = Tensor._wrap(arr, False)
+    t = Tensor.from_array(arr, False)
     if requires_grad:
         t.requires_grad_(True)
     if name is not None:
@@ -183,7 +183,7 @@ def max_min(x: Tensor, dim: Any, keepdim: bool, sign: int, op: str) -> Any:
     if not keepdim:
         values, idx = values.squeeze(axis), idx.squeeze(axis)
     result = return_types.max if sign > 0 else return_types.min
-    return result(values, Tensor._wrap(idx.astype(np.int64), False))
+    return result(values, Tensor.from_array(idx.astype(np.int64), False))
 
 
 def check_reduction(x: Tensor, axes: tuple | None, op: str) -> None:

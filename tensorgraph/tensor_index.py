@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from . import ops as P
-from ._shapes import dims_arg, one_dim, shape_arg
+from .shapes import dims_arg, one_dim, shape_arg
 from .autograd.function import mark_multi_output
 
 
@@ -97,7 +97,7 @@ class IndexMethods:
 
     def masked_fill_(self, mask: Any, value: Any) -> Any:
         """In-place ``masked_fill``."""
-        from ._inplace import write
+        from .inplace import write
 
         return write(self, "masked_fill_", lambda t: t.masked_fill(mask, value), value)
 
@@ -137,9 +137,9 @@ class IndexMethods:
         t = type(self)
         found = np.nonzero(np.atleast_1d(self.array))
         if as_tuple:
-            return tuple(t._wrap(i.astype(np.int64), False) for i in found)
+            return tuple(t.from_array(i.astype(np.int64), False) for i in found)
         out = np.stack(found, axis=1).astype(np.int64) if found else np.zeros((0, 0))
-        return t._wrap(out.reshape(-1, self.ndim), False)
+        return t.from_array(out.reshape(-1, self.ndim), False)
 
     def argwhere(self) -> Any:
         return self.nonzero()
@@ -187,7 +187,7 @@ class IndexMethods:
         """(positions, the src values that land there) for scatter / scatter_add."""
         _, idx, pos = _gather_index(self, dim, index, op)
         if not hasattr(src, "array"):  # a number: scatter(dim, index, value)
-            return pos, type(self)._lift(src, self).expand(idx.shape)
+            return pos, type(self).as_operand(src, self).expand(idx.shape)
         if src.ndim != idx.ndim or any(n > m for n, m in zip(idx.shape, src.shape)):
             raise RuntimeError(
                 f"{op}(): index {tuple(idx.shape)} must be no larger than src {tuple(src.shape)} in every "
@@ -225,14 +225,14 @@ class IndexMethods:
     def scatter_(self, dim: int, index: Any, src: Any = None, value: Any = None, *,
                  reduce: str | None = None) -> Any:
         """In-place ``scatter``."""
-        from ._inplace import write
+        from .inplace import write
 
         return write(self, "scatter_", lambda t: t.scatter(dim, index, src, value,
                                                             reduce=reduce), src)
 
     def scatter_add_(self, dim: int, index: Any, src: Any) -> Any:
         """In-place ``scatter_add``."""
-        from ._inplace import write
+        from .inplace import write
 
         return write(self, "scatter_add_", lambda t: t.scatter_add(dim, index, src), src)
 

@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from . import ops as P
-from ._shapes import dims_arg
+from .shapes import dims_arg
 
 
 def _slices(x: Any, dim: int, index: Any, op: str) -> tuple:
@@ -34,7 +34,7 @@ def _slices(x: Any, dim: int, index: Any, op: str) -> tuple:
 
 def _source(x: Any, d: int, pos: tuple, source: Any, op: str) -> Any:
     want = x.array.shape[:d] + (pos[d].size,) + x.array.shape[d + 1:]
-    src = type(x)._lift(source, x)
+    src = type(x).as_operand(source, x)
     if src.array.shape != want and not (src.ndim == 0 and want == (1,)):
         raise RuntimeError(f"{op}(): source has shape {src.array.shape} but the slices it "
                            f"fills have shape {want} (self {x.array.shape}, dim {d}).")
@@ -73,19 +73,19 @@ class IndexDimMethods:
 
     def index_add_(self, dim: int, index: Any, source: Any, *, alpha: Any = 1) -> Any:
         """In-place ``index_add``."""
-        from ._inplace import write
+        from .inplace import write
 
         return write(self, "index_add_", lambda t: t.index_add(dim, index, source,
                                                                 alpha=alpha), source)
 
     def index_copy_(self, dim: int, index: Any, source: Any) -> Any:
         """In-place ``index_copy``."""
-        from ._inplace import write
+        from .inplace import write
 
         return write(self, "index_copy_", lambda t: t.index_copy(dim, index, source), source)
 
     def index_fill_(self, dim: int, index: Any, value: Any) -> Any:
         """In-place ``index_fill``."""
-        from ._inplace import write
+        from .inplace import write
 
         return write(self, "index_fill_", lambda t: t.index_fill(dim, index, value), value)

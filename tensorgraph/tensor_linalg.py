@@ -114,7 +114,7 @@ def einsum(equation: str, *operands: Any) -> Any:
         >>> tg.einsum("ij,j->i", tg.ones(2, 3), tg.arange(3.0))
         tensor([3., 3.])
     """
-    from ._dtype import promote
+    from .dtypes import promote
     from .tensor import Tensor, tensor
 
     if len(operands) == 1 and isinstance(operands[0], (list, tuple)):

@@ -103,7 +103,7 @@ class MathMethods:
     # ------------------------------------------------------------ rounding (zero gradient)
     def _rounding(self, fn: type, **kwargs: Any) -> Any:
         if self.dtype.kind in "iub":
-            return type(self)._wrap(self.array.copy(), False)  # already whole numbers
+            return type(self).from_array(self.array.copy(), False)  # already whole numbers
         return fn.apply(self, **kwargs)
 
     def floor(self) -> Any:
@@ -127,7 +127,7 @@ class MathMethods:
     def sign(self) -> Any:
         """-1, 0 or 1 by the sign of each element (gradient 0)."""
         if self.dtype.kind == "b":
-            return type(self)._wrap(self.array.copy(), False)
+            return type(self).from_array(self.array.copy(), False)
         return M.Sign.apply(self)
 
     def sgn(self) -> Any:
@@ -163,7 +163,7 @@ class MathMethods:
     __floordiv__ = floor_divide
 
     def __rfloordiv__(self, other: Any) -> Any:
-        return type(self)._lift(other, self).floor_divide(self)
+        return type(self).as_operand(other, self).floor_divide(self)
 
     def __abs__(self) -> Any:
         return self.abs()
@@ -223,29 +223,29 @@ class MathMethods:
             ) from None
 
     def isnan(self) -> Any:
-        return type(self)._wrap(np.isnan(self.array), False)
+        return type(self).from_array(np.isnan(self.array), False)
 
     def isinf(self) -> Any:
-        return type(self)._wrap(np.isinf(self.array), False)
+        return type(self).from_array(np.isinf(self.array), False)
 
     def isposinf(self) -> Any:
-        return type(self)._wrap(np.isposinf(self.array), False)
+        return type(self).from_array(np.isposinf(self.array), False)
 
     def isneginf(self) -> Any:
-        return type(self)._wrap(np.isneginf(self.array), False)
+        return type(self).from_array(np.isneginf(self.array), False)
 
     def isfinite(self) -> Any:
-        return type(self)._wrap(np.isfinite(self.array), False)
+        return type(self).from_array(np.isfinite(self.array), False)
 
     def isreal(self) -> Any:
-        return type(self)._wrap(np.isreal(self.array), False)
+        return type(self).from_array(np.isreal(self.array), False)
 
     def nan_to_num(self, nan: float = 0.0, posinf: float | None = None,
                    neginf: float | None = None) -> Any:
         """NaN -> ``nan``, +inf -> ``posinf`` (default: the dtype's max), -inf ->
         ``neginf`` (default: its min); the gradient passes where x is finite."""
         if self.dtype.kind != "f":
-            return type(self)._wrap(self.array.copy(), False)
+            return type(self).from_array(self.array.copy(), False)
         info = np.finfo(self.dtype)
         filled = np.nan_to_num(self.array, nan=nan,
                                posinf=info.max if posinf is None else posinf,
@@ -256,7 +256,7 @@ class MathMethods:
 
     # ------------------------------------------------------------ logical (no gradient)
     def logical_not(self) -> Any:
-        return type(self)._wrap(np.logical_not(self.array), False)
+        return type(self).from_array(np.logical_not(self.array), False)
 
     def logical_and(self, other: Any) -> Any:
         return self._compare(other, np.logical_and)

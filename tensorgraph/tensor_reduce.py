@@ -14,8 +14,8 @@ from typing import Any
 
 import numpy as np
 
-from . import _dtype, return_types
-from ._shapes import dims_arg, one_dim
+from . import dtypes, return_types
+from .shapes import dims_arg, one_dim
 from .ops.scan import CumProd, CumSum
 from .ops.vector_norm import VectorNorm
 
@@ -52,10 +52,10 @@ class ReduceMethods:
              stable: builtins.bool = False) -> SortResult:
         """``(values, indices)`` sorted along ``dim`` (ties keep their order)."""
         if self.ndim == 0:
-            return SortResult(self * 1, type(self)._wrap(np.zeros((), np.int64), False))
+            return SortResult(self * 1, type(self).from_array(np.zeros((), np.int64), False))
         d = one_dim(dim, self.shape, "sort")
         idx = _order(self.array, d, descending)
-        return SortResult(self.gather(d, idx), type(self)._wrap(idx.astype(np.int64), False))
+        return SortResult(self.gather(d, idx), type(self).from_array(idx.astype(np.int64), False))
 
     def argsort(self, dim: int = -1, descending: builtins.bool = False, *,
                 stable: builtins.bool = False) -> Any:
@@ -87,7 +87,7 @@ class ReduceMethods:
             raise RuntimeError(f"kthvalue(): selected number k={k} out of range for "
                                f"dimension {d} of size {n}.")
         if self.ndim == 0:
-            return KthValueResult(self * 1, type(self)._wrap(np.zeros((), np.int64), False))
+            return KthValueResult(self * 1, type(self).from_array(np.zeros((), np.int64), False))
         values, indices = self.sort(d)
         v, i = values.select(d, k - 1), indices.select(d, k - 1)
         return KthValueResult(v.unsqueeze(d), i.unsqueeze(d)) if keepdim else \
@@ -107,7 +107,7 @@ class ReduceMethods:
         if dtype is not None:
             x = x.to(dtype)
         elif x.dtype.kind in "iub":
-            x = x.to(_dtype.int64)  # torch: integer scans accumulate in int64
+            x = x.to(dtypes.int64)  # torch: integer scans accumulate in int64
         if x.ndim == 0:
             one_dim(dim, x.shape, op)
             return x * 1
@@ -129,7 +129,7 @@ class ReduceMethods:
         if dim is None:
             flat = self.reshape(-1)
             if flat.numel() == 0:
-                return type(self)._wrap(np.ones((), np.dtype(dtype or self.dtype)), False)
+                return type(self).from_array(np.ones((), np.dtype(dtype or self.dtype)), False)
             out = flat.cumprod(0, dtype=dtype).select(0, -1)
             return out.reshape((1,) * self.ndim) if keepdim else out
         d = one_dim(dim, self.shape, "prod")
@@ -137,7 +137,7 @@ class ReduceMethods:
             return self.cumprod(0, dtype=dtype)
         if self.array.shape[d] == 0:
             shape = tuple(1 if i == d else n for i, n in enumerate(self.array.shape))
-            out = type(self)._wrap(np.ones(shape, np.dtype(dtype or self.dtype)), False)
+            out = type(self).from_array(np.ones(shape, np.dtype(dtype or self.dtype)), False)
             return out if keepdim else out.squeeze(d)
         out = self.cumprod(d, dtype=dtype).narrow(d, self.array.shape[d] - 1, 1)
         return out if keepdim else out.squeeze(d)
@@ -190,7 +190,7 @@ class ReduceMethods:
         """True where every element (along ``dim``) is non-zero; a bool tensor."""
         dim, keepdim = dim_arg(dim, keepdim, axis, keepdims)
         axes = dims_arg(dim, self.array.shape, "all")
-        return type(self)._wrap(np.asarray(np.all(self.array, axis=axes, keepdims=keepdim)),
+        return type(self).from_array(np.asarray(np.all(self.array, axis=axes, keepdims=keepdim)),
                                 False)
 
     def any(self, dim: Any = None, keepdim: builtins.bool = False, *, axis: Any = None,
@@ -198,11 +198,11 @@ class ReduceMethods:
         """True where some element (along ``dim``) is non-zero; a bool tensor."""
         dim, keepdim = dim_arg(dim, keepdim, axis, keepdims)
         axes = dims_arg(dim, self.array.shape, "any")
-        return type(self)._wrap(np.asarray(np.any(self.array, axis=axes, keepdims=keepdim)),
+        return type(self).from_array(np.asarray(np.any(self.array, axis=axes, keepdims=keepdim)),
                                 False)
 
     def count_nonzero(self, dim: Any = None) -> Any:
         """Number of non-zero elements (along ``dim``), int64."""
         axes = dims_arg(dim, self.array.shape, "count_nonzero")
-        return type(self)._wrap(np.asarray(np.count_nonzero(self.array, axis=axes),
+        return type(self).from_array(np.asarray(np.count_nonzero(self.array, axis=axes),
                                            dtype=np.int64), False)

@@ -11,9 +11,9 @@ from typing import Any
 
 import numpy as np
 
-from . import _dtype
+from . import dtypes
 from . import ops as P
-from ._shapes import dims_arg, shape_arg
+from .shapes import dims_arg, shape_arg
 from .device import check_device
 
 # torch's legacy type names (``t.type()``), by numpy dtype.
@@ -221,22 +221,22 @@ class ShapeMethods:
 
     # torch's cast methods beyond float/double/long (in tensor.py); each is ``to(dtype)``
     def half(self) -> Any:
-        return self.to(_dtype.float16)
+        return self.to(dtypes.float16)
 
     def int(self) -> Any:
-        return self.to(_dtype.int32)
+        return self.to(dtypes.int32)
 
     def short(self) -> Any:
-        return self.to(_dtype.int16)
+        return self.to(dtypes.int16)
 
     def char(self) -> Any:
-        return self.to(_dtype.int8)
+        return self.to(dtypes.int8)
 
     def byte(self) -> Any:
-        return self.to(_dtype.uint8)
+        return self.to(dtypes.uint8)
 
     def bool(self) -> Any:
-        return self.to(_dtype.bool_)
+        return self.to(dtypes.bool_)
 
     def type(self, dtype: Any = None, non_blocking: builtins.bool = False) -> Any:
         """With no argument, torch's type name (``'torch.FloatTensor'``); with a dtype or
@@ -261,7 +261,7 @@ class ShapeMethods:
     def _new(self, array: np.ndarray, requires_grad: builtins.bool, op: str,
              device: Any) -> Any:
         check_device(device, op)
-        out = type(self)._wrap(array, False)
+        out = type(self).from_array(array, False)
         return out.requires_grad_(True) if requires_grad else out
 
     def new_zeros(self, *size: Any, dtype: Any = None, device: Any = None,

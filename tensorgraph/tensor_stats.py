@@ -21,7 +21,7 @@ class StatsMethods:
     __slots__ = ()
 
     def _wrap_new(self, array: np.ndarray) -> Any:
-        return type(self)._wrap(np.asarray(array), False)
+        return type(self).from_array(np.asarray(array), False)
 
     def histc(self, bins: int = 100, min: float = 0, max: float = 0) -> Any:
         """Counts in ``bins`` equal bins over [min, max] (the data's range when both are

@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 
 from . import ops as P
-from ._shapes import dims_arg, infer_shape, new_dim, shape_arg
+from .shapes import dims_arg, infer_shape, new_dim, shape_arg
 from .autograd.grad_mode import get_mode
 from .ops.shape import is_basic
 
@@ -130,7 +130,7 @@ class ViewMethods:
             raise IndexError(f"index: {e} (indexing a tensor of shape {self.array.shape}).") from None
 
     # ------------------------------------------------------------ in place
-    # Each one hands the out-of-place computation to _inplace.write, which writes it into
+    # Each one hands the out-of-place computation to inplace.write, which writes it into
     # the buffer and, when recording, rewires the graph.
     def add_(self, other: Any, alpha: float = 1) -> Tensor:
         return _write_inplace(
@@ -156,7 +156,7 @@ class ViewMethods:
         return self.copy_(value)
 
     def copy_(self, src: Any) -> Tensor:
-        src_t = Tensor._lift(src, self)
+        src_t = Tensor.as_operand(src, self)
         # where(False, t, src), not t * 0 + src: inf * 0 would write NaN.
         keep = np.zeros(self.array.shape, dtype=bool)
         return _write_inplace(
@@ -165,7 +165,7 @@ class ViewMethods:
 
     def __setitem__(self, index: Any, value: Any) -> None:
         idx = _index(index)
-        v = Tensor._lift(value, self)
+        v = Tensor.as_operand(value, self)
         lead = v.array.shape
         if lead and lead[0] == 1:  # torch drops a value's leading 1-dims ((1, 27) -> (27,))
             k = next((i for i, n in enumerate(lead) if n != 1), len(lead))

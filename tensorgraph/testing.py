@@ -99,7 +99,7 @@ def _numeric(scalar: Callable, inputs: Sequence, i: int, eps: float, analytic: n
 
     def f(arr: np.ndarray) -> float:
         args = list(inputs)
-        args[i] = Tensor._wrap(arr, False)
+        args[i] = Tensor.from_array(arr, False)
         with no_grad():
             return float(scalar(*args).array)
 

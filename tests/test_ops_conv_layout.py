@@ -1,5 +1,5 @@
 """ops/conv, ops/pool: batch-last activations (the conv GEMM's layout), other input layouts,
-and _allocator."""
+and allocator."""
 
 from __future__ import annotations
 
@@ -100,7 +100,7 @@ def test_cnn_layers_channel_major_end_to_end_vs_torch(torch):
 
 
 def _allocator_applied(env: dict) -> str:
-    code = "import tensorgraph._allocator as a; print(a.APPLIED)"
+    code = "import tensorgraph.allocator as a; print(a.APPLIED)"
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     out = subprocess.run([sys.executable, "-c", code], env=dict(os.environ, **env),
                          capture_output=True, text=True, cwd=root, check=True)

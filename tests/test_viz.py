@@ -238,7 +238,7 @@ def test_viz_reads_no_private_attributes():
     "import tensorgraph\nx = tensorgraph.autograd._State\n",
     "def f(t):\n    return t.grad_fn._saved\n",
     "from tensorgraph.autograd import topological_order\n",
-    "from tensorgraph import _dtype\n",
+    "from tensorgraph import _private_helper\n",
     "import tensorgraph.ops\n",
 ])
 def test_private_scan_catches_violations(snippet):

@@ -62,7 +62,7 @@ def _as_grad(x: Any, like: Any, create_graph: bool) -> Any:
                 "loss.mean()) or pass gradient= with the same shape."
             )
         arr = np.ones(like.array.shape, like.array.dtype)  # not ones_like: 3x slower
-        return function.Tensor._wrap(arr, False) if create_graph else arr
+        return function.Tensor.from_array(arr, False) if create_graph else arr
     if isinstance(x, function.Tensor):
         if tuple(x.shape) != tuple(like.shape):
             raise RuntimeError(
@@ -76,7 +76,7 @@ def _as_grad(x: Any, like: Any, create_graph: bool) -> Any:
             f"backward: gradient has shape {arr.shape} but the output has shape "
             f"{tuple(like.shape)}; they must match."
         )
-    return function.Tensor._wrap(arr, False) if create_graph else arr
+    return function.Tensor.from_array(arr, False) if create_graph else arr
 
 
 def _check_roots(outputs: Sequence[Any], op: str) -> None:
@@ -162,6 +162,6 @@ def grad(
                 "outputs; pass allow_unused=True to get None for it."
             )
         if g is not None and isinstance(g, np.ndarray):
-            g = function.Tensor._wrap(np.array(g, copy=True), False)
+            g = function.Tensor.from_array(np.array(g, copy=True), False)
         result.append(g)
     return tuple(result)

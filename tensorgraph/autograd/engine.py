@@ -280,6 +280,9 @@ def run_backward(
     while leaf_grads:
         # popitem: drop the dict's reference first, so _accumulate may steal `g`.
         t, g = leaf_grads.popitem()[1]
+        view = t._view
+        if view is not None and view[2] is not None and view[2].kind == "no_grad":
+            continue  # a view made in no_grad: requires grad, accumulates none (torch)
         _accumulate(t, g, create_graph)
     return None
 
@@ -335,7 +338,7 @@ def _run_hooks(hooks: list, g: Any, where: str) -> Any:
     """Call each hook on the gradient; a returned Tensor replaces it (checked as torch)."""
     as_array = isinstance(g, np.ndarray)  # the engine's own representation, not a backward's
     for hook in list(hooks):
-        arg = function.Tensor._wrap(g, False) if as_array else g
+        arg = function.Tensor.from_array(g, False) if as_array else g
         result = hook(arg)
         if result is None:
             continue
@@ -366,7 +369,7 @@ def _accumulate(t: Any, g: Any, create_graph: bool) -> None:
         hooked = _run_hooks(t._hooks, g, "a leaf tensor")
         if hooked is not g:
             g, refs = hooked, 2  # a hook's result: run_backward does not hold it
-    wrap = function.Tensor._wrap
+    wrap = function.Tensor.from_array
     if create_graph or not isinstance(g, np.ndarray):
         g = g if not isinstance(g, np.ndarray) else wrap(g, False)
         # clone(): the same Tensor may reach several leaves, or be the user's.

@@ -17,7 +17,7 @@ import numpy as np
 from .grad_mode import counters, modes, nondefault, user_frame
 
 # Bound by tensorgraph.tensor (imports flow autograd -> ops -> tensor): the Tensor
-# class, and the function that rebuilds a stale view's grad_fn (see _inplace.py).
+# class, and the function that rebuilds a stale view's grad_fn (see inplace.py).
 Tensor: Any = None
 refresh_views: Callable[[tuple], None] = lambda inputs: None
 
@@ -105,13 +105,13 @@ class Function:
         if out.__class__ is not np.ndarray:
             out = np.asarray(out)  # numpy turns 0-d results into scalars; keep arrays
         if nondefault[0] and not modes.grad_enabled:
-            return Tensor._wrap(out, False)
+            return Tensor.from_array(out, False)
         if counters.view_rebases:
             refresh_views(inputs)  # a view whose base was rebased by an in-place op
         needs = tuple([t.requires_grad for t in inputs])
         if True not in needs:
-            return Tensor._wrap(out, False)
-        result = Tensor._wrap(out, True)
+            return Tensor.from_array(out, False)
+        result = Tensor.from_array(out, True)
         result.grad_fn = ctx
         ctx.inputs = inputs
         ctx.needs_input_grad = needs
@@ -207,7 +207,7 @@ class Function:
                 return t
         if self.out_saved is not None and self.out_saved[0] == i:
             # The output, as the recorded function of the inputs it is (this node).
-            out = Tensor._wrap(a, True)
+            out = Tensor.from_array(a, True)
             out.grad_fn = self
             return out
         return a  # a constant (mask, index): no gradient flows through it
@@ -279,6 +279,14 @@ class ViewFunction(Function):
         base = out.array.base
         if base is not None and (base is x.array or base is x.array.base):
             link_view(out, x)
+            meta = out._view[2]
+            if meta is not None and meta.kind == "no_grad" and out._view[0].requires_grad:
+                # torch: such a view requires grad (its base does) but is a leaf that
+                # accumulates nothing, and using it after its memory changed in place
+                # while recording is refused (refresh_views).
+                out.requires_grad = True
+                if len(out._vc) == 1:
+                    out._vc.append(True)  # writes to this memory trigger refresh_views
         return out
 
 

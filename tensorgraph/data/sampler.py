@@ -16,7 +16,7 @@ import numpy as np
 
 from .. import creation
 from .. import random as tg_random
-from .._dtype import int64
+from ..dtypes import int64
 
 __all__ = [
     "BatchSampler",

@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from .. import _dtype
+from .. import dtypes
 from ..creation import zeros
 from ..tensor_functions import cat
 from ..ops.attention import ScaledDotProductAttention
@@ -28,7 +28,7 @@ class NonDynamicallyQuantizableLinear(Linear):
 
 
 def _param(*shape: int, dtype: Any) -> Parameter:
-    return Parameter(zeros(*shape, dtype=dtype or _dtype.get_default_dtype()))
+    return Parameter(zeros(*shape, dtype=dtype or dtypes.get_default_dtype()))
 
 
 class MultiheadAttention(Module):
@@ -165,7 +165,7 @@ class MultiheadAttention(Module):
         if bias is not None and extra:  # the appended keys (bias_k, zero_attn) are allowed
             pad = np.zeros(tuple(bias.shape[:-1]) + (extra,), dtype)
             bias = (np.concatenate([bias, pad], -1) if isinstance(bias, np.ndarray)
-                    else cat([bias, Tensor._wrap(pad, False)], -1))
+                    else cat([bias, Tensor.from_array(pad, False)], -1))
         return bias
 
     # ------------------------------------------------------------ forward
@@ -202,7 +202,7 @@ class MultiheadAttention(Module):
             extra += 1
         q, k, v = self._heads(q), self._heads(k), self._heads(v)
         if self.add_zero_attn:
-            z = Tensor._wrap(np.zeros(k.shape[:2] + (1, self.head_dim), k.dtype), False)
+            z = Tensor.from_array(np.zeros(k.shape[:2] + (1, self.head_dim), k.dtype), False)
             k, v = cat([k, z], 2), cat([v, z], 2)
             extra += 1
         bias = self._bias(attn_mask, key_padding_mask, n, L, S, extra, q.dtype)
@@ -215,10 +215,10 @@ class MultiheadAttention(Module):
         if need_weights or isinstance(bias, Tensor):
             s = (q @ k.transpose(-2, -1)) * scale
             if bias is not None:
-                s = s + (bias if isinstance(bias, Tensor) else Tensor._wrap(bias, False))
+                s = s + (bias if isinstance(bias, Tensor) else Tensor.from_array(bias, False))
             weights = s.softmax(-1)
             if keep is not None:
-                weights = weights * Tensor._wrap(keep, False)
+                weights = weights * Tensor.from_array(keep, False)
             out = weights @ v
         else:
             out = ScaledDotProductAttention.apply(q, k, v, scale=scale, bias=bias, keep=keep)

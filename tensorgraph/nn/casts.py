@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from .. import _dtype
+from .. import dtypes
 from ..device import check_device, parse_to_args
 from .device import as_dtype
 
@@ -34,7 +34,7 @@ class ModuleCasts:
         if dtype.kind != "f":
             raise TypeError(
                 f"nn.Module.to only accepts floating point or complex dtypes, but got "
-                f"desired dtype={_dtype.of_numpy(dtype)}"
+                f"desired dtype={dtypes.of_numpy(dtype)}"
             )
         return self._apply(lambda a: a.astype(dtype) if a.dtype.kind == "f" else a)
 
@@ -49,13 +49,13 @@ class ModuleCasts:
         return self
 
     def double(self) -> Any:
-        return self.to(_dtype.float64)
+        return self.to(dtypes.float64)
 
     def float(self) -> Any:
-        return self.to(_dtype.float32)
+        return self.to(dtypes.float32)
 
     def half(self) -> Any:
-        return self.to(_dtype.float16)
+        return self.to(dtypes.float16)
 
     def bfloat16(self) -> Any:
         raise TypeError(

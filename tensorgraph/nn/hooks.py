@@ -192,7 +192,7 @@ class _BackwardHooks:
         tensors = [i for i, a in enumerate(args) if isinstance(a, Tensor)]
         # torch reports zeros (not None) for the inputs that need no gradient, as soon
         # as one input needs one.
-        self.input_zeros = [lambda t=args[i]: Tensor._wrap(t.array * 0, False) for i in tensors]
+        self.input_zeros = [lambda t=args[i]: Tensor.from_array(t.array * 0, False) for i in tensors]
         need = [i for i in tensors if args[i].requires_grad]
         self.input_slots = [tensors.index(i) for i in need]
         if not need:
@@ -269,8 +269,8 @@ def _repack(tensors: list[Tensor], on_grads: Callable[[list], list]) -> list[Ten
         if all(n is p for n, p in zip(new, pieces)):
             return None
         # A None from the user's hook means "no gradient" there, as in torch: zeros.
-        flat = [(Tensor._wrap(np.zeros(p.shape, p.dtype), False) if n is None
-                 else Tensor._lift(n, p)).reshape(-1)
+        flat = [(Tensor.from_array(np.zeros(p.shape, p.dtype), False) if n is None
+                 else Tensor.as_operand(n, p)).reshape(-1)
                 for n, p in zip(new, pieces)]
         return cat(flat)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from .. import _dtype
+from .. import dtypes
 from ..creation import zeros
 from ..tensor import Tensor
 from . import functional as F
@@ -16,7 +16,7 @@ from .parameter import Parameter
 
 def empty_parameter(*shape: int, dtype: Any = None) -> Parameter:
     """An uninitialised (zero) Parameter of the default float dtype."""
-    return Parameter(zeros(*shape, dtype=dtype or _dtype.get_default_dtype()))
+    return Parameter(zeros(*shape, dtype=dtype or dtypes.get_default_dtype()))
 
 
 def default_init(weight: Tensor, bias: Tensor | None) -> None:

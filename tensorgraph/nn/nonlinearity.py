@@ -246,10 +246,10 @@ class PReLU(Module):
                  dtype: Any = None) -> None:
         super().__init__()
         self.num_parameters, self.init = num_parameters, init
-        from .. import _dtype
+        from .. import dtypes
 
         self.weight = Parameter(full((num_parameters,), float(init),
-                                     dtype=dtype or _dtype.get_default_dtype()))
+                                     dtype=dtype or dtypes.get_default_dtype()))
 
     def reset_parameters(self) -> None:
         self.weight.array.fill(self.init)

@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 
-from .. import _dtype
+from .. import dtypes
 from ..creation import ones, zeros
 from ..tensor import Tensor
 from . import functional as F
@@ -33,7 +33,7 @@ class _BatchNorm(Module):
                  affine: bool = True, track_running_stats: bool = True, device: Any = None,
                  dtype: Any = None, *, bias: bool = True) -> None:
         super().__init__()
-        dtype = dtype or _dtype.get_default_dtype()
+        dtype = dtype or dtypes.get_default_dtype()
         self.num_features, self.eps, self.momentum = num_features, eps, momentum
         self.affine, self.track_running_stats = affine, track_running_stats
         if affine:
@@ -48,7 +48,7 @@ class _BatchNorm(Module):
         if track_running_stats:
             self.register_buffer("running_mean", zeros(num_features, dtype=dtype))
             self.register_buffer("running_var", ones(num_features, dtype=dtype))
-            self.register_buffer("num_batches_tracked", zeros((), dtype=_dtype.int64))
+            self.register_buffer("num_batches_tracked", zeros((), dtype=dtypes.int64))
         else:
             self.register_buffer("running_mean", None)
             self.register_buffer("running_var", None)
@@ -169,7 +169,7 @@ class LayerNorm(Module):
             normalized_shape = (int(normalized_shape),)
         self.normalized_shape = tuple(normalized_shape)
         self.eps, self.elementwise_affine = eps, elementwise_affine
-        dtype = dtype or _dtype.get_default_dtype()
+        dtype = dtype or dtypes.get_default_dtype()
         if elementwise_affine:
             self.weight = Parameter(ones(self.normalized_shape, dtype=dtype))
             if bias:
@@ -218,7 +218,7 @@ class GroupNorm(Module):
             raise ValueError("num_channels must be divisible by num_groups")
         self.num_groups, self.num_channels = num_groups, num_channels
         self.eps, self.affine = eps, affine
-        dtype = dtype or _dtype.get_default_dtype()
+        dtype = dtype or dtypes.get_default_dtype()
         if affine:
             self.weight = Parameter(ones(num_channels, dtype=dtype))
             if bias:

@@ -29,7 +29,7 @@ class Parameter(Tensor):
     __slots__ = ()
 
     def __init__(self, data: Any = None, requires_grad: bool = True) -> None:
-        from .._dtype import get_default_dtype
+        from ..dtypes import get_default_dtype
 
         if data is None:
             arr = np.empty(0, dtype=get_default_dtype())
@@ -61,7 +61,7 @@ class UninitializedParameter(Parameter):
 
     def __init__(self, requires_grad: bool = True, device: Any = None,
                  dtype: Any = None) -> None:
-        from .._dtype import get_default_dtype
+        from ..dtypes import get_default_dtype
 
         super().__init__(np.empty(0, dtype=dtype or get_default_dtype()), requires_grad)
 

@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from .. import _dtype
+from .. import dtypes
 from ..creation import zeros
 from ..tensor_functions import cat, stack
 from ..ops.rnn import LSTMLayer
@@ -34,7 +34,7 @@ _STEPS = {"GRU": gru_step, "RNN_TANH": rnn_tanh_step, "RNN_RELU": rnn_relu_step}
 
 
 def _zeros_state(shape: tuple, like: Tensor) -> Tensor:
-    return Tensor._wrap(np.zeros(shape, dtype=like.dtype), False)
+    return Tensor.from_array(np.zeros(shape, dtype=like.dtype), False)
 
 
 def _check_state(h: Tensor, expected: tuple, what: str, name: str) -> None:
@@ -80,7 +80,7 @@ class RNNBase(Module):
         self.proj_size = proj_size
         gates = _GATES[mode] * hidden_size
         real_hidden = proj_size or hidden_size
-        dtype = dtype or _dtype.get_default_dtype()
+        dtype = dtype or dtypes.get_default_dtype()
         self._flat_weights_names: list[str] = []
         for layer in range(num_layers):
             for direction in range(2 if bidirectional else 1):

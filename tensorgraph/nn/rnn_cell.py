@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from .. import _dtype
+from .. import dtypes
 from ..creation import zeros
 from ..tensor import Tensor
 from . import functional as F
@@ -27,7 +27,7 @@ class RNNCellBase(Module):
                  dtype: Any = None) -> None:
         super().__init__()
         self.input_size, self.hidden_size, self.bias = input_size, hidden_size, bias
-        dtype = dtype or _dtype.get_default_dtype()
+        dtype = dtype or dtypes.get_default_dtype()
         self.weight_ih = Parameter(zeros(num_chunks * hidden_size, input_size, dtype=dtype))
         self.weight_hh = Parameter(zeros(num_chunks * hidden_size, hidden_size, dtype=dtype))
         if bias:
@@ -68,7 +68,7 @@ class RNNCellBase(Module):
         n = x.shape[0]
         count = 2 if isinstance(self, LSTMCell) else 1
         if hx is None:
-            states = [Tensor._wrap(np.zeros((n, self.hidden_size), x.dtype), False)] * count
+            states = [Tensor.from_array(np.zeros((n, self.hidden_size), x.dtype), False)] * count
         else:
             states = list(hx) if count == 2 else [hx]
             states = [h if batched else h.unsqueeze(0) for h in states]

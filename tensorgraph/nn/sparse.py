@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .. import _dtype
+from .. import dtypes
 from ..creation import zeros
 from ..tensor import Tensor
 from . import functional as F
@@ -58,7 +58,7 @@ class Embedding(Module):
         self.scale_grad_by_freq, self.sparse = scale_grad_by_freq, sparse
         if _weight is None:
             shape = (num_embeddings, embedding_dim)
-            self.weight = Parameter(zeros(shape, dtype=dtype or _dtype.get_default_dtype()))
+            self.weight = Parameter(zeros(shape, dtype=dtype or dtypes.get_default_dtype()))
             self.reset_parameters()
         else:
             if tuple(_weight.shape) != (num_embeddings, embedding_dim):

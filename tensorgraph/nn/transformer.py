@@ -291,7 +291,7 @@ class Transformer(Module):
     def generate_square_subsequent_mask(sz: int, device: Any = None,
                                         dtype: Any = None) -> Tensor:
         """(sz, sz) float mask: 0 on and below the diagonal, -inf above (causal)."""
-        from .. import _dtype
+        from .. import dtypes
 
-        dt = np.dtype(dtype) if dtype is not None else _dtype.get_default_dtype()
-        return Tensor._wrap(causal_bias(sz, sz, dt), False)
+        dt = np.dtype(dtype) if dtype is not None else dtypes.get_default_dtype()
+        return Tensor.from_array(causal_bias(sz, sz, dt), False)

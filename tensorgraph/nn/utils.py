@@ -27,7 +27,7 @@ def zero_grads(parameters: Iterable[Tensor], set_to_none: bool) -> None:
         if set_to_none:
             p.grad = None
         elif p.grad.grad_fn is not None or not p.grad.array.flags.writeable:
-            p.grad = Tensor._wrap(np.zeros_like(p.grad.array), False)
+            p.grad = Tensor.from_array(np.zeros_like(p.grad.array), False)
         else:
             p.grad.requires_grad = False
             p.grad.array.fill(0)
@@ -60,7 +60,7 @@ def clip_grad_norm_(parameters: Tensor | Iterable[Tensor], max_norm: float,
     grads = _grads(parameters)
     max_norm, norm_type = float(max_norm), float(norm_type)
     if not grads:
-        return Tensor._wrap(np.zeros((), dtype=np.float32), False)
+        return Tensor.from_array(np.zeros((), dtype=np.float32), False)
     dtype = grads[0].dtype
     if norm_type == math.inf:
         norms = [np.abs(g.array).max(initial=0) for g in grads]
@@ -79,7 +79,7 @@ def clip_grad_norm_(parameters: Tensor | Iterable[Tensor], max_norm: float,
     coef = min(max_norm / (float(total) + 1e-6), 1.0)
     for g in grads:
         np.multiply(g.array, np.asarray(coef, dtype=g.array.dtype), out=g.array)
-    return Tensor._wrap(total, False)
+    return Tensor.from_array(total, False)
 
 
 def clip_grad_value_(parameters: Tensor | Iterable[Tensor], clip_value: float,

@@ -95,8 +95,8 @@ def attention_composite(q: Any, k: Any, v: Any, scale: float, bias: Any = None,
     """
     s = (q @ k.transpose(-2, -1)) * scale
     if bias is not None:
-        s = s + (bias if hasattr(bias, "grad_fn") else type(q)._wrap(bias, False))
+        s = s + (bias if hasattr(bias, "grad_fn") else type(q).from_array(bias, False))
     p = s.softmax(-1)
     if keep is not None:
-        p = p * type(q)._wrap(keep, False)
+        p = p * type(q).from_array(keep, False)
     return p @ v

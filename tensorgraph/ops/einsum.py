@@ -45,7 +45,7 @@ def _einsum(equation: str, *operands: Any) -> Any:
     if all(isinstance(o, (np.ndarray, np.generic)) for o in operands):
         return np.einsum(equation, *operands)
     t = next(type(o) for o in operands if hasattr(o, "array"))
-    return Einsum.apply(*[t._lift(o, o) for o in operands], equation=equation)
+    return Einsum.apply(*[t.as_operand(o, o) for o in operands], equation=equation)
 
 
 class Einsum(Function):

@@ -21,5 +21,5 @@ __all__ = ["composite_grad", "const"]
 
 def const(arr: np.ndarray) -> Tensor:
     """A constant (no-grad) Tensor around ``arr`` for use in a composite."""
-    return Tensor._wrap(arr, False)
+    return Tensor.from_array(arr, False)
 

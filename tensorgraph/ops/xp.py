@@ -98,8 +98,8 @@ class TensorOps:
     def where(mask: np.ndarray, a: Any, b: Any) -> Any:
         tensor = function.Tensor
         ref = a if isinstance(a, tensor) else b
-        return Where.apply(tensor._wrap(np.asarray(mask), False), tensor._lift(a, ref),
-                           tensor._lift(b, ref))
+        return Where.apply(tensor.from_array(np.asarray(mask), False), tensor.as_operand(a, ref),
+                           tensor.as_operand(b, ref))
 
     @staticmethod
     def expand(g: Any, shape: tuple) -> Any:

@@ -71,7 +71,7 @@ class Adagrad(Optimizer):
     def _init_state(state: dict[str, Any], p: np.ndarray, group: dict[str, Any]) -> None:
         if not state:
             state["step"] = 0
-            state["sum"] = Tensor._wrap(
+            state["sum"] = Tensor.from_array(
                 np.full_like(p, float(group["initial_accumulator_value"])), False)
 
     def _update(self, p: np.ndarray, grad: np.ndarray, state: dict[str, Any],

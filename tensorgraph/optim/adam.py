@@ -85,8 +85,8 @@ class Adam(Optimizer):
         beta1, beta2 = (float(b) for b in group["betas"])
         if not state:
             state["step"] = 0
-            state["exp_avg"] = Tensor._wrap(np.zeros_like(p), False)
-            state["exp_avg_sq"] = Tensor._wrap(np.zeros_like(p), False)
+            state["exp_avg"] = Tensor.from_array(np.zeros_like(p), False)
+            state["exp_avg_sq"] = Tensor.from_array(np.zeros_like(p), False)
         state["step"] += 1
         step = state["step"]
         work, tmp = self._scratch(p, 2)

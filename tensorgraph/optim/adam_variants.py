@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 
-from .. import _dtype
+from .. import dtypes
 from .adam import check_adam_hyperparameters
 from .optimizer import (
     Optimizer,
@@ -157,7 +157,7 @@ class NAdam(_AdamFamily):
         mu_next = beta1 * (1.0 - 0.5 * (0.96 ** ((step + 1) * psi)))
         # torch keeps mu_product as a 0-d tensor of its scalar dtype (float32 unless the
         # default dtype is float64), so the product is rounded to that dtype each step.
-        scalar = np.dtype(_dtype.get_default_dtype())
+        scalar = np.dtype(dtypes.get_default_dtype())
         state["mu_product"] = mu_product = float(scalar.type(state["mu_product"])
                                                  * scalar.type(mu))
         m, v = self._moments(p, d, state, beta1, beta2, tmp)

@@ -248,7 +248,7 @@ class CosineAnnealingLR(LRScheduler):
 
 # The cyclic and metric-driven schedules live in their own file (this one would pass 400
 # lines); they subclass LRScheduler, so they are imported once it exists.
-from ._chain import ChainedScheduler, SequentialLR
-from ._cyclic import OneCycleLR, ReduceLROnPlateau
-from ._factor import ConstantLR, LambdaLR, LinearLR, MultiplicativeLR, PolynomialLR
-from ._restarts import CosineAnnealingWarmRestarts, CyclicLR
+from .lr_chain import ChainedScheduler, SequentialLR
+from .lr_cyclic import OneCycleLR, ReduceLROnPlateau
+from .lr_factor import ConstantLR, LambdaLR, LinearLR, MultiplicativeLR, PolynomialLR
+from .lr_restarts import CosineAnnealingWarmRestarts, CyclicLR

@@ -319,7 +319,7 @@ _SET_MESSAGE = ("{name}: optimizer parameters must be an ordered collection, but
 
 def _copy_value(value: Any) -> Any:
     if isinstance(value, Tensor):
-        return Tensor._wrap(value.array.copy(), False)
+        return Tensor.from_array(value.array.copy(), False)
     return copy.deepcopy(value)
 
 
@@ -335,7 +335,7 @@ def _cast_value(value: Any, p: Tensor, where: str) -> Any:
             raise ValueError(f"{where} has shape {arr.shape} but its parameter has shape "
                              f"{tuple(p.shape)}; the checkpoint belongs to a different model.")
         dtype = p.dtype if arr.dtype.kind == "f" else arr.dtype
-        return Tensor._wrap(np.array(arr, dtype=dtype, copy=True), False)
+        return Tensor.from_array(np.array(arr, dtype=dtype, copy=True), False)
     return copy.deepcopy(value)
 
 
@@ -351,7 +351,7 @@ def buffer(state: dict[str, Any], key: str, p: np.ndarray) -> np.ndarray:
     option such as momentum is switched on mid-training)."""
     t = state.get(key)
     if t is None:
-        t = state[key] = Tensor._wrap(np.zeros_like(p), False)
+        t = state[key] = Tensor.from_array(np.zeros_like(p), False)
     return t.array
 
 

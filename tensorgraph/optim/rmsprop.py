@@ -74,7 +74,7 @@ class RMSprop(Optimizer):
         momentum = float(group["momentum"])
         if not state:
             state["step"] = 0
-            state["square_avg"] = Tensor._wrap(np.zeros_like(p), False)
+            state["square_avg"] = Tensor.from_array(np.zeros_like(p), False)
         state["step"] += 1
         work, tmp = self._scratch(p, 2)
         d = direction(p, grad, float(group["weight_decay"]), group["maximize"], work)

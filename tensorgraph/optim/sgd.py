@@ -85,7 +85,7 @@ class SGD(Optimizer):
         d = direction(p, grad, float(group["weight_decay"]), group["maximize"], work)
         if momentum != 0:
             if buf is None:
-                buf = state["momentum_buffer"] = Tensor._wrap(np.array(d, copy=True), False)
+                buf = state["momentum_buffer"] = Tensor.from_array(np.array(d, copy=True), False)
                 b = buf.array
             else:
                 b = buf.array

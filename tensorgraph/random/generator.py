@@ -142,7 +142,7 @@ class Generator:
         if self.next_float_normal is not None:
             rec["is_next_float_normal_sample_valid"] = 1
             rec["next_float_normal_sample"] = self.next_float_normal
-        return Tensor._wrap(np.frombuffer(rec.tobytes(), dtype=np.uint8).copy(), False)
+        return Tensor.from_array(np.frombuffer(rec.tobytes(), dtype=np.uint8).copy(), False)
 
     def set_state(self, new_state: Any) -> Generator:
         """Restore a state from :meth:`get_state` (or from ``torch.get_rng_state()``)."""

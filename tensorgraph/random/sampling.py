@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 
-from .. import _dtype
+from .. import dtypes
 from ..autograd import is_grad_enabled
 from ..tensor import Tensor
 from . import streams
@@ -40,7 +40,7 @@ def _check_device(device: Any, op: str) -> None:
 
 
 def float_dtype(dtype: Any, kernel: str) -> np.dtype:
-    d = _dtype.get_default_dtype() if dtype is None else np.dtype(dtype)
+    d = dtypes.get_default_dtype() if dtype is None else np.dtype(dtype)
     if d.kind != "f":
         raise NotImplementedError(
             f'"{kernel}" not implemented for \'{_DTYPE_NAMES.get(d.name, d.name)}\' '
@@ -50,7 +50,7 @@ def float_dtype(dtype: Any, kernel: str) -> np.dtype:
 
 
 def _make(arr: np.ndarray, requires_grad: bool) -> Tensor:
-    t = Tensor._wrap(np.ascontiguousarray(arr), False)
+    t = Tensor.from_array(np.ascontiguousarray(arr), False)
     if requires_grad:
         if arr.dtype.kind != "f":
             raise RuntimeError(
@@ -78,7 +78,7 @@ def fill_(t: Tensor, op: str, draw: Callable[[int, bool], np.ndarray]) -> Tensor
         )
     arr = t.array
     values = in_memory_order(draw(arr.size, bool(arr.flags.c_contiguous)), arr)
-    return t.copy_(Tensor._wrap(np.asarray(values, dtype=arr.dtype), False))
+    return t.copy_(Tensor.from_array(np.asarray(values, dtype=arr.dtype), False))
 
 
 # ---------------------------------------------------------------- floats
@@ -153,10 +153,10 @@ def normal(mean: Any, std: Any = 1.0, size: Any = None, *, generator: Generator 
     n = int(np.prod(shape))
     if mean_t and not std_t:
         z = streams.normal(g, n, 0.0, std, like.dtype).reshape(shape)
-        return Tensor._wrap(z + mean.array, False)
+        return Tensor.from_array(z + mean.array, False)
     z = streams.normal(g, n, 0.0, 1.0, like.dtype).reshape(shape)
     out = z * std.array
-    return Tensor._wrap(out + (mean.array if mean_t else np.asarray(mean, like.dtype)), False)
+    return Tensor.from_array(out + (mean.array if mean_t else np.asarray(mean, like.dtype)), False)
 
 
 def rand_like(input: Tensor, *, generator: Generator | None = None, dtype: Any = None,
@@ -208,7 +208,7 @@ def randint(*args: Any, size: Any = None, generator: Generator | None = None,
     lo, hi = _bounds(args, low, high, "randint")
     shape = _size((size,), None, "randint")
     _check_device(device, "randint")
-    d = _dtype.int64 if dtype is None else np.dtype(dtype)
+    d = dtypes.int64 if dtype is None else np.dtype(dtype)
     g = resolve(generator, "randint")
     return _make(streams.integers(g, int(np.prod(shape)), lo, hi, d).reshape(shape),
                  requires_grad)
@@ -234,7 +234,7 @@ def randperm(n: int, *, generator: Generator | None = None, dtype: Any = None,
     if n < 0:
         raise RuntimeError(f"Trying to create tensor with negative dimension {n}: [{n}]")
     _check_device(device, "randperm")
-    d = _dtype.int64 if dtype is None else np.dtype(dtype)
+    d = dtypes.int64 if dtype is None else np.dtype(dtype)
     return _make(streams.permutation(resolve(generator, "randperm"), n).astype(d, copy=False),
                  requires_grad)
 
@@ -247,7 +247,7 @@ def bernoulli(input: Tensor, p: float | None = None, *,
     Example:
         >>> tg.bernoulli(tg.full((3,), 0.5))
     """
-    out = Tensor._wrap(np.empty(input.shape, dtype=input.dtype), False)
+    out = Tensor.from_array(np.empty(input.shape, dtype=input.dtype), False)
     return out.bernoulli_(input if p is None else p, generator=generator)
 
 
@@ -281,7 +281,7 @@ def multinomial(input: Tensor, num_samples: int, replacement: bool = False, *,
     out_shape = (num_samples,) if p.ndim == 1 else (p.shape[0], num_samples)
     g = resolve(generator, "multinomial")
     if p.size == 0:
-        return Tensor._wrap(np.empty(out_shape, dtype=np.int64), False)
+        return Tensor.from_array(np.empty(out_shape, dtype=np.int64), False)
     if not replacement or num_samples == 1:
         if not (np.all(p < np.inf) and np.all(p >= 0)):
             raise RuntimeError("probability tensor contains either `inf`, `nan` or element < 0")
@@ -293,7 +293,7 @@ def multinomial(input: Tensor, num_samples: int, replacement: bool = False, *,
             idx = keys.argmax(-1)[..., None]
         else:
             idx = np.argsort(-keys, axis=-1, kind="stable")[..., :num_samples]
-        return Tensor._wrap(idx.astype(np.int64).reshape(out_shape), False)
+        return Tensor.from_array(idx.astype(np.int64).reshape(out_shape), False)
     if np.any(p < 0):
         raise RuntimeError("invalid multinomial distribution (encountering probability entry < 0)")
     if not np.all(np.isfinite(p)):
@@ -302,7 +302,7 @@ def multinomial(input: Tensor, num_samples: int, replacement: bool = False, *,
     if np.any(p.sum(-1) <= 0):
         raise RuntimeError("invalid multinomial distribution (sum of probabilities <= 0)")
     idx = streams.multinomial_with_replacement(g, p, num_samples)
-    return Tensor._wrap(idx.reshape(out_shape), False)
+    return Tensor.from_array(idx.reshape(out_shape), False)
 
 
 def dropout_mask(shape: tuple, p: float, dtype: Any, generator: Generator | None = None) -> np.ndarray:

@@ -22,7 +22,7 @@ from typing import IO, Any
 
 import numpy as np
 
-from .. import _dtype
+from .. import dtypes
 from ..tensor import Tensor
 from .errors import Invalid, short_list
 
@@ -40,7 +40,7 @@ _ALLOWED_DTYPES = frozenset(
                  "uint64", "float16", "float32", "float64")
 )
 _TAGS = ("list", "tuple", "dict", "float", "tensor", "ndarray", "scalar", "dtype")
-_DTYPES = {d.name: d for d in _dtype.ALL}
+_DTYPES = {d.name: d for d in dtypes.ALL}
 LOAD_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError,
                 struct.error, OverflowError, NotImplementedError, RuntimeError)
 
@@ -90,7 +90,7 @@ def _encode(obj: Any, arrays: list, memo: dict, active: set, where: str) -> Any:
         return {"ndarray" if isinstance(obj, np.ndarray) else "scalar": memo[id(obj)]}
     if obj is None or isinstance(obj, (bool, int, str)):
         return obj  # JSON keeps null, true, 1 and "1" apart, so these need no tag
-    if isinstance(obj, _dtype.dtype):  # tg.float32 (torch.save keeps dtypes too)
+    if isinstance(obj, dtypes.dtype):  # tg.float32 (torch.save keeps dtypes too)
         return {"dtype": obj.name}
     if isinstance(obj, float):  # json writes 2.0 as "2.0", so it reads back as a float
         return obj if math.isfinite(obj) else {"float": repr(obj)}

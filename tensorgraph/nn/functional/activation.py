@@ -11,7 +11,7 @@ import math
 
 import numpy as np
 
-from ..._shapes import dims_arg
+from ...shapes import dims_arg
 from ...ops.activation import Gelu, LogSoftmax
 from ...random.sampling import dropout_mask
 from ...tensor import Tensor
@@ -51,7 +51,7 @@ def leaky_relu(input: Tensor, negative_slope: float = 0.01, inplace: bool = Fals
     # The slope per element is a constant array, so the gradient is g * slope exactly.
     one, slope = x.dtype.type(1), x.dtype.type(negative_slope)  # no float64 temporary
     slope = np.where(x.array > 0, one, slope)
-    return x * Tensor._wrap(slope, False)
+    return x * Tensor.from_array(slope, False)
 
 
 def sigmoid(input: Tensor) -> Tensor:
@@ -144,5 +144,5 @@ def dropout(input: Tensor, p: float = 0.5, training: bool = True,
         return x * 0
     # As torch: noise = empty_like(x).bernoulli_(1 - p); noise.div_(1 - p); x * noise
     mask = dropout_mask(x.shape, p, x.dtype)
-    return x * Tensor._wrap(mask.astype(x.dtype, copy=False), False)
+    return x * Tensor.from_array(mask.astype(x.dtype, copy=False), False)
 

@@ -39,7 +39,7 @@ def along_last_dims(x: Tensor, mats: list[np.ndarray | None]) -> Tensor:
         if m is None:
             continue
         d = x.ndim - k + j
-        const = Tensor._wrap(np.ascontiguousarray(m.T), False)  # (in, out)
+        const = Tensor.from_array(np.ascontiguousarray(m.T), False)  # (in, out)
         if d == x.ndim - 1:
             x = x @ const
         else:  # move the dim last, contract, move it back
@@ -131,7 +131,7 @@ def _adaptive_max(op: str, input: Any, output_size: Any, k: int,
         return values
     where = np.take_along_axis(np.broadcast_to(idx, lead + idx.shape),
                                which.numpy()[..., None], axis=-1)[..., 0]
-    return values, Tensor._wrap(np.ascontiguousarray(where), False)
+    return values, Tensor.from_array(np.ascontiguousarray(where), False)
 
 
 def adaptive_max_pool2d(input: Tensor, output_size: Any, return_indices: bool = False) -> Any:

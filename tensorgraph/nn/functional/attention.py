@@ -32,7 +32,7 @@ def mask_to_bias(mask: Any, dtype: Any, op: str, allowed_is_true: bool) -> Any:
     ``allowed_is_true``: True for SDPA's convention (True = may attend), False for
     MultiheadAttention's (True = masked out).
     """
-    t = mask if isinstance(mask, Tensor) else Tensor._wrap(np.asarray(mask), False)
+    t = mask if isinstance(mask, Tensor) else Tensor.from_array(np.asarray(mask), False)
     if t.dtype == np.bool_:
         blocked = ~t.array if allowed_is_true else t.array
         return np.where(blocked, -np.inf, 0).astype(dtype)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..._checks import check_finite_loss
+from ...checks import check_finite_loss
 from ...ops.cross_entropy import CrossEntropy, class_loss
 from ...tensor import Tensor
 from .check import as_tensor, floating

@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from ... import _dtype
+from ... import dtypes
 from ...ops.loss import reduce as reduce  # one home for loss reductions
 from ...tensor import Tensor
 
@@ -19,7 +19,7 @@ def as_tensor(x: Any, op: str, name: str = "input") -> Tensor:
     if isinstance(x, Tensor):
         return x
     if isinstance(x, (np.ndarray, int, float, list, tuple, np.number)):
-        return Tensor._lift(x, np.zeros((), _dtype.get_default_dtype()))
+        return Tensor.as_operand(x, np.zeros((), dtypes.get_default_dtype()))
     raise TypeError(f"{op}: {name} must be a Tensor, got {type(x).__name__}.")
 
 

@@ -10,8 +10,8 @@ import warnings
 
 import numpy as np
 
-from ..._checks import check_finite_loss
-from ..._shapes import one_dim
+from ...checks import check_finite_loss
+from ...shapes import one_dim
 from ...tensor_functions import where
 from ...tensor import Tensor
 from .check import as_tensor, floating, legacy_reduction, same_dtype
@@ -29,7 +29,7 @@ def vector_norm(x: Tensor, p: float, dim: int, keepdim: bool = False,
         return x.abs().amax(dim, keepdim=keepdim).clamp(min=floor)
     if p == 0:  # the count of non-zeros: no gradient
         n = (x.array != 0).sum(axis=dim, keepdims=keepdim).astype(x.dtype)
-        return Tensor._wrap(np.maximum(n, floor).astype(x.dtype), False)
+        return Tensor.from_array(np.maximum(n, floor).astype(x.dtype), False)
     s = (x * x).sum(dim, keepdim=keepdim) if p == 2 else (x.abs() ** p).sum(dim, keepdim=keepdim)
     # Below the floor (or at 0) the result is a constant: keep root's gradient out of it.
     low = s.array <= max(floor, 0.0) ** p
@@ -150,5 +150,5 @@ def cosine_embedding_loss(input1: Tensor, input2: Tensor, target: Tensor, margin
                            f"{tuple(cos.shape)} of the inputs {tuple(a.shape)}.")
     pos = np.asarray(y == 1)
     loss = where(pos, 1 - cos, (cos - margin).clamp(min=0))
-    loss = loss * Tensor._wrap(np.asarray((y == 1) | (y == -1), a.dtype), False)
+    loss = loss * Tensor.from_array(np.asarray((y == 1) | (y == -1), a.dtype), False)
     return check_finite_loss(apply_reduction(loss, how), op)

@@ -110,4 +110,4 @@ def one_hot(tensor: Tensor, num_classes: int = -1) -> Tensor:
         raise RuntimeError(f"{op}: class values must be smaller than num_classes "
                            f"{num_classes}, got {idx.max()}.")
     out = (idx[..., None] == np.arange(num_classes)).astype(np.int64)
-    return Tensor._wrap(out, False)
+    return Tensor.from_array(out, False)

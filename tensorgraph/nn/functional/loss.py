@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..._checks import check_finite_loss
+from ...checks import check_finite_loss
 from ...ops.loss import BinaryCrossEntropy, BinaryCrossEntropyWithLogits, reduce
 from ...tensor import Tensor
 from .check import as_tensor, floating, same_dtype, same_shape

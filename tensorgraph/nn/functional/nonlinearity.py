@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..._shapes import one_dim
+from ...shapes import one_dim
 from ...ops.softplus import Softplus
 from ...tensor import Tensor
 from .activation import softmax
@@ -34,7 +34,7 @@ def _float(input, op: str) -> Tensor:
 
 def _const(x: Tensor, arr: np.ndarray) -> Tensor:
     """A constant (no gradient) of x's dtype."""
-    return Tensor._wrap(np.asarray(arr, dtype=x.dtype), False)
+    return Tensor.from_array(np.asarray(arr, dtype=x.dtype), False)
 
 
 def _piecewise(x: Tensor, slope: np.ndarray, offset: np.ndarray | float = 0) -> Tensor:

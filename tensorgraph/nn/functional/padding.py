@@ -116,5 +116,5 @@ def _constant(x: Tensor, pairs: list[tuple[int, int]], value: float) -> Tensor:
     if value != 0:
         fill = np.full(shape, value, dtype=x.dtype)
         fill[inside] = 0
-        out = out + Tensor._wrap(fill, False)
+        out = out + Tensor.from_array(fill, False)
     return out

@@ -68,7 +68,7 @@ def max_pool2d(input: Tensor, kernel_size, stride=None, padding=0, dilation=1,
     if not return_indices:
         return out
     idx = max_pool2d_indices(out, x, kernel=k, stride=s, padding=p, dilation=d)
-    return out, Tensor._wrap(idx, False)
+    return out, Tensor.from_array(idx, False)
 
 
 def avg_pool2d(input: Tensor, kernel_size, stride=None, padding=0, ceil_mode: bool = False,

@@ -6,7 +6,7 @@ mask of ``|input - target|``, so the gradient is exactly torch's on each side.
 
 from __future__ import annotations
 
-from ..._checks import check_finite_loss
+from ...checks import check_finite_loss
 from ...tensor_functions import where
 from ...tensor import Tensor
 from .check import as_tensor, float_pair, legacy_reduction, same_dtype

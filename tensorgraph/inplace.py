@@ -48,7 +48,7 @@ def positions(view: np.ndarray, base: np.ndarray) -> np.ndarray:
 def _with_history(t: Tensor) -> Tensor:
     """A copy of ``t``'s values carrying ``t``'s current history (the input of the node
     an in-place op records: the buffer itself is about to be overwritten)."""
-    old = Tensor._wrap(t.array.copy(), t.requires_grad)
+    old = Tensor.from_array(t.array.copy(), t.requires_grad)
     old.grad_fn = t.grad_fn
     return old
 
@@ -71,7 +71,7 @@ def refresh_views(inputs: tuple) -> None:
         if view is None:
             continue
         meta = view[2]
-        if (meta is not None and meta.kind == "multi_output" and t._vc[0] != meta.version
+        if (meta is not None and t._vc[0] != meta.version
                 and (t.grad_fn is not None or view[0].requires_grad)):
             raise view_error(t, meta, indirect=True)
         if view[0].grad_fn is not view[1]:

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from functools import partial
 from typing import Any
 
-from ._cyclic import per_group
+from .lr_cyclic import per_group
 from .lr_scheduler import LRScheduler, check_optimizer
 from .optimizer import Optimizer
 

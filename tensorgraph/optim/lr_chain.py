@@ -8,7 +8,7 @@ from bisect import bisect_right
 from collections.abc import Sequence
 from typing import Any
 
-from ._cyclic import ReduceLROnPlateau
+from .lr_cyclic import ReduceLROnPlateau
 from .lr_scheduler import LRScheduler
 from .optimizer import Optimizer
 
