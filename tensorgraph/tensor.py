@@ -345,8 +345,11 @@ class Tensor(ArithmeticMethods, ViewMethods, OpMethods, RandomMethods, DisplayMe
             # without the number, so a printed tensor reads as torch's
             name = self.grad_fn.name()
             name = _TORCH_NODE_NAMES.get(name, name)
-            extras.append(f"grad_fn=<{name}0>" if name.endswith("Backward") else
-                          f"grad_fn={self.grad_fn!r}")
+            if getattr(self.grad_fn, "user_class", None) is not None:
+                extras.append(f"grad_fn=<{name}>")  # a custom Function: torch adds no 0
+            else:
+                extras.append(f"grad_fn=<{name}0>" if name.endswith("Backward") else
+                              f"grad_fn={self.grad_fn!r}")
         elif self.requires_grad:
             extras.append("requires_grad=True")
         return "tensor(" + ", ".join([body] + extras) + ")"

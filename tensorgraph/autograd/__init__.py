@@ -20,6 +20,8 @@ import numpy as np
 
 from . import function
 from .engine import composite_grad, run_backward, sum_to, topological_order
+from .accumulate_grad import AccumulateGrad
+from .custom_function import FunctionCtx, once_differentiable
 from .function import Function, RemovableHandle, ViewFunction
 from .grad_mode import (
     counters,
@@ -33,7 +35,13 @@ from .grad_mode import (
 from .grad_mode import record_source as record_source
 
 __all__ = [
+    "AccumulateGrad",
     "Function",
+    "FunctionCtx",
+    "Variable",
+    "gradcheck",
+    "gradgradcheck",
+    "once_differentiable",
     "RemovableHandle",
     "ViewFunction",
     "backward",
@@ -113,7 +121,9 @@ def grad(
     grad_outputs: Any = None,
     retain_graph: bool | None = None,
     create_graph: bool = False,
-    allow_unused: bool = False,
+    allow_unused: bool | None = None,
+    only_inputs: bool = True,
+    materialize_grads: bool = False,
 ) -> tuple:
     """Gradients of ``outputs`` w.r.t. ``inputs``, returned, not accumulated.
 
@@ -124,7 +134,9 @@ def grad(
         retain_graph: keep the graph for another backward (default: create_graph).
         create_graph: record the gradient computation, for higher derivatives.
         allow_unused: return None for an input the outputs do not depend on
-            instead of raising.
+            instead of raising (implied by ``materialize_grads``).
+        only_inputs: accepted and ignored, as torch (deprecated there).
+        materialize_grads: zeros instead of None for an unused input.
 
     Returns:
         A tuple with one gradient Tensor (or None) per input.
@@ -156,6 +168,8 @@ def grad(
         for o, go in zip(outputs, gs):
             if o is t and o.grad_fn is None:
                 g = go if g is None else g
+        if g is None and materialize_grads:
+            g = function.Tensor.from_array(np.zeros(t.array.shape, t.array.dtype), False)
         if g is None and not allow_unused:
             raise RuntimeError(
                 f"autograd.grad: input {i} (shape {tuple(t.shape)}) was not used to compute the "
@@ -165,3 +179,56 @@ def grad(
             g = function.Tensor.from_array(np.array(g, copy=True), False)
         result.append(g)
     return tuple(result)
+
+
+def Variable(data: Any, requires_grad: bool = False, volatile: bool = False) -> Any:  # noqa: N802
+    """torch's old wrapper (``Variable(t, requires_grad=True)``): a leaf Tensor sharing
+    ``data``'s memory; Variables and Tensors have been one thing since torch 0.4."""
+    t = data if isinstance(data, function.Tensor) else function.Tensor.from_array(
+        np.asarray(data), False)
+    return t.detach().requires_grad_(requires_grad)
+
+
+def gradcheck(func: Any, inputs: Any, *, eps: float = 1e-6, atol: float = 1e-5,
+              rtol: float = 1e-3, raise_exception: bool = True, **ignored: Any) -> bool:
+    """``torch.autograd.gradcheck``: backward's gradients against central differences
+    (float64 inputs recommended); ``tg.testing.gradcheck`` does the work. torch's other
+    options (``nondet_tol``, ``check_undefined_grad``, fast_mode, ...) are accepted."""
+    from ..testing import gradcheck as check  # testing sits above autograd
+
+    return check(func, inputs, eps=eps, atol=atol, rtol=rtol, raise_exception=raise_exception)
+
+
+def gradgradcheck(func: Any, inputs: Any, grad_outputs: Any = None, *, eps: float = 1e-6,
+                  atol: float = 1e-5, rtol: float = 1e-3, raise_exception: bool = True,
+                  **ignored: Any) -> bool:
+    """``torch.autograd.gradgradcheck``: second derivatives against central differences
+    of the first (gradients of ``sum(func(*inputs) * v)`` with create_graph)."""
+    from ..testing import gradcheck as check
+
+    inputs = tuple(inputs) if isinstance(inputs, (list, tuple)) else (inputs,)
+    out = func(*inputs)
+    outs = out if isinstance(out, (list, tuple)) else (out,)
+    if grad_outputs is None:
+        rng = np.random.default_rng(0)
+        grad_outputs = [function.Tensor.from_array(rng.standard_normal(o.array.shape)
+                                                   .astype(o.array.dtype), False) for o in outs]
+    grad_outputs = (list(grad_outputs) if isinstance(grad_outputs, (list, tuple))
+                    else [grad_outputs])
+
+    positions = [i for i, t in enumerate(inputs)
+                 if isinstance(t, function.Tensor) and t.requires_grad]
+
+    def first(*xs: Any) -> Any:
+        xs_ = list(xs)  # the numeric side passes perturbed copies: make them leaves again
+        for i in positions:
+            if not xs_[i].requires_grad:
+                xs_[i] = xs_[i].detach().requires_grad_(True)
+        with enable_grad():
+            o = func(*xs_)
+            os_ = o if isinstance(o, (list, tuple)) else (o,)
+            gs = grad(list(os_), [xs_[i] for i in positions], grad_outputs,
+                      create_graph=True, allow_unused=True)
+        return tuple(g for g in gs if g is not None)
+
+    return check(first, inputs, eps=eps, atol=atol, rtol=rtol, raise_exception=raise_exception)

@@ -14,6 +14,8 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
+from .accumulate_grad import AccumulateGrad
+from .handles import RemovableHandle
 from .grad_mode import counters, modes, nondefault, user_frame
 
 # Bound by tensorgraph.tensor (imports flow autograd -> ops -> tensor): the Tensor
@@ -239,8 +241,10 @@ class Function:
 
     @property
     def next_functions(self) -> tuple:
-        """The node each input's gradient goes to (``None`` for a leaf), as in PyTorch."""
-        return tuple(fn for _, fn in self.edges)
+        """``(node, 0)`` per input, as in PyTorch: the node its gradient goes to, an
+        ``AccumulateGrad`` for a leaf that requires grad, ``None`` for a constant."""
+        return tuple((fn if fn is not None else AccumulateGrad(t) if t.requires_grad
+                      else None, 0) for t, fn in self.edges)
 
     def name(self) -> str:
         """Node name as PyTorch prints it, e.g. ``MulBackward``."""
@@ -259,7 +263,14 @@ class Function:
         return RemovableHandle(hooks, fn)
 
     def __repr__(self) -> str:
-        return f"<{self.name()}>"
+        return f"<{self.name()}0 object at {hex(id(self))}>"
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        from . import custom_function  # a Function in user code takes torch's protocol
+
+        if custom_function.is_user_function(cls):
+            cls.apply = classmethod(custom_function.apply_user_function)
 
 
 class ViewFunction(Function):
@@ -375,17 +386,6 @@ def _modified_error(t: Any, creator: Function | None, now: int, expected: int,
     )
 
 
-class RemovableHandle:
-    """Returned by ``register_hook``; ``handle.remove()`` unregisters the hook."""
-
-    def __init__(self, hooks: list, fn: Callable) -> None:
-        self._hooks, self._fn = hooks, fn
-
-    def remove(self) -> None:
-        if self._fn in self._hooks:
-            self._hooks.remove(self._fn)
-
-
 def input_fn(t: Any, mark: int) -> Function | None:
     """``t.grad_fn`` as it was when a node with ``inplace_mark == mark`` was recorded.
 
@@ -396,3 +396,6 @@ def input_fn(t: Any, mark: int) -> Function | None:
     while fn is not None and fn.rebased_from is not None and mark < fn.rebased_from[0]:
         fn = fn.rebased_from[1]
     return fn
+
+
+from .custom_function import FunctionCtx, once_differentiable  # noqa: E402,F401  (torch's names)
