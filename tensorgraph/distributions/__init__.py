@@ -1,0 +1,20 @@
+"""``tg.distributions``: torch.distributions' core families, on tensorgraph's ops.
+
+``import tensorgraph as torch`` then ``from torch.distributions import Normal`` works;
+seeded samples are torch's (each sampler draws the stream torch's implementation draws).
+Not here yet (tensorgraph has no lgamma/digamma, gamma sampler or Cholesky op): Beta,
+Gamma, Dirichlet, MultivariateNormal, Multinomial.entropy.
+"""
+
+from . import constraints
+from .continuous import Exponential, Laplace, Normal, Uniform
+from .discrete import Bernoulli, Categorical, Multinomial, OneHotCategorical
+from .distribution import Distribution
+from .independent import Independent
+from .kl import kl_divergence, register_kl
+
+__all__ = [
+    "Bernoulli", "Categorical", "Distribution", "Exponential", "Independent", "Laplace",
+    "Multinomial", "Normal", "OneHotCategorical", "Uniform", "constraints", "kl_divergence",
+    "register_kl",
+]
