@@ -12,9 +12,9 @@ from __future__ import annotations
 import math
 from typing import Any
 
-import numpy as np
-
 from .creation import full_like
+from .dtype_info import promote_types
+from .dtypes import get_default_dtype
 from .nn import functional as F
 from .ops.activation import NormCdf
 from .tensor import Tensor, tensor, where
@@ -39,8 +39,6 @@ def _float(x: Any) -> Tensor:
 
 
 def _default_float() -> Any:
-    from .dtypes import get_default_dtype
-
     return get_default_dtype()
 
 
@@ -90,40 +88,44 @@ def logsumexp(input: Tensor, dim: Any, keepdim: bool = False) -> Tensor:
 
 def softmax(input: Tensor, dim: int, *, dtype: Any = None) -> Tensor:
     """``exp(x) / sum(exp(x), dim)`` (as ``F.softmax``)."""
-    return F.softmax(_t(input), dim, dtype=dtype)
+    x = _t(input)
+    return F.softmax(x if dtype is None else x.to(dtype), dim)
 
 
 def log_softmax(input: Tensor, dim: int, *, dtype: Any = None) -> Tensor:
     """``x - logsumexp(x, dim)`` (as ``F.log_softmax``)."""
-    return F.log_softmax(_t(input), dim, dtype=dtype)
+    x = _t(input)
+    return F.log_softmax(x if dtype is None else x.to(dtype), dim)
 
 
 def _pair(input: Any, other: Any) -> tuple[Tensor, Tensor]:
     """Two floating tensors of a common dtype (one of them may be a number)."""
-    from .dtypes import promote_types
-
     x, y = _t(input), _t(other)
     if not isinstance(input, Tensor):
         x = x.to(y.dtype if y.dtype.kind == "f" else _default_float())
     if not isinstance(other, Tensor):
         y = y.to(x.dtype if x.dtype.kind == "f" else _default_float())
     d = promote_types(x.dtype, y.dtype)
-    d = d if np.dtype(d).kind == "f" else _default_float()
+    d = d if d.kind == "f" else _default_float()
     return x.to(d), y.to(d)
 
 
 def xlogy(input: Any, other: Any) -> Tensor:
-    """``x * log(y)``, and 0 where ``x == 0`` (unless ``y`` is NaN)."""
+    """``x * log(y)``, and 0 where ``x == 0`` (unless ``y`` is NaN).
+
+    The gradient is torch's: ``d/dx = log y``, except 0 where ``x == 0`` and ``y <= 0``.
+    """
     x, y = _pair(input, other)
-    zero = (x == 0) & ~y.isnan()
-    return x * where(zero, 1.0, y).log()
+    return x * where((x == 0) & (y <= 0), 1.0, y).log()
 
 
 def xlog1py(input: Any, other: Any) -> Tensor:
-    """``x * log1p(y)``, and 0 where ``x == 0`` (unless ``y`` is NaN)."""
+    """``x * log1p(y)``, and 0 where ``x == 0`` (unless ``y`` is NaN).
+
+    The gradient is torch's: ``d/dx = log1p y``, except 0 where ``x == 0`` and ``y <= -1``.
+    """
     x, y = _pair(input, other)
-    zero = (x == 0) & ~y.isnan()
-    return x * where(zero, 0.0, y).log1p()
+    return x * where((x == 0) & (y <= -1), 0.0, y).log1p()
 
 
 def entr(input: Tensor) -> Tensor:
@@ -154,19 +156,22 @@ def ndtr(input: Tensor) -> Tensor:
 def log_ndtr(input: Tensor) -> Tensor:
     """``log Phi(x)``, finite far into the left tail.
 
-    Above a cutoff (-10 in float32, -20 in float64) it is ``log(Phi(x))``; below, the
+    For ``x > 0`` it is ``log1p(-Phi(-x))``; down to a cutoff (-10 in float32, -20 in
+    float64) ``log(Phi(x))``; below, the
     asymptotic series ``-x^2/2 - log(-x sqrt(2 pi)) + log(1 - 1/x^2 + 3/x^4 - ...)``,
     whose error there is under the dtype's precision.
     """
     x = _float(input)
     cut = -10.0 if x.dtype.itemsize <= 4 else -20.0
-    tail = x < cut
-    hi = where(tail, 0.0, x)           # each branch sees only inputs it is accurate on
-    lo = where(tail, x, cut)
+    tail, right = x < cut, x > 0
+    lo = where(tail, x, cut)           # each branch sees only inputs it is accurate on
+    mid = where(tail | right, 0.0, x)
+    hi = where(right, x, 0.0)
     r = 1 / (lo * lo)
     series = 1 + r * (-1 + r * (3 + r * (-15 + r * (105 + r * -945))))
     left = lo * lo * -0.5 - (-lo).log() - _HALF_LOG_2PI + series.log()
-    return where(tail, left, NormCdf.apply(hi).log())
+    upper = (-NormCdf.apply(-hi)).log1p()   # log(1 - Phi(-x)): no rounding to 0 for x > 0
+    return where(tail, left, where(right, upper, NormCdf.apply(mid).log()))
 
 
 def round(input: Tensor, decimals: int = 0) -> Tensor:
