@@ -248,3 +248,47 @@ def test_import_paths():
 
     assert torch.distributions is Dm and Dm.Normal is Normal and Dm.Categorical is Categorical
     assert isinstance(Dm.constraints.positive, Dm.constraints.Constraint)
+
+
+# ---------------------------------------------------------------- MultivariateNormal
+_A = R.normal(size=(2, 3, 3))
+COV = _A @ _A.transpose(0, 2, 1) + np.eye(3)
+MVN_ARGS = {"covariance_matrix": COV, "scale_tril": np.linalg.cholesky(COV),
+            "precision_matrix": np.linalg.inv(COV)}
+
+
+@pytest.mark.parametrize("kind", sorted(MVN_ARGS))
+def test_multivariate_normal_matches_torch(torch, kind):
+    loc, value = R.normal(size=(3,)), R.normal(size=(4, 2, 3))
+    res = []
+    for M in (tg, torch):
+        lt, mt = M.tensor(loc, requires_grad=True), M.tensor(MVN_ARGS[kind], requires_grad=True)
+        d = M.distributions.MultivariateNormal(lt, **{kind: mt})
+        M.manual_seed(0)
+        outs = [d.log_prob(M.tensor(value)), d.entropy(), d.rsample((5,)), d.mean, d.variance,
+                d.scale_tril, d.covariance_matrix, d.precision_matrix]
+        sum(o.sum() for o in outs).backward()
+        res.append([_np(o) for o in outs] + [_np(lt.grad), _np(mt.grad)])
+        assert tuple(d.batch_shape) == (2,) and tuple(d.event_shape) == (3,)
+    for i, (a, b) in enumerate(zip(*res)):
+        assert a.shape == b.shape, i
+        np.testing.assert_allclose(a, b, rtol=1e-9, atol=1e-10, err_msg=str(i))
+
+
+def test_multivariate_normal_gradcheck_and_errors(torch):
+    from tensorgraph.distributions.triangular import cholesky, solve_lower
+
+    a = tg.tensor(COV[0], requires_grad=True)
+    assert tg.testing.gradcheck(lambda m: cholesky(m).sum(-1), (a,))
+    b = tg.tensor(R.normal(size=(3, 2)), requires_grad=True)
+    L = tg.tensor(np.linalg.cholesky(COV[1]), requires_grad=True)
+    assert tg.testing.gradcheck(lambda L, b: solve_lower(L, b), (L, b))
+    bad = np.diag([1.0, -1.0])
+    msgs = [_message(lambda: M.distributions.MultivariateNormal(
+        M.zeros(2, dtype=M.float64), covariance_matrix=M.tensor(bad))) for M in (tg, torch)]
+    assert msgs[0].replace("tensorgraph.", "torch.") == msgs[1]
+    for M in (tg, torch):
+        with pytest.raises(ValueError, match="Exactly one of"):
+            M.distributions.MultivariateNormal(M.zeros(2))
+    with pytest.raises(RuntimeError, match="not positive-definite"):
+        cholesky(tg.tensor(bad))

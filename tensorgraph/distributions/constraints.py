@@ -9,10 +9,14 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
+
+from ..tensor import Tensor
+
 __all__ = [
     "Constraint", "boolean", "dependent", "dependent_property", "greater_than",
     "greater_than_eq", "independent", "integer_interval", "interval", "is_dependent",
-    "less_than", "multinomial", "nonnegative", "nonnegative_integer", "one_hot", "positive",
+    "less_than", "lower_cholesky", "multinomial", "nonnegative", "nonnegative_integer", "one_hot", "positive", "positive_definite",
     "real", "real_vector", "simplex", "unit_interval",
 ]
 
@@ -165,6 +169,29 @@ class _IndependentConstraint(Constraint):
                 f"{self.reinterpreted_batch_ndims})")
 
 
+class _LowerCholesky(Constraint):
+    """Lower-triangular with a positive diagonal (a Cholesky factor)."""
+
+    event_dim = 2
+
+    def check(self, value: Any) -> Any:
+        lower = (value.tril() == value).reshape(tuple(value.shape[:-2]) + (-1,)).all(-1)
+        return lower & (value.diagonal(dim1=-2, dim2=-1) > 0).all(-1)
+
+
+class _PositiveDefinite(Constraint):
+    """Symmetric with positive eigenvalues (checked in numpy: a yes/no, no gradient)."""
+
+    event_dim = 2
+
+    def check(self, value: Any) -> Any:
+        a = value.detach().numpy()
+        sym = np.all(np.abs(a - np.swapaxes(a, -1, -2)) <= 1e-6 * np.abs(a).max(initial=1.0),
+                     axis=(-2, -1))
+        eig = np.linalg.eigvalsh(a) if a.size else np.ones(a.shape[:-1])
+        return Tensor.from_array(np.asarray(sym & (eig > 0).all(-1)), False)
+
+
 dependent = _Dependent()
 real = _Real()
 boolean = _Boolean()
@@ -175,6 +202,8 @@ nonnegative_integer = _IntegerGreaterThan(0)
 simplex = _Simplex()
 one_hot = _OneHot()
 real_vector = _IndependentConstraint(real, 1)
+lower_cholesky = _LowerCholesky()
+positive_definite = _PositiveDefinite()
 independent = _IndependentConstraint
 greater_than = _GreaterThan
 greater_than_eq = _GreaterThanEq
