@@ -287,6 +287,19 @@ def test_multivariate_normal_gradcheck_and_errors(torch):
     msgs = [_message(lambda: M.distributions.MultivariateNormal(
         M.zeros(2, dtype=M.float64), covariance_matrix=M.tensor(bad))) for M in (tg, torch)]
     assert msgs[0].replace("tensorgraph.", "torch.") == msgs[1]
+    res, p_loc, q_loc = [], R.normal(size=3), R.normal(size=(2, 3))
+    for M in (tg, torch):
+        pc = M.tensor(COV, requires_grad=True)
+        qc = M.tensor(COV[::-1].copy() + np.eye(3), requires_grad=True)
+        pl, ql = M.tensor(p_loc), M.tensor(q_loc)
+        kl = M.distributions.kl_divergence(
+            M.distributions.MultivariateNormal(pl, covariance_matrix=pc),
+            M.distributions.MultivariateNormal(ql, scale_tril=M.linalg.cholesky(qc)
+                                               if M is torch else cholesky(qc)))
+        kl.sum().backward()
+        res.append([_np(kl), _np(pc.grad), _np(qc.grad)])
+    for a, b in zip(*res):
+        np.testing.assert_allclose(a, b, rtol=1e-9)
     for M in (tg, torch):
         with pytest.raises(ValueError, match="Exactly one of"):
             M.distributions.MultivariateNormal(M.zeros(2))

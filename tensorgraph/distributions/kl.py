@@ -15,6 +15,8 @@ from .continuous import Exponential, Laplace, Normal, Uniform
 from .discrete import Bernoulli, Categorical, OneHotCategorical
 from .distribution import Distribution
 from .independent import Independent
+from .multivariate_normal import MultivariateNormal
+from .triangular import solve_lower
 from .utils import sum_rightmost
 
 __all__ = ["kl_divergence", "register_kl"]
@@ -104,3 +106,16 @@ def _kl_independent_independent(p: Independent, q: Independent) -> Tensor:
     if p.reinterpreted_batch_ndims != q.reinterpreted_batch_ndims:
         raise NotImplementedError
     return sum_rightmost(kl_divergence(p.base_dist, q.base_dist), p.reinterpreted_batch_ndims)
+
+
+@register_kl(MultivariateNormal, MultivariateNormal)
+def _kl_mvn_mvn(p: MultivariateNormal, q: MultivariateNormal) -> Tensor:
+    if p.event_shape != q.event_shape:
+        raise ValueError("KL-divergence between two Multivariate Normals with different "
+                         "event shapes cannot be computed")
+    p_l, q_l = p._unbroadcasted_scale_tril, q._unbroadcasted_scale_tril
+    half_log_det_ratio = (q_l.diagonal(dim1=-2, dim2=-1).log().sum(-1)
+                          - p_l.diagonal(dim1=-2, dim2=-1).log().sum(-1))
+    trace = solve_lower(q_l, p_l).pow(2).sum((-2, -1))  # tr(Sq^-1 Sp)
+    maha = solve_lower(q_l, (q.loc - p.loc).unsqueeze(-1)).pow(2).sum((-2, -1))
+    return half_log_det_ratio + 0.5 * (trace + maha - p.event_shape[0])
