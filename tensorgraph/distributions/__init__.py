@@ -3,7 +3,7 @@
 ``import tensorgraph as torch`` then ``from torch.distributions import Normal`` works;
 seeded samples are torch's (each sampler draws the stream torch's implementation draws).
 Not here yet (tensorgraph has no lgamma/digamma, gamma sampler or Cholesky op): Beta,
-Gamma, Dirichlet, Multinomial.entropy. MultivariateNormal uses composite Cholesky /
+Gamma, Dirichlet. MultivariateNormal uses composite Cholesky /
 triangular-solve loops (distributions/triangular.py) until tg.linalg has them.
 """
 

@@ -264,8 +264,8 @@ def _log_factorial(counts: Tensor) -> Tensor:
 class Multinomial(Distribution):
     """Counts of ``total_count`` draws from a Categorical(``probs`` / ``logits``).
 
-    ``log_prob`` treats the counts as data (no gradient with respect to ``value``);
-    ``entropy`` is not implemented (tensorgraph has no lgamma op yet).
+    ``log_prob`` treats the counts as data (no gradient with respect to ``value``): their
+    ``lgamma`` terms are constants, as tensorgraph has no lgamma op yet.
     """
 
     arg_constraints = {"probs": constraints.simplex, "logits": constraints.real_vector}
@@ -316,6 +316,20 @@ class Multinomial(Distribution):
         counts = zeros(self._extended_shape(sample_shape), dtype=draws.dtype)
         counts.scatter_add_(-1, draws, draws.new_ones(draws.shape))
         return counts.type_as(self.probs)
+
+    def entropy(self) -> Tensor:
+        """``n H(cat) - log n! + sum_k E[log x_k!]``, each ``x_k ~ Binomial(n, p_k)``."""
+        n = self.total_count
+        lgamma_n1 = math.lgamma(n + 1)
+        k = arange(1, n + 1, dtype=self.probs.dtype).view((-1,) + (1,) * self.probs.ndim)
+        logits = probs_to_logits(self.probs, is_binary=True)
+        # log Binomial(k; n, p) from the logits, stable for either sign (as torch)
+        norm = (n * (logits.clamp(min=0) + logits - logits.clamp(max=0)) / 2
+                + n * (-logits.abs()).exp().log1p() - lgamma_n1)
+        log_binom = k * logits - _log_factorial(k) - _log_factorial(n - k) - norm
+        term2 = (log_binom.exp() * _log_factorial(k)).sum(0).sum(-1)
+        # torch takes this log n! of an integer tensor, so in float32: the same here
+        return n * self._categorical.entropy() - float(np.float32(lgamma_n1)) + term2
 
     def log_prob(self, value: Tensor) -> Tensor:
         if self._validate_args:
