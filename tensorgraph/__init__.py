@@ -81,6 +81,9 @@ from .tensor import Tensor, cat, matmul, stack, tensor
 from . import function_forms, linalg
 from .function_forms import *  # noqa: F403  (names listed in function_forms.__all__)
 
+# torch.special and torch.distributions (composites of the ops above).
+from . import distributions, special
+
 # compat: devices (CPU only), backends flags, and the torch names that mean nothing here.
 from . import accelerator, amp, backends, cuda, distributed, jit, onnx, return_types, version, xpu
 from .amp import autocast
@@ -102,7 +105,7 @@ from . import allocator  # noqa: F401  # isort: skip  (malloc keeps freed memory
 bool = bool_  # torch.bool
 __all__ = [
     "CheckpointError", "NonFiniteLossWarning", "Size", "Tensor", "arange", "empty", "empty_like",
-    "linalg", "meshgrid", "autograd", "bool",
+    "linalg", "meshgrid", "distributions", "special", "autograd", "bool",
     "bool_", "cat", "data", "double", "dtype", "enable_grad", "eye", "float", "float16", "float32",
     "float64", "from_numpy", "full", "full_like", "get_default_dtype", "graph", "half",
     "int", "int8", "int16", "int32", "int64", "is_grad_enabled", "linspace", "load", "long",
