@@ -144,6 +144,17 @@ def promote(a: np.dtype, b: np.dtype, a_0d: bool = False, b_0d: bool = False) ->
     return np.promote_types(a, b)
 
 
+_SCALAR_TYPE_NAMES = {"float64": "Double", "float32": "Float", "float16": "Half",
+                      "bfloat16": "BFloat16", "int64": "Long", "int32": "Int",
+                      "int16": "Short", "int8": "Char", "uint8": "Byte", "bool": "Bool"}
+
+
+def scalar_type_name(np_dtype: Any) -> str:
+    """torch's C++ name of a dtype (``Long`` for int64), as its error messages say it."""
+    name = np.dtype(np_dtype).name
+    return _SCALAR_TYPE_NAMES.get(name, name)
+
+
 def scalar_dtype(value: Any, like: np.dtype) -> np.dtype:
     """dtype for a Python scalar combined with a tensor of dtype ``like``.
 

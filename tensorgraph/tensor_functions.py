@@ -131,7 +131,7 @@ def tensor(data: Any, dtype: Any = None, device: Any = None, requires_grad: bool
     """A new tensor holding a copy of ``data`` (numbers, nested lists, arrays, Tensors).
 
     Python floats become the default dtype (float32), ints int64, bools bool; numpy
-    arrays keep their dtype.
+    arrays and numpy scalars keep their dtype.
 
     Args:
         name: sets ``Tensor.name``, the label ``tg.graph.trace`` and ``viz`` drawings
@@ -144,7 +144,7 @@ def tensor(data: Any, dtype: Any = None, device: Any = None, requires_grad: bool
     check_device(device, "tensor")
     if isinstance(data, Tensor):
         data = data.array
-    is_array = isinstance(data, np.ndarray)
+    is_array = isinstance(data, (np.ndarray, np.generic))  # np.float64(2.) stays float64
     arr = np.array(data, dtype=None if dtype is None else np.dtype(dtype), copy=True)
     if dtype is None and not is_array:
         if arr.dtype.kind == "f":

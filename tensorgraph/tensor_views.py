@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 
 from . import ops as P
-from .shapes import dims_arg, infer_shape, new_dim, shape_arg
+from .shapes import dims_arg, infer_shape, new_dim, shape_arg, view_strides
 from .autograd.grad_mode import get_mode
 from .ops.shape import is_basic
 
@@ -30,20 +30,33 @@ class ViewMethods:
     __slots__ = ()
 
     # ------------------------------------------------------------ shape
-    def reshape(self, *shape: Any) -> Tensor:
-        shape = shape_arg(shape)
+    def _target(self, shape: tuple, op: str) -> tuple:
         try:
-            target = infer_shape(self.array.shape, shape)
+            return infer_shape(self.array.shape, shape_arg(shape))
         except ValueError as e:
             raise RuntimeError(
-                f"reshape: {e}. The new shape must hold the same number of elements; "
+                f"{op}: {e}. The new shape must hold the same number of elements; "
                 "write -1 for one dim to have it inferred."
             ) from None
-        if target == self.array.shape:
-            return self
-        return P.Reshape.apply(self, shape=target)
 
-    view = reshape
+    def reshape(self, *shape: Any) -> Tensor:
+        """A tensor of the given shape with the same elements: a view where the strides
+        allow one, else a copy. Always a new tensor (with a grad_fn), as torch."""
+        return P.Reshape.apply(self, shape=self._target(shape, "reshape"))
+
+    def view(self, *shape: Any) -> Tensor:
+        """``reshape`` that must be a view: refused (torch's error) when the tensor's
+        strides cannot express the new shape (say after ``t()``); use ``reshape`` then."""
+        target = self._target(shape, "view")
+        a = self.array
+        if view_strides(a.shape, tuple(s // a.itemsize for s in a.strides), target) is None:
+            raise RuntimeError(
+                "view size is not compatible with input tensor's size and stride (at least "
+                "one dimension spans across two contiguous subspaces). Use .reshape(...) "
+                f"instead. (view {a.shape} -> {target} of a tensor with strides "
+                f"{tuple(s // a.itemsize for s in a.strides)})"
+            )
+        return P.Reshape.apply(self, shape=target)
 
     def flatten(self, start_dim: int = 0, end_dim: int = -1) -> Tensor:
         if self.ndim == 0:
@@ -54,6 +67,8 @@ class ViewMethods:
                 f"flatten: start_dim {start_dim} comes after end_dim {end_dim} for a tensor "
                 f"of shape {self.array.shape}; pass start_dim <= end_dim."
             )
+        if s == e:  # torch returns the tensor itself here
+            return self
         return self.reshape(self.array.shape[:s] + (-1,) + self.array.shape[e + 1:])
 
     def permute(self, *dims: Any) -> Tensor:
@@ -97,7 +112,7 @@ class ViewMethods:
                 f"expand: the shape {self.array.shape} cannot be expanded to {target}; only "
                 "size-1 dims can grow."
             ) from None
-        return self if target == self.array.shape else P.Expand.apply(self, shape=target)
+        return P.Expand.apply(self, shape=target)  # a new tensor even at the same shape
 
     def expand_as(self, other: Tensor) -> Tensor:
         return self.expand(other.shape)
