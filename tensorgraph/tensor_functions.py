@@ -56,9 +56,11 @@ def matmul(a: Any, b: Any) -> Tensor:
         raise RuntimeError(
             f"matmul: batch dims of {tuple(a.shape)} and {tuple(b.shape)} do not broadcast."
         ) from None
-    if a.array.dtype != b.array.dtype:
-        target = dtypes.promote(a.array.dtype, b.array.dtype)
-        a, b = a.to(target), b.to(target)
+    if a.array.dtype != b.array.dtype:  # torch refuses, in the words of the kernel used
+        folds = (a.ndim <= 2 and b.ndim <= 2) or (b.ndim <= 2)  # into mm / mv / dot
+        kernel = ("dot" if a.ndim == b.ndim == 1 else "mv" if b.ndim == 1 else "mm") \
+            if folds else "bmm"
+        dtypes.check_matmul_dtypes(a.array.dtype, b.array.dtype, kernel)
     a2 = a.unsqueeze(0) if a.ndim == 1 else a
     b2 = b.unsqueeze(-1) if b.ndim == 1 else b
     out = P.MatMul.apply(a2, b2)

@@ -199,3 +199,12 @@ class ViewMethods:
     __isub__ = sub_
     __imul__ = mul_
     __itruediv__ = div_
+
+    def __ipow__(self, other: Any) -> Tensor:
+        return _write_inplace(self, "pow_", lambda t: t ** other, other)
+
+    def __imod__(self, other: Any) -> Tensor:
+        return _write_inplace(self, "remainder_", lambda t: t % other, other)
+
+    def __ifloordiv__(self, other: Any) -> Tensor:
+        return _write_inplace(self, "floor_divide_", lambda t: t // other, other)
