@@ -333,8 +333,9 @@ class IndexMethods:
         """Reverse the order of elements along ``dims`` (``x.flip(0)``, ``x.flip([0, 1])``,
         ``tg.flip(x, dims=(0,))``)."""
         axes = dims_arg(shape_arg(args) if dims is None else dims, self.array.shape, "flip") or ()
-        return self[tuple(slice(None, None, -1) if i in axes else slice(None)
-                          for i in range(self.ndim))]
+        # a negative step: numpy's, which x[...] refuses as torch does
+        return P.GetItem.apply(self, index=tuple(slice(None, None, -1) if i in axes else
+                                                 slice(None) for i in range(self.ndim)))
 
     def fliplr(self) -> Any:
         return self.flip(1)

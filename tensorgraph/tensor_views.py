@@ -15,6 +15,7 @@ import numpy as np
 from . import ops as P
 from .shapes import dims_arg, infer_shape, new_dim, shape_arg, view_strides
 from .autograd.grad_mode import get_mode
+from .indexing import advanced_dims, check_steps, move
 from .ops.shape import is_basic
 
 Tensor: Any = None
@@ -139,10 +140,14 @@ class ViewMethods:
         return self.diagonal().sum()
 
     def __getitem__(self, index: Any) -> Tensor:
+        idx = _index(index)
+        check_steps(idx)
         try:
-            return P.GetItem.apply(self, index=_index(index))
+            out = P.GetItem.apply(self, index=idx)
         except IndexError as e:  # numpy's message does not say which tensor
             raise IndexError(f"index: {e} (indexing a tensor of shape {self.array.shape}).") from None
+        at = advanced_dims(idx, self.array.ndim)  # ints mixed with lists: torch's order
+        return out if at is None else out.permute(*move(out.ndim, at))
 
     # ------------------------------------------------------------ in place
     # Each one hands the out-of-place computation to inplace.write, which writes it into
@@ -180,11 +185,17 @@ class ViewMethods:
 
     def __setitem__(self, index: Any, value: Any) -> None:
         idx = _index(index)
+        check_steps(idx)
         v = Tensor.as_operand(value, self)
         lead = v.array.shape
         if lead and lead[0] == 1:  # torch drops a value's leading 1-dims ((1, 27) -> (27,))
             k = next((i for i, n in enumerate(lead) if n != 1), len(lead))
             v = v.reshape(lead[k:])
+        at = advanced_dims(idx, self.array.ndim)
+        if at is not None:  # v is in torch's order of the target: put it in numpy's
+            shape = np.asarray(self.array[idx]).shape
+            v = v.expand(tuple(shape[d] for d in move(len(shape), at)))
+            v = v.permute(*move(len(shape), at, to_torch=False))
         recording = get_mode("grad_enabled") and (self.requires_grad or v.requires_grad)
         if not recording and self.array.flags.writeable:
             self.array[idx] = v.array  # the common case: a plain write into the buffer
