@@ -23,10 +23,11 @@ def _is_int(e: Any) -> bool:
 
 
 def check_steps(index: Any) -> None:
-    """Refuse a slice with a step below 1, as torch."""
+    """Refuse a slice with a step below 1, in torch's words."""
     for e in index if isinstance(index, tuple) else (index,):
         if isinstance(e, slice) and e.step is not None and e.step <= 0:
-            raise ValueError("step must be greater than zero")
+            raise ValueError("slice step cannot be zero" if e.step == 0 else
+                             "step must be greater than zero")
 
 
 def advanced_dims(index: Any, ndim: int) -> tuple | None:
