@@ -218,4 +218,6 @@ class ViewMethods:
         return _write_inplace(self, "remainder_", lambda t: t % other, other)
 
     def __ifloordiv__(self, other: Any) -> Tensor:
+        if self.requires_grad and get_mode("grad_enabled"):
+            return self // other  # not differentiable: a new tensor without history
         return _write_inplace(self, "floor_divide_", lambda t: t // other, other)
