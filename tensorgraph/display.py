@@ -28,7 +28,7 @@ class DisplayMethods:
         elif t.requires_grad:
             facts.append("requires_grad (leaf)")
         rows = [f"<div>{' &middot; '.join(facts)}</div>", _values(t.array)]
-        if t.grad is not None:
+        if (t.is_leaf or t.retains_grad) and t.grad is not None:  # others warn
             rows.append(f"<div>grad:</div>{_values(t.grad.array)}")
         return "<div class='tg-tensor'>" + "".join(rows) + "</div>"
 

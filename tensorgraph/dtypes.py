@@ -144,6 +144,39 @@ def promote(a: np.dtype, b: np.dtype, a_0d: bool = False, b_0d: bool = False) ->
     return np.promote_types(a, b)
 
 
+_SCALAR_TYPE_NAMES = {"float64": "Double", "float32": "Float", "float16": "Half",
+                      "bfloat16": "BFloat16", "int64": "Long", "int32": "Int",
+                      "int16": "Short", "int8": "Char", "uint8": "Byte", "bool": "Bool"}
+
+
+def scalar_type_name(np_dtype: Any) -> str:
+    """torch's C++ name of a dtype (``Long`` for int64), as its error messages say it."""
+    name = np.dtype(np_dtype).name
+    return _SCALAR_TYPE_NAMES.get(name, name)
+
+
+_C_TYPE_NAMES = {"float64": "double", "float32": "float", "float16": "c10::Half",
+                 "int64": "long int", "int32": "int", "int16": "short int", "int8": "signed char",
+                 "uint8": "unsigned char", "bool": "bool"}
+
+
+def check_matmul_dtypes(a: np.dtype, b: np.dtype, kernel: str) -> None:
+    """Refuse a product of two dtypes as torch does (no promotion), in the words of the
+    torch kernel it would reach: ``mm``, ``bmm``, ``mv`` (addmv) or ``dot``."""
+    if a == b:
+        return
+    A, B = scalar_type_name(a), scalar_type_name(b)
+    msg = {
+        "mm": "expected m1 and m2 to have the same dtype, but got: "
+              f"{_C_TYPE_NAMES.get(a.name, a.name)} != {_C_TYPE_NAMES.get(b.name, b.name)}",
+        "bmm": f"expected scalar type {A} but found {B}",
+        "mv": f"addmv input tensors must have the same dtype, but got {B}, {A}, and {B}",
+        "dot": f"dot : expected both vectors to have same dtype, but found {A} and {B}",
+    }[kernel]
+    raise RuntimeError(f"{msg} (matrix products do not promote dtypes; convert one operand "
+                       "with .to(other.dtype))")
+
+
 def scalar_dtype(value: Any, like: np.dtype) -> np.dtype:
     """dtype for a Python scalar combined with a tensor of dtype ``like``.
 

@@ -22,6 +22,7 @@ from typing import Any
 
 import numpy as np
 
+from . import dtypes
 from . import ops as P
 from .autograd.function import view_error
 from .autograd.grad_mode import counters, get_mode, no_grad
@@ -102,6 +103,22 @@ def _check_allowed(x: Tensor, op: str, recording: bool) -> None:
         )
 
 
+# In-place arithmetic keeps the tensor's dtype only where torch may cast the result to
+# it; writes (copy_, fill_, x[i] = v, masked_fill_, ...) always cast.
+_ARITHMETIC = frozenset({"add_", "sub_", "mul_", "div_", "clamp_", "pow_", "remainder_",
+                         "floor_divide_"})
+
+
+def _check_cast(result: np.dtype, out: np.dtype, op: str) -> None:
+    """torch's canCast: no float result into an integer tensor, no non-bool into bool."""
+    if (result.kind == "f" and out.kind in "iub") or (result.kind != "b" and out.kind == "b"):
+        raise RuntimeError(
+            f"result type {dtypes.scalar_type_name(result)} can't be cast to the desired "
+            f"output type {dtypes.scalar_type_name(out)} ({op} on a {out} tensor; use the "
+            "out-of-place form, or convert the tensor first with .to())"
+        )
+
+
 def write(
     x: Tensor, op: str, compute: Callable[[Tensor], Tensor], other: Any = None
 ) -> Tensor:
@@ -114,6 +131,8 @@ def write(
     if not recording:
         with no_grad():
             result = compute(x.detach())
+        if op in _ARITHMETIC and result.array.dtype != x.array.dtype:
+            _check_cast(result.array.dtype, x.array.dtype, op)
         np.copyto(x.array, result.array, casting="unsafe")
         x._version += 1
         return x
@@ -121,6 +140,8 @@ def write(
         refresh_views((x,))
     result = compute(_with_history(x))
     if result.dtype != x.dtype:
+        if op in _ARITHMETIC:
+            _check_cast(result.array.dtype, x.array.dtype, op)
         result = result.to(x.dtype)
     base = None if x._view is None else x._view[0]
     if base is not None:

@@ -73,3 +73,27 @@ def infer_shape(old: tuple, new: tuple) -> tuple:
             f"{new} ({builtins.int(np.prod(new))} elements)"
         )
     return new
+
+
+def view_strides(shape: tuple, strides: tuple, new: tuple) -> tuple | None:
+    """The strides (in elements) of ``new`` as a view of memory laid out as ``shape`` /
+    ``strides``, or None when no view can hold it (torch's computeStride: each run of
+    dims that are contiguous with one another may only be split or merged within)."""
+    if not shape or builtins.int(np.prod(shape)) == 0:
+        return tuple(np.cumprod((1,) + tuple(new[:0:-1]))[::-1].tolist()) if new else ()
+    out = [0] * len(new)
+    view_d = len(new) - 1
+    base = strides[-1]
+    tensor_numel = view_numel = 1
+    for d in range(len(shape) - 1, -1, -1):
+        tensor_numel *= shape[d]
+        if d == 0 or (shape[d - 1] != 1 and strides[d - 1] != tensor_numel * base):
+            while view_d >= 0 and (view_numel < tensor_numel or new[view_d] == 1):
+                out[view_d] = view_numel * base
+                view_numel *= new[view_d]
+                view_d -= 1
+            if view_numel != tensor_numel:
+                return None
+            if d > 0:
+                base, tensor_numel, view_numel = strides[d - 1], 1, 1
+    return tuple(out) if view_d == -1 else None

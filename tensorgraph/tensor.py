@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import builtins
+import warnings
 from collections.abc import Callable
 from typing import Any
 
@@ -112,8 +113,12 @@ class Tensor(ArithmeticMethods, ViewMethods, OpMethods, RandomMethods, DisplayMe
 
     @property
     def grad(self) -> Tensor | None:
-        """The gradient accumulated by ``backward()`` (None until then)."""
-        return self._grad
+        """The gradient accumulated by ``backward()`` (None until then). Reading it on a
+        non-leaf that does not ``retain_grad()`` warns, as torch (it stays None)."""
+        g = self._grad
+        if g is None and self.grad_fn is not None and not self.retains_grad:
+            warnings.warn(_NON_LEAF_GRAD, UserWarning, stacklevel=2)
+        return g
 
     @grad.setter
     def grad(self, value: Tensor | None) -> None:
@@ -206,9 +211,9 @@ class Tensor(ArithmeticMethods, ViewMethods, OpMethods, RandomMethods, DisplayMe
 
     def item(self) -> Any:
         if self.array.size != 1:
-            raise ValueError(
-                f"item: only a tensor with one element can be converted to a Python "
-                f"number, this one has shape {self.array.shape} ({self.array.size} elements)."
+            raise RuntimeError(
+                f"a Tensor with {self.array.size} elements cannot be converted to Scalar "
+                f"(item() of a tensor of shape {self.array.shape}; index one element first)."
             )
         return self.array.reshape(()).item()
 
@@ -224,13 +229,25 @@ class Tensor(ArithmeticMethods, ViewMethods, OpMethods, RandomMethods, DisplayMe
         return (self[i] for i in range(len(self)))
 
     def __bool__(self) -> bool:
-        return builtins.bool(self.item())
+        if self.array.size != 1:
+            raise RuntimeError(
+                "Boolean value of Tensor with "
+                f"{'no values' if self.array.size == 0 else 'more than one value'} is "
+                f"ambiguous (a tensor of shape {self.array.shape}; use .any() or .all())."
+            )
+        return builtins.bool(self.array.reshape(()).item())
+
+    def _scalar(self) -> Any:
+        if self.array.size != 1:
+            raise ValueError("only one element tensors can be converted to Python scalars "
+                             f"(this one has shape {self.array.shape}).")
+        return self.array.reshape(()).item()
 
     def __float__(self) -> float:
-        return builtins.float(self.item())
+        return builtins.float(self._scalar())
 
     def __int__(self) -> int:
-        return builtins.int(self.item())
+        return builtins.int(self._scalar())
 
     def __index__(self) -> int:
         if self.dtype.kind not in "iub" or self.array.size != 1:
@@ -356,6 +373,13 @@ class Tensor(ArithmeticMethods, ViewMethods, OpMethods, RandomMethods, DisplayMe
 
 
 from .tensor_str import values_str  # noqa: E402
+
+_NON_LEAF_GRAD = (
+    "The .grad attribute of a Tensor that is not a leaf Tensor is being accessed. Its .grad "
+    "attribute won't be populated during autograd.backward(). If you indeed want the .grad "
+    "field to be populated for a non-leaf Tensor, use .retain_grad() on the non-leaf Tensor. "
+    "If you access the non-leaf Tensor by mistake, make sure you access the leaf Tensor "
+    "instead. See github.com/pytorch/pytorch/pull/30531 for more information.")
 
 # Nodes tensorgraph fuses, by the name of the node torch shows last (cross_entropy is
 # log_softmax then nll_loss in torch).

@@ -223,9 +223,10 @@ class ArithmeticMethods:
              keepdims: Any = None) -> Tensor:
         dim, keepdim = torch_dim_names(dim, keepdim, axis, keepdims)
         if self.array.dtype.kind != "f":
-            raise TypeError(
-                f"mean: input dtype must be floating point, got {self.dtype}; call "
-                ".float() first."
+            raise RuntimeError(
+                "mean(): could not infer output dtype. Input dtype must be either a "
+                "floating point or complex dtype. Got: "
+                f"{dtypes.scalar_type_name(self.array.dtype)} (call .float() first)."
             )
         axes = dims_arg(dim, self.array.shape, "mean")
         n = self.array.size if axes is None else np.prod([self.array.shape[a] for a in axes])

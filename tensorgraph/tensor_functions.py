@@ -56,9 +56,11 @@ def matmul(a: Any, b: Any) -> Tensor:
         raise RuntimeError(
             f"matmul: batch dims of {tuple(a.shape)} and {tuple(b.shape)} do not broadcast."
         ) from None
-    if a.array.dtype != b.array.dtype:
-        target = dtypes.promote(a.array.dtype, b.array.dtype)
-        a, b = a.to(target), b.to(target)
+    if a.array.dtype != b.array.dtype:  # torch refuses, in the words of the kernel used
+        folds = (a.ndim <= 2 and b.ndim <= 2) or (b.ndim <= 2)  # into mm / mv / dot
+        kernel = ("dot" if a.ndim == b.ndim == 1 else "mv" if b.ndim == 1 else "mm") \
+            if folds else "bmm"
+        dtypes.check_matmul_dtypes(a.array.dtype, b.array.dtype, kernel)
     a2 = a.unsqueeze(0) if a.ndim == 1 else a
     b2 = b.unsqueeze(-1) if b.ndim == 1 else b
     out = P.MatMul.apply(a2, b2)
@@ -131,7 +133,7 @@ def tensor(data: Any, dtype: Any = None, device: Any = None, requires_grad: bool
     """A new tensor holding a copy of ``data`` (numbers, nested lists, arrays, Tensors).
 
     Python floats become the default dtype (float32), ints int64, bools bool; numpy
-    arrays keep their dtype.
+    arrays and numpy scalars keep their dtype.
 
     Args:
         name: sets ``Tensor.name``, the label ``tg.graph.trace`` and ``viz`` drawings
@@ -144,7 +146,7 @@ def tensor(data: Any, dtype: Any = None, device: Any = None, requires_grad: bool
     check_device(device, "tensor")
     if isinstance(data, Tensor):
         data = data.array
-    is_array = isinstance(data, np.ndarray)
+    is_array = isinstance(data, (np.ndarray, np.generic))  # np.float64(2.) stays float64
     arr = np.array(data, dtype=None if dtype is None else np.dtype(dtype), copy=True)
     if dtype is None and not is_array:
         if arr.dtype.kind == "f":

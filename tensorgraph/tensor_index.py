@@ -29,12 +29,24 @@ def _int_index(index: Any, op: str) -> np.ndarray:
 
 def _check_bounds(idx: np.ndarray, size: int, dim: int, op: str,
                   negative: bool = False) -> None:
-    """Indices must lie in [0, size) (in [-size, size) where torch allows ``negative``)."""
-    if idx.size and (idx.max() >= size or idx.min() < (-size if negative else 0)):
-        bad = idx.max() if idx.max() >= size else idx.min()
-        raise IndexError(
-            f"{op}(): index {bad} is out of bounds for dimension {dim} with size {size}."
-        )
+    """Indices must lie in [0, size) (in [-size, size) where torch allows ``negative``);
+    the error is torch's for ``op`` (its kernels word them differently)."""
+    low = -size if negative else 0
+    if not idx.size or (idx.max() < size and idx.min() >= low):
+        return
+    bad = idx.max() if idx.max() >= size else idx.min()
+    where = f" ({op}(); indices must lie in [{low}, {size}))"
+    if op == "take":
+        raise IndexError(f"out of range: tried to access index {bad} on a tensor of {size} "
+                         f"elements.{where}")
+    if op == "index_select":
+        if dim == 0:
+            raise IndexError(f"index out of range in self (index {bad} along dim 0 of "
+                             f"size {size}){where}")
+        raise RuntimeError(f"INDICES element is out of DATA bounds, id={bad} "
+                           f"axis_dim={size}{where}")
+    raise RuntimeError(f"index {bad} is out of bounds for dimension {dim} with size "
+                       f"{size}{where}")
 
 
 def _along(idx: np.ndarray, dim: int) -> tuple:
@@ -321,8 +333,9 @@ class IndexMethods:
         """Reverse the order of elements along ``dims`` (``x.flip(0)``, ``x.flip([0, 1])``,
         ``tg.flip(x, dims=(0,))``)."""
         axes = dims_arg(shape_arg(args) if dims is None else dims, self.array.shape, "flip") or ()
-        return self[tuple(slice(None, None, -1) if i in axes else slice(None)
-                          for i in range(self.ndim))]
+        # a negative step: numpy's, which x[...] refuses as torch does
+        return P.GetItem.apply(self, index=tuple(slice(None, None, -1) if i in axes else
+                                                 slice(None) for i in range(self.ndim)))
 
     def fliplr(self) -> Any:
         return self.flip(1)

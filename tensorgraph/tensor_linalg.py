@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from . import dtypes
 from .ops.einsum import Einsum
 
 
@@ -18,11 +19,7 @@ def _need(x: Any, ndim: int, op: str, what: str, name: str) -> None:
 
 
 def _same_dtype(a: Any, b: Any, op: str) -> None:
-    if a.dtype != b.dtype:
-        raise RuntimeError(
-            f"{op}: expected both tensors to have the same dtype, but got {a.dtype} and "
-            f"{b.dtype}; convert one with .to(other.dtype)."
-        )
+    dtypes.check_matmul_dtypes(a.array.dtype, b.array.dtype, op)
 
 
 class LinalgMethods:

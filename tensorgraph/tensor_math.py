@@ -139,16 +139,19 @@ class MathMethods:
 
     def fmod(self, other: Any) -> Any:
         """C-style remainder ``a - trunc(a/b) * b`` (sign of the dividend)."""
+        _check_int_divisor(self, other, "fmod")
         return self._binary(M.Fmod, other, op="fmod")
 
     def remainder(self, other: Any) -> Any:
         """Python-style remainder ``a - floor(a/b) * b`` (sign of the divisor), like ``%``."""
+        _check_int_divisor(self, other, "remainder")
         return self._binary(M.Remainder, other, op="remainder")
 
     def __mod__(self, other: Any) -> Any:
         return self.remainder(other)
 
     def __rmod__(self, other: Any) -> Any:
+        _check_int_divisor(other, self, "remainder")
         return self._binary(M.Remainder, other, reverse=True, op="remainder")
 
     def floor_divide(self, other: Any) -> Any:
@@ -157,6 +160,7 @@ class MathMethods:
         Not differentiable (torch raises in backward): the result has no gradient.
         """
         if self.dtype.kind in "iu" and np.asarray(_array(other)).dtype.kind in "iub":
+            _check_int_divisor(self, other, "floor_divide")
             return self._compare(other, np.floor_divide)
         return (self.detach() / (other.detach() if hasattr(other, "array") else other)).floor()
 
@@ -276,6 +280,15 @@ class MathMethods:
 
     def __ror__(self, other: Any) -> Any:
         return self | other
+
+
+def _check_int_divisor(a: Any, b: Any, op: str) -> None:
+    """Integer division by zero raises, as torch's integer kernels (floats give inf/nan)."""
+    bd = np.asarray(_array(b))
+    if bd.dtype.kind in "iub" and np.asarray(_array(a)).dtype.kind in "iu" and \
+            not bd.all():
+        raise RuntimeError(f"ZeroDivisionError ({op}: an integer divisor is 0; integer "
+                           "division by zero has no value, convert to float first)")
 
 
 def _float_operand(other: Any) -> Any:

@@ -88,12 +88,12 @@ class ShapeMethods:
         return self.reshape(other.shape)
 
     def t(self) -> Any:
-        """Transpose of a matrix (a 0-D or 1-D tensor is returned as is)."""
+        """Transpose of a matrix (a 0-D or 1-D tensor comes back as a new view of itself)."""
         if self.ndim > 2:
             raise RuntimeError(f"t(): expects a tensor with <= 2 dimensions, but self is "
                                f"{self.ndim}-D (shape {self.array.shape}); use transpose(d0, d1) "
                                "or mT.")
-        return self if self.ndim < 2 else self.transpose(0, 1)
+        return self.permute(*range(self.ndim)) if self.ndim < 2 else self.transpose(0, 1)
 
     def unflatten(self, dim: int, sizes: Any) -> Any:
         """Split dim ``dim`` into ``sizes`` (one of them may be -1)."""
@@ -121,7 +121,7 @@ class ShapeMethods:
         order = [i for i in range(self.ndim) if i not in s]
         for dest, origin in sorted(zip(t, s)):
             order.insert(dest, origin)
-        return self.permute(*order) if order != list(range(self.ndim)) else self
+        return self.permute(*order)  # a new view even when nothing moves, as torch
 
     moveaxis = movedim
 

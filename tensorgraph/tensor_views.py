@@ -13,8 +13,9 @@ from typing import Any
 import numpy as np
 
 from . import ops as P
-from .shapes import dims_arg, infer_shape, new_dim, shape_arg
+from .shapes import dims_arg, infer_shape, new_dim, shape_arg, view_strides
 from .autograd.grad_mode import get_mode
+from .indexing import advanced_dims, check_steps, move
 from .ops.shape import is_basic
 
 Tensor: Any = None
@@ -30,20 +31,33 @@ class ViewMethods:
     __slots__ = ()
 
     # ------------------------------------------------------------ shape
-    def reshape(self, *shape: Any) -> Tensor:
-        shape = shape_arg(shape)
+    def _target(self, shape: tuple, op: str) -> tuple:
         try:
-            target = infer_shape(self.array.shape, shape)
+            return infer_shape(self.array.shape, shape_arg(shape))
         except ValueError as e:
             raise RuntimeError(
-                f"reshape: {e}. The new shape must hold the same number of elements; "
+                f"{op}: {e}. The new shape must hold the same number of elements; "
                 "write -1 for one dim to have it inferred."
             ) from None
-        if target == self.array.shape:
-            return self
-        return P.Reshape.apply(self, shape=target)
 
-    view = reshape
+    def reshape(self, *shape: Any) -> Tensor:
+        """A tensor of the given shape with the same elements: a view where the strides
+        allow one, else a copy. Always a new tensor (with a grad_fn), as torch."""
+        return P.Reshape.apply(self, shape=self._target(shape, "reshape"))
+
+    def view(self, *shape: Any) -> Tensor:
+        """``reshape`` that must be a view: refused (torch's error) when the tensor's
+        strides cannot express the new shape (say after ``t()``); use ``reshape`` then."""
+        target = self._target(shape, "view")
+        a = self.array
+        if view_strides(a.shape, tuple(s // a.itemsize for s in a.strides), target) is None:
+            raise RuntimeError(
+                "view size is not compatible with input tensor's size and stride (at least "
+                "one dimension spans across two contiguous subspaces). Use .reshape(...) "
+                f"instead. (view {a.shape} -> {target} of a tensor with strides "
+                f"{tuple(s // a.itemsize for s in a.strides)})"
+            )
+        return P.Reshape.apply(self, shape=target)
 
     def flatten(self, start_dim: int = 0, end_dim: int = -1) -> Tensor:
         if self.ndim == 0:
@@ -54,6 +68,8 @@ class ViewMethods:
                 f"flatten: start_dim {start_dim} comes after end_dim {end_dim} for a tensor "
                 f"of shape {self.array.shape}; pass start_dim <= end_dim."
             )
+        if s == e:  # torch returns the tensor itself here
+            return self
         return self.reshape(self.array.shape[:s] + (-1,) + self.array.shape[e + 1:])
 
     def permute(self, *dims: Any) -> Tensor:
@@ -97,7 +113,7 @@ class ViewMethods:
                 f"expand: the shape {self.array.shape} cannot be expanded to {target}; only "
                 "size-1 dims can grow."
             ) from None
-        return self if target == self.array.shape else P.Expand.apply(self, shape=target)
+        return P.Expand.apply(self, shape=target)  # a new tensor even at the same shape
 
     def expand_as(self, other: Tensor) -> Tensor:
         return self.expand(other.shape)
@@ -124,10 +140,14 @@ class ViewMethods:
         return self.diagonal().sum()
 
     def __getitem__(self, index: Any) -> Tensor:
+        idx = _index(index)
+        check_steps(idx)
         try:
-            return P.GetItem.apply(self, index=_index(index))
+            out = P.GetItem.apply(self, index=idx)
         except IndexError as e:  # numpy's message does not say which tensor
             raise IndexError(f"index: {e} (indexing a tensor of shape {self.array.shape}).") from None
+        at = advanced_dims(idx, self.array.ndim)  # ints mixed with lists: torch's order
+        return out if at is None else out.permute(*move(out.ndim, at))
 
     # ------------------------------------------------------------ in place
     # Each one hands the out-of-place computation to inplace.write, which writes it into
@@ -165,11 +185,17 @@ class ViewMethods:
 
     def __setitem__(self, index: Any, value: Any) -> None:
         idx = _index(index)
+        check_steps(idx)
         v = Tensor.as_operand(value, self)
         lead = v.array.shape
         if lead and lead[0] == 1:  # torch drops a value's leading 1-dims ((1, 27) -> (27,))
             k = next((i for i, n in enumerate(lead) if n != 1), len(lead))
             v = v.reshape(lead[k:])
+        at = advanced_dims(idx, self.array.ndim)
+        if at is not None:  # v is in torch's order of the target: put it in numpy's
+            shape = np.asarray(self.array[idx]).shape
+            v = v.expand(tuple(shape[d] for d in move(len(shape), at)))
+            v = v.permute(*move(len(shape), at, to_torch=False))
         recording = get_mode("grad_enabled") and (self.requires_grad or v.requires_grad)
         if not recording and self.array.flags.writeable:
             self.array[idx] = v.array  # the common case: a plain write into the buffer
@@ -184,3 +210,14 @@ class ViewMethods:
     __isub__ = sub_
     __imul__ = mul_
     __itruediv__ = div_
+
+    def __ipow__(self, other: Any) -> Tensor:
+        return _write_inplace(self, "pow_", lambda t: t ** other, other)
+
+    def __imod__(self, other: Any) -> Tensor:
+        return _write_inplace(self, "remainder_", lambda t: t % other, other)
+
+    def __ifloordiv__(self, other: Any) -> Tensor:
+        if self.requires_grad and get_mode("grad_enabled"):
+            return self // other  # not differentiable: a new tensor without history
+        return _write_inplace(self, "floor_divide_", lambda t: t // other, other)

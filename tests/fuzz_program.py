@@ -43,9 +43,9 @@ class Lib:
 
     def slices(self, x: Any, index: tuple) -> Any:
         """``x[index]`` for a tuple of slices and ints (one per leading dim)."""
-        if not self.is_torch:
+        if not any(isinstance(ix, slice) and (ix.step or 1) < 0 for ix in index):
             return x[index]
-        # torch rejects negative steps: pick the same elements with index_select,
+        # torch (and tensorgraph) reject negative steps: pick the same elements with index_select,
         # last dim first so earlier dims keep their positions.
         for d in reversed(range(len(index))):
             ix = index[d]

@@ -138,7 +138,8 @@ OPS: list[Op] = [
     # ---- indexing
     Op("index_int", lambda a: a[1], lambda a: a[1], R3),
     Op("index_slices", lambda a: a[1:, :3:2, -1], lambda a: a[1:, :3:2, -1], R3),
-    Op("index_neg_step", lambda a: a[::-1, 1:, ::-2],
+    # x[::-1] raises as in torch; flip is GetItem with a negative step inside
+    Op("index_neg_step", lambda a: a.flip(0)[:, 1:].flip(2)[..., ::2],
        lambda a: a.flip(0)[:, 1:].flip(2)[..., ::2], [((3, 4, 5),)]),
     Op("index_none_ellipsis", lambda a: a[None, ..., 2], lambda a: a[None, ..., 2], R3),
     Op("index_repeated", lambda a: a[_REPEATED], lambda a: a[T().from_numpy(_REPEATED)],

@@ -116,8 +116,8 @@ def test_item_tolist_and_python_conversions() -> None:
     assert tg.tensor([[1.0, 2.0]]).tolist() == [[1.0, 2.0]]
     assert float(tg.tensor(1.5)) == 1.5 and int(tg.tensor(2)) == 2 and bool(tg.tensor(1))
     assert [t.item() for t in tg.tensor([4, 5])] == [4, 5] and len(tg.zeros(3, 2)) == 3
-    with pytest.raises(ValueError, match=r"one element.*shape \(2,\)"):
-        tg.tensor([1.0, 2.0]).item()
+    with pytest.raises(RuntimeError, match=r"a Tensor with 2 elements cannot be converted to Scalar"):
+        tg.tensor([1.0, 2.0]).item()  # torch's error
 
 
 def test_results_are_always_arrays_even_0d() -> None:
@@ -143,7 +143,7 @@ def test_results_are_always_arrays_even_0d() -> None:
     (lambda: tg.stack([tg.ones(2), tg.ones(3)]), r"stack: tensor 1 has shape \(3,\)"),
     (lambda: tg.cat([]), r"cat: expected a non-empty"),
     (lambda: tg.ones(3, 4).reshape(5, 3), r"reshape: cannot reshape.*\(3, 4\).*\(5, 3\)"),
-    (lambda: tg.ones(3, 4).view(-1, 5), r"reshape: shape \(-1, 5\) is invalid"),
+    (lambda: tg.ones(3, 4).view(-1, 5), r"view: shape \(-1, 5\) is invalid"),
     (lambda: tg.ones(3, 4).sum(2), r"sum: dim 2 is out of range.*2 dimensions"),
     (lambda: tg.ones(3, 4).mean(-3), r"mean: dim -3 is out of range"),
     (lambda: tg.ones(3, 4).max(5), r"max: dim 5 is out of range"),
@@ -151,7 +151,7 @@ def test_results_are_always_arrays_even_0d() -> None:
     (lambda: tg.ones(3, 4).permute(0, 0), r"permute: dims \(0, 0\)"),
     (lambda: tg.ones(3, 4).expand(2, 4), r"expand: the shape \(3, 4\) cannot be expanded"),
     (lambda: tg.ones(3).squeeze(1), r"squeeze: dim 1 is out of range"),
-    (lambda: tg.tensor([1, 2]).mean(), r"mean: input dtype must be floating"),
+    (lambda: tg.tensor([1, 2]).mean(), r"mean\(\): could not infer output dtype.*Got: Long"),
 ])
 def test_errors_name_the_op_and_shapes(make, pattern: str) -> None:
     with pytest.raises((RuntimeError, ValueError, IndexError, TypeError), match=pattern):

@@ -43,7 +43,7 @@ def test_errors_match_torch_exception_types(torch, call, error) -> None:
 
 def test_error_messages_name_the_op() -> None:
     x = tg.zeros(3, 4)
-    with pytest.raises(IndexError, match=r"gather\(\): index 5 is out of bounds for dimension 1"):
+    with pytest.raises(RuntimeError, match=r"index 5 is out of bounds for dimension 1 .*gather\(\)"):
         x.gather(1, tg.tensor([[5]]))
     with pytest.raises(RuntimeError, match="split_with_sizes expects split_sizes to sum"):
         x.split([1, 1])

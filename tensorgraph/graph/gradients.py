@@ -28,7 +28,9 @@ def tensor_gradients(root: Tensor, reps: dict, order: list, want: bool
 
     ``reps`` maps a tensor node's key to a Tensor standing for it (see ``trace``).
     """
-    existing = {k: t.grad.array for k, t in reps.items() if t.grad is not None}
+    # Only leaves and retain_grad() tensors hold a .grad (reading another's warns, as torch)
+    existing = {k: t.grad.array for k, t in reps.items()
+                if (t.is_leaf or t.retains_grad) and t.grad is not None}
     if not want:
         return existing, None, False
     if not root.requires_grad:

@@ -50,7 +50,8 @@ def float_dtype(dtype: Any, kernel: str) -> np.dtype:
 
 
 def _make(arr: np.ndarray, requires_grad: bool) -> Tensor:
-    t = Tensor.from_array(np.ascontiguousarray(arr), False)
+    # np.ascontiguousarray would make a 0-d sample 1-d (torch.randn(()) is 0-d)
+    t = Tensor.from_array(arr if arr.flags.c_contiguous else np.ascontiguousarray(arr), False)
     if requires_grad:
         if arr.dtype.kind != "f":
             raise RuntimeError(
