@@ -347,32 +347,10 @@ class Tensor(ArithmeticMethods, ViewMethods, OpMethods, RandomMethods, DisplayMe
 
     # ------------------------------------------------------------ repr
     def __repr__(self) -> str:
-        body = values_str(self.array, len("tensor("))
-        extras = []
-        dt, default = self.dtype, dtypes.get_default_dtype()
-        if self.array.size == 0:  # torch: no values to tell int64 by, so only the default float
-            if self.array.ndim != 1:  # dtype goes unsaid, and a shape other than (0,) is said
-                extras.append(f"size={tuple(self.array.shape)}")
-            if dt is not default:
-                extras.append(f"dtype={dt}")
-        elif dt is not default and dt is not dtypes.int64 and dt is not dtypes.bool_:
-            extras.append(f"dtype={dt}")
-        if self.grad_fn is not None:
-            # torch numbers its node classes (MulBackward0); tensorgraph's names are torch's
-            # without the number, so a printed tensor reads as torch's
-            name = self.grad_fn.name()
-            name = _TORCH_NODE_NAMES.get(name, name)
-            if getattr(self.grad_fn, "user_class", None) is not None:
-                extras.append(f"grad_fn=<{name}>")  # a custom Function: torch adds no 0
-            else:
-                extras.append(f"grad_fn=<{name}0>" if name.endswith("Backward") else
-                              f"grad_fn={self.grad_fn!r}")
-        elif self.requires_grad:
-            extras.append("requires_grad=True")
-        return "tensor(" + ", ".join([body] + extras) + ")"
+        return tensor_repr(self)
 
 
-from .tensor_str import values_str  # noqa: E402
+from .tensor_str import tensor_repr  # noqa: E402
 
 _NON_LEAF_GRAD = (
     "The .grad attribute of a Tensor that is not a leaf Tensor is being accessed. Its .grad "
@@ -380,10 +358,6 @@ _NON_LEAF_GRAD = (
     "field to be populated for a non-leaf Tensor, use .retain_grad() on the non-leaf Tensor. "
     "If you access the non-leaf Tensor by mistake, make sure you access the leaf Tensor "
     "instead. See github.com/pytorch/pytorch/pull/30531 for more information.")
-
-# Nodes tensorgraph fuses, by the name of the node torch shows last (cross_entropy is
-# log_softmax then nll_loss in torch).
-_TORCH_NODE_NAMES = {"CrossEntropyBackward": "NllLossBackward"}
 
 # The functions on tensors and the in-place machinery build on Tensor, and its methods
 # call them, so they are imported once the class exists. (Import them through this

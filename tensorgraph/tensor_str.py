@@ -18,6 +18,8 @@ from typing import Any
 
 import numpy as np
 
+from . import dtypes
+
 __all__ = ["get_printoptions", "set_printoptions", "values_str"]
 
 
@@ -146,3 +148,35 @@ def values_str(array: np.ndarray, indent: int) -> str:
     summarize = array.size > PRINT_OPTS.threshold
     fmt = _Formatter(_summarized(array) if summarize else array)
     return _nested(array, indent, summarize, fmt)
+
+
+# Nodes tensorgraph fuses, by the name of the node torch shows last (cross_entropy is
+# log_softmax then nll_loss in torch).
+_TORCH_NODE_NAMES = {"CrossEntropyBackward": "NllLossBackward"}
+
+
+def tensor_repr(t: Any) -> str:
+    """``repr(tensor)`` as torch prints it: values, then dtype/size, grad_fn or requires_grad."""
+    body = values_str(t.array, len("tensor("))
+    extras = []
+    dt, default = t.dtype, dtypes.get_default_dtype()
+    if t.array.size == 0:  # torch: no values to tell int64 by, so only the default float
+        if t.array.ndim != 1:  # dtype goes unsaid, and a shape other than (0,) is said
+            extras.append(f"size={tuple(t.array.shape)}")
+        if dt is not default:
+            extras.append(f"dtype={dt}")
+    elif dt is not default and dt is not dtypes.int64 and dt is not dtypes.bool_:
+        extras.append(f"dtype={dt}")
+    if t.grad_fn is not None:
+        # torch numbers its node classes (MulBackward0); tensorgraph's names are torch's
+        # without the number, so a printed tensor reads as torch's
+        name = t.grad_fn.name()
+        name = _TORCH_NODE_NAMES.get(name, name)
+        if getattr(t.grad_fn, "user_class", None) is not None:
+            extras.append(f"grad_fn=<{name}>")  # a custom Function: torch adds no 0
+        else:
+            extras.append(f"grad_fn=<{name}0>" if name.endswith("Backward") else
+                          f"grad_fn={t.grad_fn!r}")
+    elif t.requires_grad:
+        extras.append("requires_grad=True")
+    return "tensor(" + ", ".join([body] + extras) + ")"
