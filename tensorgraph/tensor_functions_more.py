@@ -22,8 +22,16 @@ import numpy as np
 from . import dtypes
 from .creation import meshgrid
 from .device import check_device
+from .function_forms import repeat_interleave as _repeat_interleave
 from .size import Size
-from .tensor import Tensor, cat, stack, tensor
+from .axis_alias import accept_axis
+from .tensor import Tensor, tensor
+from .tensor import cat as _cat
+from .tensor import stack as _stack
+
+cat = concat = concatenate = accept_axis(_cat)
+stack = accept_axis(_stack)
+repeat_interleave = accept_axis(_repeat_interleave)
 
 pi = math.pi
 e = math.e
@@ -347,7 +355,8 @@ for _name in _INPLACE_FORMS:
     globals()[_name] = _form(_name)
 
 __all__ = [
-    "add", "addcdiv", "addcmul", "as_tensor", "atleast_1d", "atleast_2d", "atleast_3d",
+    "add", "addcdiv", "addcmul", "as_tensor", "atleast_1d", "atleast_2d", "atleast_3d", "cat",
+    "concat", "concatenate", "repeat_interleave", "stack",
     "block_diag", "broadcast_shapes", "broadcast_tensors", "broadcast_to", "bucketize",
     "cartesian_prod", "clamp_max", "clamp_min", "column_stack", "cummax", "cummin", "diff",
     "div", "divide", "dstack", "e", "hstack", "index_put", "inf", "isin", "lerp", "logspace",

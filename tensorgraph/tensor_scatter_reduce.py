@@ -105,12 +105,14 @@ class ScatterReduceMethods:
             return np.where(base_in, inv, 0), inv[pos]
         if reduce == "prod":
             return _prod_others(out, pos, a, base_in, v)
-        self_hit = base_in & (a == out)
+        # torch counts an old value equal to the result among the ties even when
+        # include_self=False (it then gets no gradient itself): so do we
+        self_hit = a == out
         src_hit = v == out[pos]
         n = self_hit.astype(np.int64)
         np.add.at(n, pos, src_hit.astype(np.int64))
         n = np.maximum(n, 1)
-        return self_hit / n, src_hit / n[pos]
+        return np.where(base_in, self_hit / n, 0), src_hit / n[pos]
 
     def scatter_reduce_(self, dim: int, index: Any, src: Any, reduce: str, *,
                         include_self: builtins.bool = True) -> Any:
