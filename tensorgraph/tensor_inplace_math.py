@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from .autograd.grad_mode import get_mode
+from .autograd.grad_mode import counters, get_mode
 
 
 def _inplace(x: Any, op: str, compute: Callable[[Any], Any], other: Any = None) -> Any:
@@ -60,7 +60,7 @@ _UNARY = ("exp", "exp2", "expm1", "log", "log2", "log10", "log1p", "abs", "absol
           "arctan", "erf", "erfc", "floor", "ceil", "round", "trunc", "fix", "frac", "sign",
           "sgn", "clamp_min", "clamp_max", "nan_to_num")
 _BINARY = ("pow", "float_power", "atan2", "arctan2", "fmod", "remainder", "true_divide",
-           "lerp", "addcmul", "addcdiv", "maximum", "minimum", "multiply", "subtract")
+           "lerp", "addcmul", "addcdiv", "multiply", "subtract")
 
 
 class InplaceMathMethods:
@@ -95,11 +95,18 @@ class InplaceMathMethods:
                 f"a leaf Variable that requires grad is being used in an in-place operation "
                 f"({op} on a tensor of shape {tuple(self.shape)}). Wrap it in "
                 "`with tg.no_grad():` or use the out-of-place form.")
-        view = make(self)
+        # the view node's input: this tensor as it is now (same memory and history; its
+        # shape must not change under the node, as this tensor's is about to)
+        old = type(self).from_array(self.array, self.requires_grad)
+        old.grad_fn = self.grad_fn
+        view = make(old) if recording else make(self.detach())
         self.array = view.array
+        self._version += 1  # bumps counters.inplace_ops: the mark of this in-place op
         if recording:
+            # nodes recorded before keep sending gradient to the old grad_fn (the view
+            # node itself among them), as after inplace.write
+            view.grad_fn.rebased_from = (counters.inplace_ops, self.grad_fn)
             self.grad_fn = view.grad_fn
-        self._version += 1
         return self
 
     def squeeze_(self, dim: Any = None) -> Any:
