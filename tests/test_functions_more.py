@@ -81,8 +81,8 @@ def test_as_tensor(torch):
     assert tg.as_tensor(x) is x and tg.as_tensor(x, dtype=tg.float32) is x
     assert tg.as_tensor(x, dtype=tg.float64).dtype == tg.float64
     assert tg.as_tensor([1, 2]).dtype == tg.int64
-    assert tg.as_tensor(3.0).dtype == torch.as_tensor(3.0).dtype.__repr__().split(".")[-1] \
-        or tg.as_tensor(3.0).dtype == tg.float32
+    assert tg.as_tensor(3.0).dtype == tg.float32 == tg.as_tensor(a, dtype=tg.float32).dtype
+    assert torch.as_tensor(3.0).dtype == torch.float32
 
 
 @pytest.mark.parametrize("mode", [None, "trunc", "floor"])
