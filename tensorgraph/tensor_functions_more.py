@@ -22,6 +22,7 @@ import numpy as np
 from . import dtypes
 from .creation import meshgrid
 from .device import check_device
+from .function_forms import method_form
 from .function_forms import repeat_interleave as _repeat_interleave
 from .size import Size
 from .axis_alias import accept_axis
@@ -304,45 +305,22 @@ def cartesian_prod(*tensors: Any) -> Tensor:
 
 
 # ---------------------------------------------------------------- function forms
-def _form(name: str) -> Callable[..., Any]:
-    def fn(input: Any, *args: Any, **kwargs: Any) -> Any:
-        return getattr(_t(input), name)(*args, **kwargs)
-
-    fn.__name__ = fn.__qualname__ = name
-    fn.__doc__ = f"``tg.{name}(input, ...)`` is ``input.{name}(...)``: see ``Tensor.{name}``."
-    return fn
-
-
-def _dim_form(name: str) -> Callable[..., Any]:
-    """A method form that also takes ``axis=`` for ``dim=``, as torch."""
-    method = _form(name)
-
-    def fn(input: Any, *args: Any, **kwargs: Any) -> Any:
-        if "axis" in kwargs:
-            kwargs["dim"] = kwargs.pop("axis")
-        return method(input, *args, **kwargs)
-
-    fn.__name__ = fn.__qualname__ = name
-    fn.__doc__ = method.__doc__
-    return fn
-
-
-rot90 = _form("rot90")
-diff = _dim_form("diff")
-cummax = _dim_form("cummax")
-cummin = _dim_form("cummin")
-mode = _dim_form("mode")
-quantile = _dim_form("quantile")
-nanquantile = _dim_form("nanquantile")
-nansum = _dim_form("nansum")
-nanmean = _dim_form("nanmean")
-lerp = _form("lerp")
-addcmul = _form("addcmul")
-addcdiv = _form("addcdiv")
-clamp_min = _form("clamp_min")
-clamp_max = _form("clamp_max")
-scatter_reduce = _form("scatter_reduce")
-index_put = _form("index_put")
+rot90 = method_form("rot90")
+diff = method_form("diff")
+cummax = method_form("cummax")
+cummin = method_form("cummin")
+mode = method_form("mode")
+quantile = method_form("quantile")
+nanquantile = method_form("nanquantile")
+nansum = method_form("nansum")
+nanmean = method_form("nanmean")
+lerp = method_form("lerp")
+addcmul = method_form("addcmul")
+addcdiv = method_form("addcdiv")
+clamp_min = method_form("clamp_min")
+clamp_max = method_form("clamp_max")
+scatter_reduce = method_form("scatter_reduce")
+index_put = method_form("index_put")
 
 _INPLACE_FORMS = (
     "exp_", "exp2_", "expm1_", "log_", "log2_", "log10_", "log1p_", "abs_", "sqrt_", "rsqrt_",
@@ -352,7 +330,7 @@ _INPLACE_FORMS = (
     "clamp_min_", "clamp_max_", "nan_to_num_", "clamp_", "clip_", "index_put_",
 )
 for _name in _INPLACE_FORMS:
-    globals()[_name] = _form(_name)
+    globals()[_name] = method_form(_name)
 
 __all__ = [
     "add", "addcdiv", "addcmul", "as_tensor", "atleast_1d", "atleast_2d", "atleast_3d", "cat",
