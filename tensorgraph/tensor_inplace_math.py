@@ -132,5 +132,10 @@ for _name in _UNARY:
     setattr(InplaceMathMethods, _name + "_", _unary_inplace(_name))
 for _name in _BINARY:
     setattr(InplaceMathMethods, _name + "_", _binary_inplace(_name))
+# the augmented assignments torch makes in place (`x //= 2` changes x, aliases see it)
+InplaceMathMethods.__itruediv__ = InplaceMathMethods.div_
+InplaceMathMethods.__ifloordiv__ = InplaceMathMethods.floor_divide_
+InplaceMathMethods.__ipow__ = InplaceMathMethods.pow_
+InplaceMathMethods.__imod__ = InplaceMathMethods.remainder_
 
 __all__ = ["InplaceMathMethods"]

@@ -132,3 +132,19 @@ def test_inplace_gradcheck():
         return y
 
     assert gradcheck(f, (tg.randn(3, 2, dtype=tg.float64, requires_grad=True),))
+
+
+def test_augmented_assignment_in_place(torch):
+    for lib in (tg, torch):
+        x = lib.tensor([7.0, -7.0])
+        alias = x.view(2)
+        x //= 2
+        x **= 2
+        x %= 5
+        x /= 2
+        assert alias.tolist() == [2.0, 0.5]
+        y = lib.tensor([7, -7])
+        y //= 2
+        assert y.tolist() == [3, -4]
+        with pytest.raises(RuntimeError):
+            y /= 2
