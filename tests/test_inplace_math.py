@@ -38,7 +38,8 @@ def test_unary_inplace(torch, name, view):
 
 
 @pytest.mark.parametrize("name,args", [
-    ("pow_", (2.5,)), ("clamp_min_", (1.0,)), ("clamp_max_", (1.0,)), ("lerp_", ("T", 0.4)), ("multiply_", ("T",)), ("subtract_", ("T",)),
+    ("pow_", (2.5,)), ("clamp_min_", (1.0,)), ("clamp_max_", (1.0,)), ("lerp_", ("T", 0.4)),
+    ("multiply_", ("T",)), ("subtract_", ("T",)),
     ("mul_", (3.0,)), ("div_", (3.0,)), ("clip_", (0.5, 1.2)), ("fmod_", (0.7,)),
     ("remainder_", (0.7,)), ("true_divide_", (2.0,)), ("float_power_", (2.0,)),
 ])
