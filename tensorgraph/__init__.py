@@ -80,6 +80,8 @@ from .tensor import Tensor, cat, matmul, stack, tensor
 # tg.sin(x), tg.sort(x), ...: the function forms of Tensor methods; tg.linalg's norms.
 from . import function_forms, linalg
 from .function_forms import *  # noqa: F403  (names listed in function_forms.__all__)
+from . import tensor_functions_more
+from .tensor_functions_more import *  # noqa: F403  (tg.pi, tg.as_tensor, tg.hstack, ...)
 
 # torch.special and torch.distributions (composites of the ops above).
 from . import distributions, special
@@ -114,6 +116,7 @@ __all__ = [
     "short", "stack", "tensor", "testing", "uint8", "uint16", "uint32", "uint64", "utils",
     "zeros", "zeros_like",
     *function_forms.__all__,
+    *tensor_functions_more.__all__,
     # compat
     "accelerator", "amp", "are_deterministic_algorithms_enabled", "autocast", "backends",
     "can_cast", "compile", "cuda", "device", "distributed", "finfo", "get_default_device",

@@ -34,6 +34,9 @@ def _method_form(name: str) -> Callable[..., Any]:
     return fn
 
 
+method_form = _method_form  # for the other modules of function forms (not exported)
+
+
 # ---------------------------------------------------------------- elementwise math
 exp = _method_form("exp")
 exp2 = _method_form("exp2")

@@ -32,5 +32,8 @@ topk = _structseq("topk", ["values", "indices"])
 kthvalue = _structseq("kthvalue", ["values", "indices"])
 median = _structseq("median", ["values", "indices"])
 histogram = _structseq("histogram", ["hist", "bin_edges"])
+cummax = _structseq("cummax", ["values", "indices"])
+cummin = _structseq("cummin", ["values", "indices"])
+mode = _structseq("mode", ["values", "indices"])
 
-__all__ = ["histogram", "kthvalue", "max", "median", "min", "sort", "topk"]
+__all__ = ["cummax", "cummin", "histogram", "kthvalue", "max", "median", "min", "mode", "sort", "topk"]

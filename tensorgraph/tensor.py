@@ -19,6 +19,7 @@ from .display import DisplayMethods
 from .random_methods import RandomMethods
 from .size import Size
 from .tensor_arithmetic import ArithmeticMethods
+from .tensor_inplace_math import InplaceMathMethods
 from .tensor_ops import OpMethods
 from .tensor_views import ViewMethods
 
@@ -28,8 +29,8 @@ _new_size = tuple.__new__  # Size from a numpy shape (already ints): no per-item
 _Number = (builtins.int, builtins.float, builtins.bool, np.number, np.bool_)
 
 
-class Tensor(ArithmeticMethods, ViewMethods, OpMethods, RandomMethods, DisplayMethods,
-             DeviceMethods):
+class Tensor(ArithmeticMethods, InplaceMathMethods, ViewMethods, OpMethods, RandomMethods,
+             DisplayMethods, DeviceMethods):
     """An n-dimensional array that records the operations applied to it.
 
     Args:

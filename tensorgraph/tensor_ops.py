@@ -12,13 +12,16 @@ from .tensor_index import IndexMethods
 from .tensor_index_dim import IndexDimMethods
 from .tensor_linalg import LinalgMethods
 from .tensor_math import MathMethods
+from .tensor_more import MoreMethods
+from .tensor_rank import RankMethods
+from .tensor_scatter_reduce import ScatterReduceMethods
 from .tensor_reduce import ReduceMethods
 from .tensor_shape import ShapeMethods
 from .tensor_stats import StatsMethods
 
 
 class OpMethods(MathMethods, IndexMethods, IndexDimMethods, ReduceMethods, LinalgMethods,
-                ShapeMethods, StatsMethods):
+                ShapeMethods, StatsMethods, MoreMethods, RankMethods, ScatterReduceMethods):
     """Tensor methods beyond the core set in ``tensor.py`` (mixed into ``Tensor``)."""
 
     __slots__ = ()
