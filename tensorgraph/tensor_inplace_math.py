@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 
+from . import dtypes
 from .autograd.grad_mode import counters, get_mode
 
 
@@ -27,9 +28,10 @@ def _inplace(x: Any, op: str, compute: Callable[[Any], Any], other: Any = None) 
         out = compute(t)
         if out.array.dtype != x.array.dtype and not np.can_cast(
                 out.array.dtype, x.array.dtype, casting="same_kind"):
-            raise RuntimeError(f"{op}: result type {out.dtype} can't be cast to the desired "
-                               f"output type {x.dtype} (convert the tensor first, e.g. "
-                               "x = x.float()).")
+            raise RuntimeError(
+                f"result type {dtypes.scalar_type_name(out.array.dtype)} can't be cast to the "
+                f"desired output type {dtypes.scalar_type_name(x.array.dtype)} ({op} on a "
+                f"{x.dtype} tensor; convert the tensor first, e.g. x = x.float())")
         return out
 
     return write(x, op, checked, other)
