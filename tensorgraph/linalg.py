@@ -1,7 +1,10 @@
 """``tg.linalg``: torch.linalg's norms (``vector_norm``, ``matrix_norm``, ``norm``).
 
 and ``svdvals``, whose gradient (first and second order) gives the nuclear (``'nuc'``)
-and spectral (2, -2) matrix norms theirs. Other decompositions (svd, eig, ...) are not here.
+and spectral (2, -2) matrix norms theirs. The solvers (inv, det, slogdet, solve,
+cholesky, matrix_power, multi_dot, cross) are in ``linalg_matrix.py``, the
+decompositions (qr, eigh, svd, pinv, lstsq, matrix_rank) in ``linalg_decomp.py``;
+both are re-exported here. (eig, lu, matrix_exp ... are not here.)
 """
 
 from __future__ import annotations
@@ -80,3 +83,20 @@ def norm(A: Tensor, ord: Any = None, dim: Any = None, keepdim: bool = False, *,
         raise RuntimeError(f"linalg.norm: input must be 1-D or 2-D when ord is given and "
                            f"dim is None, got shape {tuple(A.shape)}.")
     return matrix_norm(A, ord, (-2, -1) if dim is None else tuple(dim), keepdim, dtype=dtype)
+
+
+from .linalg_decomp import eigh, eigvalsh, lstsq, matrix_rank, pinv, qr, svd  # noqa: E402
+from .linalg_matrix import (  # noqa: E402
+    LinAlgError,
+    cholesky,
+    cross,
+    det,
+    inv,
+    matrix_power,
+    multi_dot,
+    slogdet,
+    solve,
+)
+
+__all__ += ["LinAlgError", "cholesky", "cross", "det", "eigh", "eigvalsh", "inv", "lstsq",
+            "matrix_power", "matrix_rank", "multi_dot", "pinv", "qr", "slogdet", "solve", "svd"]

@@ -32,5 +32,14 @@ topk = _structseq("topk", ["values", "indices"])
 kthvalue = _structseq("kthvalue", ["values", "indices"])
 median = _structseq("median", ["values", "indices"])
 histogram = _structseq("histogram", ["hist", "bin_edges"])
+slogdet = _structseq("slogdet", ["sign", "logabsdet"])
+linalg_slogdet = _structseq("linalg_slogdet", ["sign", "logabsdet"])
+linalg_qr = _structseq("linalg_qr", ["Q", "R"])
+qr = _structseq("qr", ["Q", "R"])
+linalg_eigh = _structseq("linalg_eigh", ["eigenvalues", "eigenvectors"])
+linalg_svd = _structseq("linalg_svd", ["U", "S", "Vh"])
+svd = _structseq("svd", ["U", "S", "V"])
+linalg_lstsq = _structseq("linalg_lstsq", ["solution", "residuals", "rank", "singular_values"])
 
-__all__ = ["histogram", "kthvalue", "max", "median", "min", "sort", "topk"]
+__all__ = ["histogram", "kthvalue", "linalg_eigh", "linalg_lstsq", "linalg_qr", "linalg_slogdet",
+           "linalg_svd", "max", "median", "min", "qr", "slogdet", "sort", "svd", "topk"]
