@@ -87,7 +87,7 @@ class Inv(Function):
 
 
 class Det(Function):
-    """y = det(A);  dA = g y A^-T   (the adjugate, through the SVD, where A is singular)"""
+    """y = det(A);  dA = g y A^-T   (0 where A is exactly singular, as torch 2.13)"""
 
     @staticmethod
     def forward(ctx, a):
@@ -103,17 +103,18 @@ class Det(Function):
             return scale * inv_any(a).mT
         try:
             return scale * np.linalg.inv(a).mT
-        except np.linalg.LinAlgError:  # singular in the batch: g * adj(A)^T for all
-            return g[..., None, None] * _adjugate(a).mT
+        except np.linalg.LinAlgError:  # some matrix of the batch is singular
+            return scale * _inv_or_zero(a).mT
 
 
-def _adjugate(a: np.ndarray) -> np.ndarray:
-    """adj(A) = det(U V^T) V diag(prod_{j != i} s_j) U^T  (valid for singular A)."""
-    u, s, vh = np.linalg.svd(a)
-    n = s.shape[-1]
-    others = np.stack([np.prod(np.delete(s, i, axis=-1), axis=-1) for i in range(n)], -1)
-    sign = np.linalg.det(u) * np.linalg.det(vh)
-    return sign[..., None, None] * (vh.mT * others[..., None, :]) @ u.mT
+def _inv_or_zero(a: np.ndarray) -> np.ndarray:
+    """inv of each matrix, zeros for the singular ones."""
+    flat = a.reshape((-1,) + a.shape[-2:])
+    out = np.zeros_like(flat)
+    for i, m in enumerate(flat):
+        if not _singular(m):
+            out[i] = np.linalg.inv(m)
+    return out.reshape(a.shape)
 
 
 class LogAbsDet(Function):
