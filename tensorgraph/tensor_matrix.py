@@ -67,9 +67,9 @@ class MatrixMethods:
         linalg = _linalg()
         if not compute_uv:
             m, n = self.shape[-2], self.shape[-1]
-            batch, dt = tuple(self.shape[:-2]), self.array.dtype
-            zeros = lambda k: type(self).from_array(np.zeros(batch + (k, k), dt), False)  # noqa: E731
-            return return_types.svd(zeros(m), linalg.svdvals(self), zeros(n))
+            batch, dt, make = tuple(self.shape[:-2]), self.array.dtype, type(self).from_array
+            u, v = (make(np.zeros(batch + (k, k), dt), False) for k in (m, n))
+            return return_types.svd(u, linalg.svdvals(self), v)
         u, s, vh = linalg.svd(self, full_matrices=not some)
         return return_types.svd(u, s, vh.mT)
 

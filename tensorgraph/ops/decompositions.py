@@ -38,7 +38,7 @@ def _eye_like(n: int, x: Any) -> np.ndarray:
 
 
 class Eigh(Function):
-    """L, V = eigh(A);  dA = V (diag(gL) + skew(V^T gV) / (L_j - L_i)) V^T"""
+    """y = [L | V] = eigh(A), packed;  dA = V (diag(gL) + skew(V^T gV) / (L_j - L_i)) V^T"""
 
     @staticmethod
     def forward(ctx, a, uplo="L"):
@@ -63,21 +63,33 @@ class Eigh(Function):
         return v @ inner @ v.mT
 
 
+def _qr_tall_backward(q: Any, r: Any, gq: Any, gr: Any) -> Any:
+    """dA of A = Q R with k = n <= m (R square): torch's linalg_qr_backward, m >= n."""
+    k = r.shape[-2]
+    dtype = q.dtype if isinstance(q, np.ndarray) else q.array.dtype
+    upper = np.triu(np.ones((k, k), dtype))
+    mm = (gr @ r.mT - q.mT @ gq) * upper
+    sym = mm + mm.mT - mm * np.eye(k, dtype=dtype)
+    ga = q @ sym + gq
+    return solve_any(r, ga.mT).mT  # ga R^-T
+
+
 class Qr(Function):
-    """Q, R = qr(A) (reduced, m >= n);  dA = (gQ + Q copyltu(M)) R^-T,
-    M = triu(gR R^T - Q^T gQ)  (torch's linalg_qr_backward)"""
+    """y = [Q | R] = qr(A), packed;  dA = (gQ + Q copyltu(M)) R^-T, M = triu(gR R^T -
+    Q^T gQ) for m >= n; for m < n, A = [X | Y], R = [U | V]: dY = Q gV and dX from
+    the square case with gQ + Y gV^T  (torch's linalg_qr_backward)"""
 
     @staticmethod
     def forward(ctx, a, mode="reduced"):
         q, r = np.linalg.qr(a, mode="complete" if mode == "complete" else "reduced")
         ctx.shapes, ctx.mode = [q.shape[-2:], r.shape[-2:]], mode
         out = pack([q, r], a.shape[:-2])
-        ctx.save_for_backward(out)
+        ctx.save_for_backward(a, out)
         return out
 
     @staticmethod
     def backward(ctx, g):
-        (out,) = ctx.saved_tensors
+        a, out = ctx.saved_tensors
         q, r = unpack(out, ctx.shapes)
         gq, gr = unpack(g, ctx.shapes)
         m, n = q.shape[-2], r.shape[-1]
@@ -89,24 +101,17 @@ class Qr(Function):
         if ctx.mode == "complete" and m > n:
             raise RuntimeError("The QR decomposition is not differentiable when "
                                "mode='complete' and nrows > ncols.")
-        if m < n:
-            raise NotImplementedError(
-                f"linalg.qr: the gradient for wide input (here {m} x {n}, rows < columns) "
-                "is not implemented; differentiate the QR of A.mT instead."
-            )
-        k = r.shape[-2]
-        upper = np.triu(np.ones((k, k), q.dtype if isinstance(q, np.ndarray)
-                                else q.array.dtype))
-        eye = _eye_like(k, q)
-        mm = (gr @ r.mT - q.mT @ gq) * upper
-        sym = mm + mm.mT - mm * eye
-        ga = q @ sym + gq
-        # ga R^-T = solve(R, ga^T)^T
-        return solve_any(r, ga.mT).mT
+        if m >= n:
+            return _qr_tall_backward(q, r, gq, gr)
+        y, gu, gv = a[..., m:], gr[..., :m], gr[..., m:]
+        gx = _qr_tall_backward(q, r[..., :m], gq + y @ gv.mT, gu)
+        dtype = q.dtype if isinstance(q, np.ndarray) else q.array.dtype
+        place = np.eye(n, dtype=dtype)  # [gX | gY] = gX @ I[:m] + gY @ I[m:]
+        return gx @ place[:m] + (q @ gv) @ place[m:]
 
 
 class Svd(Function):
-    """U, S, Vh = svd(A);  dA = U diag(gS) Vh + svd_backward(gU, gVh)  (thin parts;
+    """y = [U | S | Vh] = svd(A), packed;  dA = U diag(gS) Vh + svd_backward(gU, gVh)  (thin parts;
     for full_matrices only the first k columns of U / rows of Vh carry gradient, as torch)"""
 
     @staticmethod

@@ -132,7 +132,7 @@ class LogAbsDet(Function):
 
 
 class Solve(Function):
-    """X = A^-1 B  (B a batch of matrices);  dB = A^-T g,  dA = -dB X^T"""
+    """y = A^-1 B  (B a batch of matrices);  dB = A^-T g,  dA = -dB y^T"""
 
     @staticmethod
     def forward(ctx, a, b):
@@ -168,7 +168,7 @@ def _leading_minor(m: np.ndarray) -> int:
 
 
 class Cholesky(Function):
-    """L = chol(A) (lower);  dA = L^-T Phi(L^T g) L^-1, Phi = tril with the diagonal
+    """y = L = chol(A) (lower);  dA = L^-T Phi(L^T g) L^-1, Phi = tril with the diagonal
     halved, symmetrised (torch's cholesky_backward)"""
 
     @staticmethod
