@@ -94,13 +94,17 @@ def test_det_singular_grad(torch):
 
 
 def test_second_order(torch):
-    """inv / det / solve backwards are recorded: Hessian-vector products match torch."""
+    """The backwards are recorded (create_graph): Hessian-vector products match torch."""
     a, b = well(3, 3), RNG.standard_normal((3, 2))
     for fn, tfn in [(lambda x: tg.linalg.det(x), lambda x: torch.linalg.det(x)),
                     (lambda x: (tg.linalg.inv(x) ** 2).sum(),
                      lambda x: (torch.linalg.inv(x) ** 2).sum()),
                     (lambda x: sum((f ** 4).sum() for f in tg.linalg.qr(x)),
                      lambda x: sum((f ** 4).sum() for f in torch.linalg.qr(x))),
+                    (lambda x: sum((f ** 4).sum() for f in tg.linalg.svd(x[:2], False)),
+                     lambda x: sum((f ** 4).sum() for f in torch.linalg.svd(x[:2], False))),
+                    (lambda x: sum((f ** 4).sum() for f in tg.linalg.svd(x)),
+                     lambda x: sum((f ** 4).sum() for f in torch.linalg.svd(x))),
                     (lambda x: sum((f ** 4).sum() for f in tg.linalg.qr(x[:2])),
                      lambda x: sum((f ** 4).sum() for f in torch.linalg.qr(x[:2]))),
                     (lambda x: (tg.linalg.solve(x, tg.tensor(b)) ** 2).sum(),
