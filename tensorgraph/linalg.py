@@ -11,10 +11,27 @@ from __future__ import annotations
 
 from typing import Any
 
+from .linalg_decomp import eigh, eigvalsh, lstsq, matrix_rank, pinv, qr, svd
+from .linalg_matrix import (
+    LinAlgError,
+    cholesky,
+    cross,
+    det,
+    diagonal,
+    inv,
+    matmul,
+    matrix_power,
+    multi_dot,
+    slogdet,
+    solve,
+    vecdot,
+)
 from .ops.svd import svdvals as _record_svdvals
 from .tensor import Tensor
 
-__all__ = ["matrix_norm", "norm", "svdvals", "vector_norm"]
+__all__ = ["LinAlgError", "cholesky", "cross", "det", "diagonal", "eigh", "eigvalsh", "inv",
+           "lstsq", "matmul", "matrix_norm", "matrix_power", "matrix_rank", "multi_dot", "norm",
+           "pinv", "qr", "slogdet", "solve", "svd", "svdvals", "vecdot", "vector_norm"]
 
 
 def svdvals(A: Tensor) -> Tensor:
@@ -83,20 +100,3 @@ def norm(A: Tensor, ord: Any = None, dim: Any = None, keepdim: bool = False, *,
         raise RuntimeError(f"linalg.norm: input must be 1-D or 2-D when ord is given and "
                            f"dim is None, got shape {tuple(A.shape)}.")
     return matrix_norm(A, ord, (-2, -1) if dim is None else tuple(dim), keepdim, dtype=dtype)
-
-
-from .linalg_decomp import eigh, eigvalsh, lstsq, matrix_rank, pinv, qr, svd  # noqa: E402
-from .linalg_matrix import (  # noqa: E402
-    LinAlgError,
-    cholesky,
-    cross,
-    det,
-    inv,
-    matrix_power,
-    multi_dot,
-    slogdet,
-    solve,
-)
-
-__all__ += ["LinAlgError", "cholesky", "cross", "det", "eigh", "eigvalsh", "inv", "lstsq",
-            "matrix_power", "matrix_rank", "multi_dot", "pinv", "qr", "slogdet", "solve", "svd"]

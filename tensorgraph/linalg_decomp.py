@@ -70,7 +70,7 @@ def svd(A: Tensor, full_matrices: bool = True, *, driver: Any = None) -> Any:
     return return_types.linalg_svd(u, s, vh)
 
 
-def _tolerance(op: str, s_max: Any, m: int, n: int, atol: Any, rtol: Any,
+def _tolerance(s_max: Any, m: int, n: int, atol: Any, rtol: Any,
                dtype: np.dtype) -> np.ndarray:
     """torch's ``max(atol, rtol * s_max)``; rtol defaults to eps * max(m, n) when neither
     is given, and to 0 when only atol is."""
@@ -91,12 +91,12 @@ def pinv(A: Tensor, *, atol: Any = None, rtol: Any = None, hermitian: bool = Fal
     if hermitian:
         w, v = eigh(A)
         mags = np.abs(w.array)
-        tol = _tolerance("linalg.pinv", mags.max(-1, initial=0.0), m, n, atol, rtol, dt)
+        tol = _tolerance(mags.max(-1, initial=0.0), m, n, atol, rtol, dt)
         keep = (mags > tol[..., None]).astype(dt)
         w_safe = w * keep + (1.0 - keep)
         return (v * (keep / w_safe)[..., None, :]) @ v.mT
     u, s, vh = svd(A, full_matrices=False)
-    tol = _tolerance("linalg.pinv", s.array.max(-1, initial=0.0), m, n, atol, rtol, dt)
+    tol = _tolerance(s.array.max(-1, initial=0.0), m, n, atol, rtol, dt)
     keep = (s.array > tol[..., None]).astype(dt)
     s_safe = s * keep + (1.0 - keep)
     return (vh.mT * (keep / s_safe)[..., None, :]) @ u.mT
@@ -108,7 +108,7 @@ def matrix_rank(A: Tensor, *, atol: Any = None, rtol: Any = None,
     check_matrix("linalg.matrix_rank", A, square=hermitian)
     a = A.array
     s = np.abs(np.linalg.eigvalsh(a)) if hermitian else np.linalg.svd(a, compute_uv=False)
-    tol = _tolerance("linalg.matrix_rank", s.max(-1, initial=0.0), a.shape[-2], a.shape[-1],
+    tol = _tolerance(s.max(-1, initial=0.0), a.shape[-2], a.shape[-1],
                      atol, rtol, a.dtype)
     rank = (s > tol[..., None]).sum(-1).astype(np.int64)
     return Tensor.from_array(np.asarray(rank), False)

@@ -15,8 +15,8 @@ from . import return_types
 from .ops.linalg_solve import Cholesky, Det, Inv, LinAlgError, LogAbsDet, Solve
 from .tensor import Tensor, stack
 
-__all__ = ["LinAlgError", "cholesky", "cross", "det", "inv", "matrix_power", "multi_dot",
-           "slogdet", "solve"]
+__all__ = ["LinAlgError", "cholesky", "cross", "det", "diagonal", "inv", "matmul",
+           "matrix_power", "multi_dot", "slogdet", "solve", "vecdot"]
 
 _TORCH_NAMES = {"float32": "Float", "float64": "Double", "float16": "Half", "int64": "Long",
                 "int32": "Int", "int16": "Short", "int8": "Char", "uint8": "Byte",
@@ -201,3 +201,19 @@ def cross(input: Tensor, other: Tensor, *, dim: int = -1) -> Tensor:
              a[..., 2] * b[..., 0] - a[..., 0] * b[..., 2],
              a[..., 0] * b[..., 1] - a[..., 1] * b[..., 0]]
     return stack(parts, -1).movedim(-1, d)
+
+
+def matmul(input: Tensor, other: Tensor) -> Tensor:
+    """torch.linalg.matmul: ``input @ other``."""
+    return input @ other
+
+
+def diagonal(A: Tensor, *, offset: int = 0, dim1: int = -2, dim2: int = -1) -> Tensor:
+    """torch.linalg.diagonal: ``A.diagonal(offset, dim1, dim2)`` (the last two dims by
+    default)."""
+    return A.diagonal(offset, dim1, dim2)
+
+
+def vecdot(x: Tensor, y: Tensor, *, dim: int = -1) -> Tensor:
+    """The dot product of vectors along ``dim`` (batch dims broadcast)."""
+    return (x * y).sum(dim)

@@ -295,6 +295,12 @@ def test_trace_diag(torch):
         oracle(torch, lambda x: tg.diag(x, k), lambda x: torch.diag(x, k), a)
         oracle(torch, lambda x: x.diag(k), lambda x: x.diag(k), a[0])
     oracle(torch, lambda x: tg.diagonal(x, 1), lambda x: torch.diagonal(x, 1), a)
+    b = RNG.standard_normal((2, 3, 4))
+    oracle(torch, lambda x: tg.linalg.diagonal(x, offset=-1),
+           lambda x: torch.linalg.diagonal(x, offset=-1), b)
+    oracle(torch, lambda x, y: tg.linalg.vecdot(x, y, dim=1),
+           lambda x, y: torch.linalg.vecdot(x, y, dim=1), b, b[:1])
+    oracle(torch, tg.linalg.matmul, torch.linalg.matmul, a, a.T)
     assert gradcheck(lambda x: tg.diag(x, -1), t64(a[0]))
 
 
