@@ -1,45 +1,16 @@
-"""Top-level matrix functions, as torch: ``tg.det``, ``tg.inverse``, ``tg.logdet``,
-``tg.slogdet``, ``tg.svd`` (U, S, V), ``tg.qr``, ``tg.pinverse``, ``tg.cholesky``,
-``tg.matrix_power``, ``tg.trace``, ``tg.diag``, ``tg.diagonal``, ``tg.kron``, ``tg.cross``
-(the Tensor methods' forms) and ``tg.tensordot`` (a composite of permute, reshape and
-matmul). ``tensorgraph/__init__.py`` re-exports them.
+"""``tg.tensordot``: a composite of permute, reshape and matmul (torch has no such
+Tensor method). The other top-level matrix functions (``tg.det``, ``tg.svd``, ``tg.kron``,
+...) are the method forms in ``function_forms.py``. ``tensorgraph/__init__.py``
+re-exports it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
-from .tensor import Tensor, tensor
+from .tensor import Tensor
 
-__all__ = ["cholesky", "cross", "det", "diag", "diagonal", "inverse", "kron", "logdet",
-           "matrix_power", "pinverse", "qr", "slogdet", "svd", "tensordot", "trace"]
-
-
-def _method_form(name: str) -> Callable[..., Any]:
-    def fn(input: Any, *args: Any, **kwargs: Any) -> Any:
-        x = input if isinstance(input, Tensor) else tensor(input)
-        return getattr(x, name)(*args, **kwargs)
-
-    fn.__name__ = fn.__qualname__ = name
-    fn.__doc__ = f"``tg.{name}(input, ...)`` is ``input.{name}(...)``: see ``Tensor.{name}``."
-    return fn
-
-
-det = _method_form("det")
-inverse = _method_form("inverse")
-logdet = _method_form("logdet")
-slogdet = _method_form("slogdet")
-svd = _method_form("svd")
-qr = _method_form("qr")
-pinverse = _method_form("pinverse")
-cholesky = _method_form("cholesky")
-matrix_power = _method_form("matrix_power")
-trace = _method_form("trace")
-diag = _method_form("diag")
-diagonal = _method_form("diagonal")
-kron = _method_form("kron")
-cross = _method_form("cross")
+__all__ = ["tensordot"]
 
 
 def _dims_list(d: Any) -> list:

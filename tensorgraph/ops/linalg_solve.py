@@ -31,12 +31,17 @@ def _batch_note(a: np.ndarray, bad: Any) -> str:
     return ""
 
 
-def _singular(m: np.ndarray) -> bool:
+def _fails(fn: Any, m: np.ndarray) -> bool:
+    """Whether numpy's ``fn(m)`` raises LinAlgError (used on error paths only)."""
     try:
-        np.linalg.inv(m)
+        fn(m)
     except np.linalg.LinAlgError:
         return True
     return False
+
+
+def _singular(m: np.ndarray) -> bool:
+    return _fails(np.linalg.inv, m)
 
 
 def singular_error(op: str, a: np.ndarray) -> LinAlgError:
@@ -152,11 +157,7 @@ class Solve(Function):
 
 
 def _not_pd(m: np.ndarray) -> bool:
-    try:
-        np.linalg.cholesky(m)
-    except np.linalg.LinAlgError:
-        return True
-    return False
+    return _fails(np.linalg.cholesky, m)
 
 
 def _leading_minor(m: np.ndarray) -> int:
