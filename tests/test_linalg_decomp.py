@@ -368,3 +368,14 @@ def test_float32_dtypes(torch):
     for out in (tg.linalg.inv(x), tg.linalg.det(x), tg.linalg.solve(x, x), tg.linalg.pinv(x),
                 *tg.linalg.svd(x), *tg.linalg.qr(x), *tg.linalg.slogdet(x), tg.trace(x)):
         assert out.dtype == tg.float32
+
+
+def test_top_level_forms(torch):
+    a = spd(3, 3)
+    for name in ("det", "inverse", "logdet", "pinverse", "cholesky", "trace", "diag"):
+        oracle(torch, getattr(tg, name), getattr(torch, name), a)
+    oracle(torch, lambda x: tg.matrix_power(x, 2), lambda x: torch.matrix_power(x, 2), a)
+    with pytest.warns(UserWarning, match="without specifying the dim arg is deprecated"):
+        c = tg.cross(tg.tensor(a), tg.tensor(a.T))
+    np.testing.assert_allclose(c.numpy(), torch.cross(torch.tensor(a), torch.tensor(a.T), dim=0),
+                               atol=1e-12)
