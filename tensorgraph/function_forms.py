@@ -338,6 +338,26 @@ def typename(obj: Any) -> str:
     return cls.__qualname__ if module in (None, "builtins") else f"{module}.{cls.__qualname__}"
 
 
+
+# ---------------------------------------------------------------- matrices (see tensor_matrix.py)
+det = _method_form("det")
+inverse = _method_form("inverse")
+logdet = _method_form("logdet")
+slogdet = _method_form("slogdet")
+svd = _method_form("svd")
+qr = _method_form("qr")
+pinverse = _method_form("pinverse")
+cholesky = _method_form("cholesky")
+matrix_power = _method_form("matrix_power")
+trace = _method_form("trace")
+diag = _method_form("diag")
+diagonal = _method_form("diagonal")
+kron = _method_form("kron")
+cross = _method_form("cross")
+MATRIX_FORMS = ["cholesky", "cross", "det", "diag", "diagonal", "inverse", "kron", "logdet",
+                "matrix_power", "pinverse", "qr", "slogdet", "svd", "trace"]
+
+
 __all__ = [
     "channels_last", "channels_last_3d", "contiguous_format", "einsum", "preserve_format",
     "abs", "absolute", "acos", "addmm", "all", "allclose", "amax", "amin", "any", "arccos",
@@ -360,4 +380,5 @@ __all__ = [
     "squeeze", "std", "sum", "swapaxes", "swapdims", "t", "take", "take_along_dim", "tan",
     "tanh", "tensor_split", "tile", "topk", "transpose", "tril", "triu", "trunc", "unbind",
     "unflatten", "unique", "unique_consecutive", "unsqueeze", "var", "vdot", "where",
+    *MATRIX_FORMS,
 ]

@@ -1,17 +1,37 @@
 """``tg.linalg``: torch.linalg's norms (``vector_norm``, ``matrix_norm``, ``norm``).
 
 and ``svdvals``, whose gradient (first and second order) gives the nuclear (``'nuc'``)
-and spectral (2, -2) matrix norms theirs. Other decompositions (svd, eig, ...) are not here.
+and spectral (2, -2) matrix norms theirs. The solvers (inv, det, slogdet, solve,
+cholesky, matrix_power, multi_dot, cross) are in ``linalg_matrix.py``, the
+decompositions (qr, eigh, svd, pinv, lstsq, matrix_rank) in ``linalg_decomp.py``;
+both are re-exported here. (eig, lu, matrix_exp ... are not here.)
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from .linalg_decomp import eigh, eigvalsh, lstsq, matrix_rank, pinv, qr, svd
+from .linalg_matrix import (
+    LinAlgError,
+    cholesky,
+    cross,
+    det,
+    diagonal,
+    inv,
+    matmul,
+    matrix_power,
+    multi_dot,
+    slogdet,
+    solve,
+    vecdot,
+)
 from .ops.svd import svdvals as _record_svdvals
 from .tensor import Tensor
 
-__all__ = ["matrix_norm", "norm", "svdvals", "vector_norm"]
+__all__ = ["LinAlgError", "cholesky", "cross", "det", "diagonal", "eigh", "eigvalsh", "inv",
+           "lstsq", "matmul", "matrix_norm", "matrix_power", "matrix_rank", "multi_dot", "norm",
+           "pinv", "qr", "slogdet", "solve", "svd", "svdvals", "vecdot", "vector_norm"]
 
 
 def svdvals(A: Tensor) -> Tensor:

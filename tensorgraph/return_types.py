@@ -35,5 +35,15 @@ histogram = _structseq("histogram", ["hist", "bin_edges"])
 cummax = _structseq("cummax", ["values", "indices"])
 cummin = _structseq("cummin", ["values", "indices"])
 mode = _structseq("mode", ["values", "indices"])
+slogdet = _structseq("slogdet", ["sign", "logabsdet"])
+linalg_slogdet = _structseq("linalg_slogdet", ["sign", "logabsdet"])
+linalg_qr = _structseq("linalg_qr", ["Q", "R"])
+qr = _structseq("qr", ["Q", "R"])
+linalg_eigh = _structseq("linalg_eigh", ["eigenvalues", "eigenvectors"])
+linalg_svd = _structseq("linalg_svd", ["U", "S", "Vh"])
+svd = _structseq("svd", ["U", "S", "V"])
+linalg_lstsq = _structseq("linalg_lstsq", ["solution", "residuals", "rank", "singular_values"])
 
-__all__ = ["cummax", "cummin", "histogram", "kthvalue", "max", "median", "min", "mode", "sort", "topk"]
+__all__ = ["cummax", "cummin", "histogram", "kthvalue", "linalg_eigh", "linalg_lstsq",
+           "linalg_qr", "linalg_slogdet", "linalg_svd", "max", "median", "min", "mode", "qr",
+           "slogdet", "sort", "svd", "topk"]

@@ -12,6 +12,7 @@ from .tensor_index import IndexMethods
 from .tensor_index_dim import IndexDimMethods
 from .tensor_linalg import LinalgMethods
 from .tensor_math import MathMethods
+from .tensor_matrix import MatrixMethods
 from .tensor_more import MoreMethods
 from .tensor_rank import RankMethods
 from .tensor_scatter_reduce import ScatterReduceMethods
@@ -21,7 +22,8 @@ from .tensor_stats import StatsMethods
 
 
 class OpMethods(MathMethods, IndexMethods, IndexDimMethods, ReduceMethods, LinalgMethods,
-                ShapeMethods, StatsMethods, MoreMethods, RankMethods, ScatterReduceMethods):
+                MatrixMethods, ShapeMethods, StatsMethods, MoreMethods, RankMethods,
+                ScatterReduceMethods):
     """Tensor methods beyond the core set in ``tensor.py`` (mixed into ``Tensor``)."""
 
     __slots__ = ()

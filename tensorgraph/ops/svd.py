@@ -29,17 +29,17 @@ def svd_backward(gU: np.ndarray, gVh: np.ndarray, U: np.ndarray, S: np.ndarray,
     """dA for gradients ``gU``, ``gVh`` of a thin SVD ``A = U diag(S) Vh`` (gS = 0), as
     torch's ``svd_backward`` (real case)."""
     m, n, k = U.shape[-2], Vh.shape[-1], S.shape[-1]
-    V, gV = _mT(Vh), _mT(gVh)
-    skew = lambda x: x - _mT(x)  # noqa: E731
-    UhgU, VhgV = skew(_mT(U) @ gU), skew(Vh @ gV)
+    # Operators and .mT only, so this also runs on Tensors (linalg.svd's create_graph).
+    V, gV = Vh.mT, gVh.mT
+    skew = lambda x: x - x.mT  # noqa: E731
+    UhgU, VhgV = skew(U.mT @ gU), skew(Vh @ gV)
     S2 = S * S
-    E = S2[..., None, :] - S2[..., :, None]
-    idx = np.arange(k)
-    E[..., idx, idx] = 1.0
+    dtype = S.dtype if isinstance(S, np.ndarray) else S.array.dtype
+    E = S2[..., None, :] - S2[..., :, None] + np.eye(k, dtype=dtype)  # 1 on the diagonal
     inner = (UhgU * S[..., None, :] + S[..., :, None] * VhgV) / E
     if m > k:  # U's columns span only part of R^m: (I - U U^T) gU S^-1 adds the rest
         gUSinv = gU / S[..., None, :]
-        gA = U @ inner + gUSinv - U @ (_mT(U) @ gUSinv)
+        gA = U @ inner + gUSinv - U @ (U.mT @ gUSinv)
         return gA @ Vh
     if n > k:
         SinvgVh = gVh / S[..., :, None]
