@@ -70,17 +70,23 @@ from .loss import (
 )
 from .nonlinearity import (
     celu,
+    celu_,
     elu,
+    elu_,
     glu,
     hardshrink,
     hardsigmoid,
     hardswish,
     hardtanh,
+    hardtanh_,
+    leaky_relu_,
     logsigmoid,
     mish,
     prelu,
     relu6,
+    relu_,
     selu,
+    selu_,
     silu,
     softmin,
     softplus,
@@ -88,6 +94,7 @@ from .nonlinearity import (
     softsign,
     tanhshrink,
     threshold,
+    threshold_,
 )
 from .norm import batch_norm, layer_norm
 from .padding import pad
@@ -164,6 +171,13 @@ __all__ = [
     "tanh",
     "tanhshrink",
     "threshold",
+    "threshold_",
+    "celu_",
+    "elu_",
+    "hardtanh_",
+    "leaky_relu_",
+    "relu_",
+    "selu_",
     "unfold",
     "upsample",
 ]

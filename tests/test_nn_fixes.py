@@ -1,0 +1,95 @@
+"""nn / optim / data gaps real torch programs hit: inplace=True activations, ceil_mode
+pools, instance norm, pixel shuffle, pad_sequence, slicing datasets, tensor ``step``s,
+load_state_dict's result and the hook registries (each compared with torch)."""
+
+import numpy as np
+import pytest
+
+import tensorgraph as tg
+import tensorgraph.nn as nn
+import tensorgraph.nn.functional as F
+
+INPLACE = [  # (name, extra args)
+    ("relu", ()), ("leaky_relu", (0.2,)), ("elu", (0.7,)), ("celu", (1.3,)), ("selu", ()),
+    ("silu", ()), ("mish", ()), ("hardtanh", (-0.5, 0.5)), ("relu6", ()),
+    ("threshold", (0.1, -2.0)), ("hardsigmoid", ()), ("hardswish", ()),
+]
+
+
+def _pair(torch, shape=(3, 5), scale=3.0):
+    a = np.random.default_rng(0).standard_normal(shape) * scale
+    return a, tg.tensor(a, requires_grad=True), torch.tensor(a, requires_grad=True)
+
+
+@pytest.mark.parametrize("name,args", INPLACE)
+def test_inplace_activation_matches_torch(torch, name, args):
+    a, x, tx = _pair(torch)
+    y, ty = x * 2, tx * 2
+    out = getattr(F, name)(y, *args, inplace=True)
+    tout = getattr(torch.nn.functional, name)(ty, *args, inplace=True)
+    assert out is y and tout is ty
+    np.testing.assert_allclose(y.detach().numpy(), ty.detach().numpy(), rtol=1e-6, atol=1e-9)
+    (out * tg.tensor(a)).sum().backward()
+    (tout * torch.tensor(a)).sum().backward()
+    np.testing.assert_allclose(x.grad.numpy(), tx.grad.numpy(), rtol=1e-6, atol=1e-9)
+
+
+@pytest.mark.parametrize("name,args", INPLACE[:4] + INPLACE[7:8])
+def test_inplace_on_leaf_refused_as_torch(torch, name, args):
+    _, x, tx = _pair(torch)
+    with pytest.raises(RuntimeError, match="leaf Variable that requires grad"):
+        getattr(F, name)(x, *args, inplace=True)
+    with pytest.raises(RuntimeError, match="leaf Variable that requires grad"):
+        getattr(torch.nn.functional, name)(tx, *args, inplace=True)
+    with tg.no_grad():
+        assert getattr(F, name)(x, *args, inplace=True) is x
+
+
+def test_underscore_forms(torch):
+    a = np.array([-2.0, -0.5, 0.5, 3.0])
+    for name, args in [("relu_", ()), ("leaky_relu_", (0.1,)), ("elu_", ()), ("celu_", ()),
+                       ("selu_", ()), ("hardtanh_", ()), ("threshold_", (0.0, 9.0))]:
+        x, tx = tg.tensor(a), torch.tensor(a)
+        assert getattr(F, name)(x, *args) is x
+        getattr(torch.nn.functional, name)(tx, *args)
+        np.testing.assert_allclose(x.numpy(), tx.numpy(), rtol=1e-6, atol=1e-9)
+    x = tg.tensor(a)
+    assert tg.relu_(x) is x and x.relu_() is x
+    assert str(tg.tensor([-1.0, 2.0]).relu()) == str(torch.tensor([-1.0, 2.0]).relu())
+
+
+def test_inplace_modules_and_hook_sees_relu(torch):
+    for lib in (tg, torch):
+        lib.manual_seed(0)
+    lin = nn.Linear(3, 4)
+    tlin = torch.nn.Linear(3, 4)
+    with torch.no_grad():
+        tlin.weight.copy_(torch.tensor(lin.weight.detach().numpy()))
+        tlin.bias.copy_(torch.tensor(lin.bias.detach().numpy()))
+    seen, tseen = [], []
+    lin.register_forward_hook(lambda m, i, o: seen.append(o.detach()))
+    tlin.register_forward_hook(lambda m, i, o: tseen.append(o.detach()))
+    a = np.random.default_rng(1).standard_normal((5, 3)).astype(np.float32)
+    out = nn.Sequential(lin, nn.ReLU(inplace=True))(tg.tensor(a))
+    tout = torch.nn.Sequential(tlin, torch.nn.ReLU(inplace=True))(torch.tensor(a))
+    np.testing.assert_allclose(seen[0].numpy(), tseen[0].numpy(), rtol=1e-6, atol=1e-7)
+    assert (seen[0].numpy() >= 0).all()
+    out.sum().backward()
+    tout.sum().backward()
+    np.testing.assert_allclose(lin.weight.grad.numpy(), tlin.weight.grad.numpy(), rtol=1e-5)
+    for mod in [nn.ReLU(True), nn.LeakyReLU(0.1, True), nn.ELU(inplace=True), nn.ReLU6(True),
+                nn.Hardtanh(inplace=True), nn.Threshold(0.0, 1.0, True), nn.SiLU(True),
+                nn.Dropout(0.5, True), nn.Dropout2d(0.5, True)]:
+        x = tg.randn(2, 3, 4, 4)
+        assert mod(x) is x, mod
+
+
+def test_inplace_dropout(torch):
+    x = tg.ones(200)
+    y = x * 1
+    with pytest.raises(RuntimeError):
+        F.dropout(tg.ones(3, requires_grad=True), 0.5, True, True)
+    assert F.dropout(y, 0.5, True, True) is y
+    assert set(np.unique(y.numpy())) <= {0.0, 2.0}
+    z = tg.ones(3)
+    assert F.dropout(z, 0.5, False, True) is z
