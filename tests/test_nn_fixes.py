@@ -93,3 +93,49 @@ def test_inplace_dropout(torch):
     assert set(np.unique(y.numpy())) <= {0.0, 2.0}
     z = tg.ones(3)
     assert F.dropout(z, 0.5, False, True) is z
+
+
+# ---------------------------------------------------------------- load_state_dict, hooks
+def test_load_state_dict_result_repr(torch):
+    for lib in (tg, torch):
+        m = lib.nn.Linear(2, 2)
+        r = m.load_state_dict(lib.nn.Linear(2, 2).state_dict())
+        assert repr(r) == str(r) == "<All keys matched successfully>"
+        assert r.missing_keys == [] and r.unexpected_keys == [] and r == ([], [])
+    reprs = []
+    for lib in (tg, torch):
+        r = lib.nn.Linear(2, 2).load_state_dict(
+            {"weight": lib.zeros(2, 2), "extra": lib.zeros(1)}, strict=False)
+        reprs.append(repr(r))
+        missing, unexpected = r
+        assert missing == ["bias"] and unexpected == ["extra"]
+    assert reprs[0] == reprs[1] == \
+        "_IncompatibleKeys(missing_keys=['bias'], unexpected_keys=['extra'])"
+
+
+def test_hook_registries_are_ordered_dicts_as_torch(torch):
+    from collections import OrderedDict
+
+    def pre(m, a):
+        return None
+
+    def post(m, a, o):
+        return None
+
+    for lib in (tg, torch):
+        m = lib.nn.Linear(2, 2)
+        h1 = m.register_forward_hook(post)
+        h2 = m.register_forward_hook(post, prepend=True, with_kwargs=True, always_call=True)
+        h3 = m.register_forward_pre_hook(pre)
+        h4 = m.register_full_backward_hook(lambda m, gi, go: None)
+        assert type(m._forward_hooks) is OrderedDict
+        assert list(m._forward_hooks) == [h2.id, h1.id]
+        assert m._forward_hooks[h1.id] is post and m._forward_pre_hooks[h3.id] is pre
+        assert h2.id in m._forward_hooks_with_kwargs and h2.id in m._forward_hooks_always_called
+        assert list(m._backward_hooks) == [h4.id]
+        m(lib.ones(1, 2)).sum().backward()
+        h2.remove()
+        assert list(m._forward_hooks) == [h1.id] and not m._forward_hooks_with_kwargs
+        for h in (h1, h3, h4):
+            h.remove()
+        assert not m._forward_hooks and not m._forward_pre_hooks and not m._backward_hooks
