@@ -119,7 +119,7 @@ def test_hook_registries_are_ordered_dicts_as_torch(torch):
     def pre(m, a):
         return None
 
-    def post(m, a, o):
+    def post(m, a, *o):
         return None
 
     for lib in (tg, torch):
