@@ -139,3 +139,59 @@ def test_hook_registries_are_ordered_dicts_as_torch(torch):
         for h in (h1, h3, h4):
             h.remove()
         assert not m._forward_hooks and not m._forward_pre_hooks and not m._backward_hooks
+
+
+# ---------------------------------------------------------------- ceil_mode pools
+CEIL_CASES = [  # (H, W, kernel, stride, padding, dilation)
+    (7, 7, 2, 2, 0, 1), (5, 8, 3, 2, 1, 1), (6, 9, (3, 2), (2, 3), (1, 0), 1),
+    (9, 5, 3, 2, 1, 2), (4, 4, 3, 3, 0, 1), (3, 6, 4, 3, (0, 1), 1), (8, 8, 3, 3, 1, 1),
+]
+
+
+@pytest.mark.parametrize("case", CEIL_CASES)
+def test_max_pool2d_ceil_mode(torch, case):
+    h, w, k, s, p, d = case
+    a = np.random.default_rng(2).standard_normal((2, 3, h, w))
+    x, tx = tg.tensor(a, requires_grad=True), torch.tensor(a, requires_grad=True)
+    out, idx = F.max_pool2d(x, k, s, p, d, ceil_mode=True, return_indices=True)
+    tout, tidx = torch.nn.functional.max_pool2d(tx, k, s, p, d, ceil_mode=True,
+                                                return_indices=True)
+    assert out.shape == tout.shape
+    np.testing.assert_allclose(out.detach().numpy(), tout.detach().numpy())
+    np.testing.assert_array_equal(idx.numpy(), tidx.numpy())
+    (out * out).sum().backward()
+    (tout * tout).sum().backward()
+    np.testing.assert_allclose(x.grad.numpy(), tx.grad.numpy())
+    assert tg.testing.gradcheck(lambda t: F.max_pool2d(t, k, s, p, d, ceil_mode=True), [x])
+    m, tm = nn.MaxPool2d(k, s, p, d, ceil_mode=True), torch.nn.MaxPool2d(k, s, p, d, ceil_mode=True)
+    assert m(x[0]).shape == tm(tx[0]).shape
+
+
+@pytest.mark.parametrize("case", CEIL_CASES)
+@pytest.mark.parametrize("include_pad,override", [(True, None), (False, None), (True, 3)])
+def test_avg_pool2d_ceil_mode(torch, case, include_pad, override):
+    h, w, k, s, p, _ = case
+    a = np.random.default_rng(3).standard_normal((2, 3, h, w))
+    x, tx = tg.tensor(a, requires_grad=True), torch.tensor(a, requires_grad=True)
+    out = F.avg_pool2d(x, k, s, p, True, include_pad, override)
+    tout = torch.nn.functional.avg_pool2d(tx, k, s, p, True, include_pad, override)
+    assert out.shape == tout.shape
+    np.testing.assert_allclose(out.detach().numpy(), tout.detach().numpy(), rtol=1e-12)
+    (out * out).sum().backward()
+    (tout * tout).sum().backward()
+    np.testing.assert_allclose(x.grad.numpy(), tx.grad.numpy(), rtol=1e-12)
+    assert tg.testing.gradcheck(lambda t: F.avg_pool2d(t, k, s, p, True, include_pad, override),
+                                [x])
+
+
+def test_pool1d_ceil_mode(torch):
+    a = np.random.default_rng(4).standard_normal((2, 3, 9)).astype(np.float32)
+    x, tx = tg.tensor(a), torch.tensor(a)
+    o, i = F.max_pool1d(x, 3, 2, 1, ceil_mode=True, return_indices=True)
+    to, ti = torch.nn.functional.max_pool1d(tx, 3, 2, 1, ceil_mode=True, return_indices=True)
+    np.testing.assert_allclose(o.numpy(), to.numpy())
+    np.testing.assert_array_equal(i.numpy(), ti.numpy())
+    np.testing.assert_allclose(F.avg_pool1d(x, 2, 2, ceil_mode=True).numpy(),
+                               torch.nn.functional.avg_pool1d(tx, 2, 2, ceil_mode=True).numpy())
+    np.testing.assert_allclose(nn.MaxPool1d(2, ceil_mode=True)(x).numpy(),
+                               torch.nn.MaxPool1d(2, ceil_mode=True)(tx).numpy())
