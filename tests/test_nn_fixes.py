@@ -195,3 +195,103 @@ def test_pool1d_ceil_mode(torch):
                                torch.nn.functional.avg_pool1d(tx, 2, 2, ceil_mode=True).numpy())
     np.testing.assert_allclose(nn.MaxPool1d(2, ceil_mode=True)(x).numpy(),
                                torch.nn.MaxPool1d(2, ceil_mode=True)(tx).numpy())
+
+
+# ---------------------------------------------------------------- new layers
+@pytest.mark.parametrize("kw", [{}, {"affine": True}, {"track_running_stats": True},
+                                {"affine": True, "track_running_stats": True, "momentum": 0.3}])
+@pytest.mark.parametrize("dims", [1, 2])
+def test_instance_norm_matches_torch(torch, kw, dims):
+    shape = (2, 3, 7) if dims == 1 else (2, 3, 4, 5)
+    a = np.random.default_rng(5).standard_normal(shape)
+    m = getattr(nn, f"InstanceNorm{dims}d")(3, **kw).double()
+    tm = getattr(torch.nn, f"InstanceNorm{dims}d")(3, **kw).double()
+    assert repr(m) == repr(tm)
+    assert sorted(m.state_dict()) == sorted(tm.state_dict())
+    x, tx = tg.tensor(a, requires_grad=True), torch.tensor(a, requires_grad=True)
+    for _ in range(2):
+        out, tout = m(x), tm(tx)
+    np.testing.assert_allclose(out.detach().numpy(), tout.detach().numpy(), atol=1e-10)
+    (out ** 3).sum().backward()
+    (tout ** 3).sum().backward()
+    np.testing.assert_allclose(x.grad.numpy(), tx.grad.numpy(), atol=1e-9)
+    if m.running_mean is not None:
+        np.testing.assert_allclose(m.running_mean.numpy(), tm.running_mean.numpy())
+        np.testing.assert_allclose(m.running_var.numpy(), tm.running_var.numpy())
+    m.eval()
+    tm.eval()
+    np.testing.assert_allclose(m(x).detach().numpy(), tm(tx).detach().numpy(), atol=1e-10)
+    np.testing.assert_allclose(m(x[0]).detach().numpy(), tm(tx[0]).detach().numpy(),
+                               atol=1e-10)  # unbatched
+    w, b = tg.randn(3, dtype=tg.float64, requires_grad=True), tg.randn(3, dtype=tg.float64,
+                                                                      requires_grad=True)
+    assert tg.testing.gradcheck(lambda t, w, b: F.instance_norm(t, weight=w, bias=b),
+                                [tg.tensor(a, requires_grad=True), w, b])
+
+
+def test_instance_norm_errors(torch):
+    with pytest.raises(ValueError, match="more than 1 spatial element"):
+        nn.InstanceNorm2d(3)(tg.randn(2, 3, 1, 1))
+    with pytest.raises(ValueError, match="expected 3D or 4D input"):
+        nn.InstanceNorm2d(3)(tg.randn(3, 4))
+    with pytest.raises(ValueError, match="to match num_features"):
+        nn.InstanceNorm1d(4, affine=True)(tg.randn(2, 3, 5))
+
+
+@pytest.mark.parametrize("shape,r", [((2, 8, 3, 5), 2), ((9, 2, 2), 3), ((2, 1, 4, 3, 3), 1)])
+def test_pixel_shuffle_matches_torch(torch, shape, r):
+    a = np.random.default_rng(6).standard_normal(shape)
+    out = F.pixel_shuffle(tg.tensor(a), r)
+    np.testing.assert_array_equal(out.numpy(),
+                                  torch.nn.functional.pixel_shuffle(torch.tensor(a), r).numpy())
+    back = nn.PixelUnshuffle(r)(out)
+    np.testing.assert_array_equal(back.numpy(), a)
+    np.testing.assert_array_equal(
+        back.numpy(), torch.nn.PixelUnshuffle(r)(torch.tensor(out.numpy())).numpy())
+    assert repr(nn.PixelShuffle(r)) == repr(torch.nn.PixelShuffle(r))
+    assert tg.testing.gradcheck(lambda t: F.pixel_shuffle(t, r) ** 2,
+                                [tg.tensor(a, requires_grad=True)])
+    with pytest.raises(RuntimeError, match="at least 3 dimensions"):
+        F.pixel_shuffle(tg.randn(4, 4), 2)
+    with pytest.raises(RuntimeError, match="divisible by the square"):
+        F.pixel_shuffle(tg.randn(5, 2, 2), 2)
+    with pytest.raises(RuntimeError, match="height to be divisible"):
+        F.pixel_unshuffle(tg.randn(1, 3, 4), 2)
+
+
+@pytest.mark.parametrize("batch_first", [False, True])
+@pytest.mark.parametrize("side", ["right", "left"])
+def test_pad_sequence_matches_torch(torch, batch_first, side):
+    from tensorgraph.nn.utils.rnn import pad_sequence, unpad_sequence
+
+    arrs = [np.random.default_rng(i).standard_normal((n, 3)) for i, n in enumerate((2, 5, 1))]
+    xs = [tg.tensor(a, requires_grad=True) for a in arrs]
+    txs = [torch.tensor(a, requires_grad=True) for a in arrs]
+    out = pad_sequence(xs, batch_first, -1.5, side)
+    tout = torch.nn.utils.rnn.pad_sequence(txs, batch_first, -1.5, side)
+    np.testing.assert_array_equal(out.detach().numpy(), tout.detach().numpy())
+    (out * out).sum().backward()
+    (tout * tout).sum().backward()
+    for x, tx in zip(xs, txs):
+        np.testing.assert_allclose(x.grad.numpy(), tx.grad.numpy())
+    if side == "right":
+        back = unpad_sequence(out, tg.tensor([2, 5, 1]), batch_first)
+        assert [b.shape for b in back] == [x.shape for x in xs]
+    with pytest.raises(RuntimeError, match="padding_side"):
+        pad_sequence(xs, padding_side="mid")
+    with pytest.raises(RuntimeError, match="empty list"):
+        pad_sequence([])
+    assert tg.nn.utils.rnn.pad_sequence(tg.ones(3, 4, 2)).shape == (4, 3, 2)
+
+
+def test_modules_utils_importable(torch):
+    from tensorgraph.nn.modules.utils import _pair, _quadruple, _single, _triple
+    from torch.nn.modules import utils as tu
+
+    for ours, theirs in [(_single, tu._single), (_pair, tu._pair), (_triple, tu._triple),
+                         (_quadruple, tu._quadruple)]:
+        assert ours(3) == theirs(3) and ours([1, 2]) == theirs([1, 2])
+    import tensorgraph.nn.modules.instancenorm as inorm
+    import tensorgraph.nn.modules.pixelshuffle as ps
+
+    assert inorm.InstanceNorm2d is nn.InstanceNorm2d and ps.PixelShuffle is nn.PixelShuffle

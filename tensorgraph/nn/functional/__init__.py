@@ -96,7 +96,9 @@ from .nonlinearity import (
     threshold,
     threshold_,
 )
+from .instance_norm import instance_norm
 from .norm import batch_norm, layer_norm
+from .pixel_shuffle import pixel_shuffle, pixel_unshuffle
 from .padding import pad
 from .pool import avg_pool2d, max_pool2d
 from .regression_loss import huber_loss, smooth_l1_loss
@@ -172,6 +174,9 @@ __all__ = [
     "tanhshrink",
     "threshold",
     "threshold_",
+    "instance_norm",
+    "pixel_shuffle",
+    "pixel_unshuffle",
     "celu_",
     "elu_",
     "hardtanh_",
