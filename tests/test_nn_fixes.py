@@ -295,3 +295,44 @@ def test_modules_utils_importable(torch):
     import tensorgraph.nn.modules.pixelshuffle as ps
 
     assert inorm.InstanceNorm2d is nn.InstanceNorm2d and ps.PixelShuffle is nn.PixelShuffle
+
+
+# ---------------------------------------------------------------- data
+def test_subset_and_tensor_dataset_slicing(torch):
+    from tensorgraph.utils.data import DataLoader, Subset, TensorDataset
+    from torch.utils import data as td
+
+    def same(a, b):
+        if isinstance(a, (tuple, list)):
+            assert type(a) is type(b) and len(a) == len(b)
+            for x, y in zip(a, b):
+                same(x, y)
+        else:
+            np.testing.assert_array_equal(a.numpy(), b.numpy())
+
+    ds = TensorDataset(tg.arange(10.0), tg.arange(10) * 2)
+    tds = td.TensorDataset(torch.arange(10.0), torch.arange(10) * 2)
+    same(ds[2:5], tds[2:5])
+    same(ds[[1, 3]], tds[[1, 3]])
+    s, ts = Subset(ds, [1, 3, 5, 7]), td.Subset(tds, [1, 3, 5, 7])
+    for idx in (slice(None), slice(1, None), slice(None, None, 2), [0, 2], 3, -1):
+        same(s[idx], ts[idx])
+    same(s.__getitems__([0, 2]), ts.__getitems__([0, 2]))
+    for kw in ({}, {"collate_fn": lambda b: b}):
+        same(list(DataLoader(s, batch_size=3, **kw)), list(td.DataLoader(ts, batch_size=3, **kw)))
+
+    class Many(td.Dataset):  # a dataset with its own __getitems__ (torch's fetcher uses it)
+        calls = 0
+
+        def __len__(self):
+            return 6
+
+        def __getitem__(self, i):
+            return i
+
+        def __getitems__(self, idx):
+            Many.calls += 1
+            return [i * 10 for i in idx]
+
+    assert [b.tolist() for b in DataLoader(Many(), batch_size=4)] == [[0, 10, 20, 30], [40, 50]]
+    assert Subset(Many(), [5, 4]).__getitems__([0, 1]) == [50, 40]
