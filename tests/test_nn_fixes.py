@@ -336,3 +336,67 @@ def test_subset_and_tensor_dataset_slicing(torch):
 
     assert [b.tolist() for b in DataLoader(Many(), batch_size=4)] == [[0, 10, 20, 30], [40, 50]]
     assert Subset(Many(), [5, 4]).__getitems__([0, 1]) == [50, 40]
+
+
+# ---------------------------------------------------------------- optim steps
+TENSOR_STEP_OPTS = ["Adam", "AdamW", "Adamax", "NAdam", "RAdam", "Adagrad", "Adadelta",
+                    "RMSprop"]
+
+
+def _to_tg(value):
+    if hasattr(value, "detach"):
+        return tg.tensor(value.detach().numpy())
+    if isinstance(value, dict):
+        return {k: _to_tg(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_to_tg(v) for v in value]
+    return value
+
+
+@pytest.mark.parametrize("name", TENSOR_STEP_OPTS)
+def test_optimizer_steps_are_scalar_tensors_as_torch(torch, name, tmp_path):
+    a = np.random.default_rng(7).standard_normal((3, 2)).astype(np.float32)
+    p, tp = nn.Parameter(tg.tensor(a)), torch.nn.Parameter(torch.tensor(a))
+    opt, topt = getattr(tg.optim, name)([p], lr=0.01), getattr(torch.optim, name)([tp], lr=0.01)
+    for i in range(3):
+        g = np.random.default_rng(10 + i).standard_normal((3, 2)).astype(np.float32)
+        p.grad, tp.grad = tg.tensor(g), torch.tensor(g)
+        opt.step()
+        topt.step()
+    np.testing.assert_allclose(p.detach().numpy(), tp.detach().numpy(), rtol=1e-6, atol=1e-7)
+    st, tst = opt.state[p], topt.state[tp]
+    assert list(st) == list(tst)
+    for k in tst:
+        if tst[k].ndim == 0:
+            assert repr(st[k]) == repr(tst[k]) and st[k].dtype == tg.float32, k
+    # load: our own dict, one with int steps (older checkpoints), torch's, a saved file
+    sd = opt.state_dict()
+    assert repr(sd["state"][0]["step"]) == "tensor(3.)"
+    old = opt.state_dict()
+    old["state"][0]["step"] = 3
+    path = tmp_path / "opt.pt"
+    tg.save(sd, path)
+    for source in (sd, old, _to_tg(topt.state_dict()), tg.load(path)):
+        q = nn.Parameter(p.detach().clone())
+        o2 = getattr(tg.optim, name)([q], lr=0.01)
+        o2.load_state_dict(source)
+        assert repr(o2.state[q]["step"]) == "tensor(3.)"
+        q.grad = tg.ones(3, 2)
+        o2.step()
+        assert repr(o2.state[q]["step"]) == "tensor(4.)"
+    tp.grad = torch.ones(3, 2)
+    topt.step()
+    np.testing.assert_allclose(q.detach().numpy(), tp.detach().numpy(), rtol=1e-6, atol=1e-7)
+
+
+def test_step_dtype_follows_default_dtype(torch):
+    prev = tg.get_default_dtype()
+    tg.set_default_dtype(tg.float64)
+    try:
+        p = nn.Parameter(tg.randn(2))
+        opt = tg.optim.Adam([p])
+        p.grad = tg.ones(2)
+        opt.step()
+        assert opt.state[p]["step"].dtype == tg.float64
+    finally:
+        tg.set_default_dtype(prev)
