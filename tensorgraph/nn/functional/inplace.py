@@ -24,21 +24,20 @@ def inplace_form(op: str) -> Callable:
     only) so that ``inplace=True`` writes ``f(input, ...)`` into ``input`` and returns it."""
 
     def wrap(f: Callable) -> Callable:
-        sig = inspect.signature(f)
+        at = list(inspect.signature(f).parameters).index("inplace") - 1  # among *args
 
         @functools.wraps(f)
         def form(input, *args, **kwargs):
-            if not args and not kwargs:  # the common call, F.relu(x): no binding cost
-                return f(input)
-            bound = sig.bind(input, *args, **kwargs)
-            if not bound.arguments.pop("inplace", False):
-                return f(*bound.args, **bound.kwargs)
-            rest = dict(bound.arguments)
-            rest.pop(next(iter(sig.parameters)))
+            if len(args) > at:  # inplace passed positionally: F.leaky_relu(x, 0.2, True)
+                inplace, args = args[at], args[:at] + args[at + 1:]
+            else:
+                inplace = kwargs.pop("inplace", False)
+            if not inplace:
+                return f(input, *args, **kwargs)
             if not isinstance(input, Tensor):
                 raise TypeError(f"{op}: inplace=True needs a Tensor input, got "
                                 f"{type(input).__name__}.")
-            return write(input, op + "_", lambda t: f(t, **rest))
+            return write(input, op + "_", lambda t: f(t, *args, **kwargs))
 
         return form
 
