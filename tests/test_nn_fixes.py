@@ -400,3 +400,16 @@ def test_step_dtype_follows_default_dtype(torch):
         assert opt.state[p]["step"].dtype == tg.float64
     finally:
         tg.set_default_dtype(prev)
+
+
+def test_inplace_on_a_view_rebases_its_base(torch):
+    a = np.random.default_rng(8).standard_normal((3, 4))
+    grads = []
+    for lib, fn in ((tg, F), (torch, torch.nn.functional)):
+        x = lib.tensor(a, requires_grad=True)
+        y = x * 3
+        fn.relu(y[0], inplace=True)
+        fn.leaky_relu(y[1:, 2], 0.3, inplace=True)
+        (y * y).sum().backward()
+        grads.append(x.grad.numpy())
+    np.testing.assert_allclose(grads[0], grads[1], rtol=1e-12)
