@@ -22,7 +22,7 @@ from ..autograd.grad_mode import counters
 from ..nn.utils import zero_grads
 from ..tensor import Tensor
 from .state_checks import check_same_kind
-from .steps import SCALAR_KEYS, scalar_state
+from .steps import SCALAR_KEYS, is_scalar, scalar_state
 
 __all__ = ["Optimizer"]
 
@@ -292,7 +292,7 @@ class Optimizer:
                 raise ValueError(f"{name}: state for parameter {key!r}, but the saved "
                                  f"groups list only {sorted(id_map, key=str)}.")
             p = id_map[key]
-            state[p] = {k: scalar_state(v) if k in SCALAR_KEYS and _is_number(v)
+            state[p] = {k: scalar_state(v) if k in SCALAR_KEYS and is_scalar(v)
                         else _cast_value(v, p, f"{name}: state[{key!r}][{k!r}]")
                         for k, v in entry.items()}
         groups = []
@@ -323,14 +323,6 @@ def _copy_value(value: Any) -> Any:
     if isinstance(value, Tensor):
         return Tensor.from_array(value.array.copy(), False)
     return copy.deepcopy(value)
-
-
-def _is_number(value: Any) -> bool:
-    """A step count as torch or an older checkpoint stores it: a number or a 0-d tensor."""
-    if isinstance(value, Tensor):
-        return value.ndim == 0
-    return isinstance(value, (int, float, np.number)) or np.ndim(value) == 0 and \
-        isinstance(value, np.ndarray)
 
 
 def _cast_value(value: Any, p: Tensor, where: str) -> Any:

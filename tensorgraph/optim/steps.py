@@ -15,10 +15,17 @@ import numpy as np
 from .. import dtypes
 from ..tensor import Tensor
 
-__all__ = ["SCALAR_KEYS", "advance_step", "scalar_state"]
+__all__ = ["SCALAR_KEYS", "advance_step", "is_scalar", "scalar_state"]
 
 # The state keys torch keeps as 0-d scalar tensors (loaded ints/floats become them too).
 SCALAR_KEYS = frozenset({"step", "mu_product"})
+
+
+def is_scalar(value: Any) -> bool:
+    """A step count as torch or an older checkpoint stores it: a number or a 0-d tensor."""
+    if isinstance(value, (Tensor, np.ndarray)):
+        return value.ndim == 0
+    return isinstance(value, (int, float, np.number))
 
 
 def scalar_state(value: Any) -> Tensor:
