@@ -146,7 +146,17 @@ class Subset(Dataset):
     def __getitem__(self, index: Any) -> Any:
         if isinstance(index, list):
             return self.dataset[[self.indices[i] for i in index]]
+        if isinstance(index, slice):  # subset[:] is dataset[[its indices]], as torch
+            return self.dataset[[int(i) for i in self.indices[index]]]
         return self.dataset[int(self.indices[index])]
+
+    def __getitems__(self, indices: list) -> list:
+        """The samples at ``indices`` (a list), through the dataset's own
+        ``__getitems__`` when it has one (what torch's DataLoader calls)."""
+        inner = getattr(self.dataset, "__getitems__", None)
+        if callable(inner):
+            return inner([self.indices[i] for i in indices])
+        return [self.dataset[int(self.indices[i])] for i in indices]
 
     def __len__(self) -> int:
         return len(self.indices)

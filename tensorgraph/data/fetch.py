@@ -65,6 +65,14 @@ class MapFetcher:
                                    f"indices {_show_indices(indices)}") from err
             if batch is not None:
                 return list(batch) if type(batch) is tuple else batch  # torch: a list
+        many = getattr(self.dataset, "__getitems__", None)
+        if many:  # torch's fetcher: one call for the whole batch of indices
+            try:
+                data = many(list(indices))
+            except Exception as err:
+                raise with_context(err, "DataLoader: dataset.__getitems__ raised for the "
+                                   f"batch of indices {_show_indices(indices)}") from err
+            return self.collate_fn(data)
         return self.collate_fn([self._item(i, indices) for i in indices])
 
     def _item(self, index: Any, batch: Any) -> Any:

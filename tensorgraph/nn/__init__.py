@@ -55,7 +55,15 @@ from .nonlinearity import (
     Tanhshrink,
     Threshold,
 )
-from .normalization import BatchNorm1d, BatchNorm2d, GroupNorm, LayerNorm
+from .normalization import (
+    BatchNorm1d,
+    BatchNorm2d,
+    GroupNorm,
+    InstanceNorm1d,
+    InstanceNorm2d,
+    InstanceNorm3d,
+    LayerNorm,
+)
 from .padding import (
     CircularPad1d,
     CircularPad2d,
@@ -84,6 +92,7 @@ from .pooling import (
     AvgPool1d,
     MaxPool1d,
 )
+from .pixelshuffle import PixelShuffle, PixelUnshuffle
 from .rnn import GRU, GRUCell, LSTM, LSTMCell, RNN, RNNBase, RNNCell
 from .sampling import Fold, Unfold, Upsample, UpsamplingBilinear2d, UpsamplingNearest2d
 from .sparse import Embedding
@@ -114,6 +123,11 @@ __all__ = [
     "BCELoss",
     "BCEWithLogitsLoss",
     "BatchNorm1d",
+    "InstanceNorm1d",
+    "InstanceNorm2d",
+    "InstanceNorm3d",
+    "PixelShuffle",
+    "PixelUnshuffle",
     "BatchNorm2d",
     "CircularPad1d",
     "CircularPad2d",

@@ -77,11 +77,54 @@ def register_module_forward_hook(hook: Callable, *, always_call: bool = False
     return _GlobalHandle(_GLOBAL_POST, entry)
 
 
-def _add(module: Any, registry: str, entry: _Hook, prepend: bool) -> RemovableHandle:
-    hooks = module.__dict__[registry]
-    hooks.insert(0, entry) if prepend else hooks.append(entry)
-    module.__dict__["_hooked"] = True
-    return RemovableHandle(hooks, entry)
+class HookHandle(RemovableHandle):
+    """A module hook's handle, as torch's: ``id`` is its key in the module's registry
+    (``module._forward_hooks[handle.id]`` is the hook); ``remove()`` deletes that key
+    there and in the option dicts (``_forward_hooks_with_kwargs``, ...)."""
+
+    next_id = 0
+
+    def __init__(self, hooks: dict, *extra: dict) -> None:
+        super().__init__([], None)
+        self.hooks_dict, self.extra_dicts = hooks, extra
+        self.id = HookHandle.next_id
+        HookHandle.next_id += 1
+
+    def remove(self) -> None:
+        for d in (self.hooks_dict, *self.extra_dicts):
+            d.pop(self.id, None)
+
+    def __enter__(self) -> HookHandle:
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.remove()
+
+
+def _add(module: Any, registry: str, fn: Callable, prepend: bool,
+         **options: bool) -> RemovableHandle:
+    """Register ``fn`` under a new handle id (first when ``prepend``); each true option
+    ``x`` also records the id in ``module.<registry>_x`` (torch's layout)."""
+    d = module.__dict__
+    hooks = d[registry]
+    extra = [d[f"{registry}_{name}"] for name in options]
+    handle = HookHandle(hooks, *extra)
+    hooks[handle.id] = fn
+    if prepend:
+        hooks.move_to_end(handle.id, last=False)
+    for (name, on), flags in zip(options.items(), extra):
+        if on:
+            flags[handle.id] = True
+    d["_hooked"] = True
+    return handle
+
+
+def _entries(module: Any, registry: str, shared: list[_Hook] = ()) -> list[_Hook]:
+    """The hooks to run now: ``shared`` (the global ones), then the module's own."""
+    d = module.__dict__
+    kw = d.get(registry + "_with_kwargs", {})
+    always = d.get(registry + "_always_called", {})
+    return [*shared, *(_Hook(fn, hid in kw, hid in always) for hid, fn in d[registry].items())]
 
 
 class ModuleHooks:
@@ -100,7 +143,7 @@ class ModuleHooks:
         ``(args, kwargs)``. ``prepend`` runs it before the hooks already registered.
         Returns a handle whose ``remove()`` unregisters it.
         """
-        return _add(self, "_forward_pre_hooks", _Hook(hook, with_kwargs), prepend)
+        return _add(self, "_forward_pre_hooks", hook, prepend, with_kwargs=with_kwargs)
 
     def register_forward_hook(self, hook: Callable, *, prepend: bool = False,
                               with_kwargs: bool = False,
@@ -115,13 +158,14 @@ class ModuleHooks:
             >>> h = model.fc1.register_forward_hook(lambda m, a, out: shapes.append(out.shape))
             >>> model(x); h.remove()
         """
-        return _add(self, "_forward_hooks", _Hook(hook, with_kwargs, always_call), prepend)
+        return _add(self, "_forward_hooks", hook, prepend, with_kwargs=with_kwargs,
+                    always_called=always_call)
 
     def register_full_backward_pre_hook(self, hook: Callable,
                                         prepend: bool = False) -> RemovableHandle:
         """Call ``hook(module, grad_output)`` when the gradients of the outputs are known;
         it may return a replacement ``grad_output`` tuple."""
-        return _add(self, "_backward_pre_hooks", _Hook(hook), prepend)
+        return _add(self, "_backward_pre_hooks", hook, prepend)
 
     def register_full_backward_hook(self, hook: Callable,
                                     prepend: bool = False) -> RemovableHandle:
@@ -136,12 +180,12 @@ class ModuleHooks:
             ...     print(type(m).__name__, [g.shape for g in gout])
             >>> model.fc2.register_full_backward_hook(show)
         """
-        return _add(self, "_backward_hooks", _Hook(hook), prepend)
+        return _add(self, "_backward_hooks", hook, prepend)
 
     # ------------------------------------------------------------ the hooked call
     def _call_with_hooks(self, args: tuple, kwargs: dict) -> Any:
         d = self.__dict__
-        for h in [*_GLOBAL_PRE, *d["_forward_pre_hooks"]]:
+        for h in _entries(self, "_forward_pre_hooks", _GLOBAL_PRE):
             if h.with_kwargs:
                 result = h.fn(self, args, kwargs)
                 if result is not None:
@@ -162,7 +206,7 @@ class ModuleHooks:
         try:
             out = self.forward(*args, **kwargs)
         except Exception:
-            for h in [*_GLOBAL_POST, *d["_forward_hooks"]]:
+            for h in _entries(self, "_forward_hooks", _GLOBAL_POST):
                 if h.always_call:
                     try:
                         h.fn(self, args, kwargs, None) if h.with_kwargs else h.fn(self, args, None)
@@ -170,7 +214,7 @@ class ModuleHooks:
                         warnings.warn(f"forward hook with always_call=True raised while "
                                       f"forward had failed: {hook_exc!r}", stacklevel=2)
             raise
-        for h in [*_GLOBAL_POST, *d["_forward_hooks"]]:
+        for h in _entries(self, "_forward_hooks", _GLOBAL_POST):
             result = h.fn(self, args, kwargs, out) if h.with_kwargs else h.fn(self, args, out)
             if result is not None:
                 out = result
@@ -214,7 +258,7 @@ class _BackwardHooks:
 
     def _on_grad_output(self, grads: list) -> list:
         grad_output = tuple(grads)
-        for h in list(self.module.__dict__["_backward_pre_hooks"]):
+        for h in _entries(self.module, "_backward_pre_hooks"):
             result = h.fn(self.module, grad_output)
             if result is not None:
                 grad_output = _checked(result, len(grad_output), "backward pre-hook",
@@ -241,7 +285,7 @@ class _BackwardHooks:
 
     def _run_full_hooks(self, grad_input: tuple) -> tuple:
         grad_output = self.grad_output if self.grad_output is not None else ()
-        for h in list(self.module.__dict__["_backward_hooks"]):
+        for h in _entries(self.module, "_backward_hooks"):
             result = h.fn(self.module, grad_input, grad_output)
             if result is not None:
                 grad_input = _checked(result, len(grad_input), "backward hook", "grad_input")

@@ -59,10 +59,14 @@ class Module(ModuleHooks, ModuleCasts):
         d["_buffers"] = OrderedDict()
         d["_non_persistent_buffers_set"] = set()
         d["_modules"] = OrderedDict()
-        d["_forward_pre_hooks"] = []
-        d["_forward_hooks"] = []
-        d["_backward_pre_hooks"] = []
-        d["_backward_hooks"] = []
+        # torch's layout: OrderedDict {handle id: hook}, options keyed by the same ids
+        d["_forward_pre_hooks"] = OrderedDict()
+        d["_forward_pre_hooks_with_kwargs"] = OrderedDict()
+        d["_forward_hooks"] = OrderedDict()
+        d["_forward_hooks_with_kwargs"] = OrderedDict()
+        d["_forward_hooks_always_called"] = OrderedDict()
+        d["_backward_pre_hooks"] = OrderedDict()
+        d["_backward_hooks"] = OrderedDict()
         d["_hooked"] = False  # one flag keeps the common, hook-free call cheap
 
     def forward(self, *args: Any, **kwargs: Any) -> Any:

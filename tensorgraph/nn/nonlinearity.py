@@ -16,7 +16,7 @@ def _inplace(inplace: bool) -> str:
 
 
 class _Inplace(Module):
-    """An activation with only torch's ``inplace`` flag (accepted; always out of place)."""
+    """An activation with only torch's ``inplace`` flag (True: writes into the input)."""
 
     def __init__(self, inplace: bool = False) -> None:
         super().__init__()
@@ -30,28 +30,28 @@ class SiLU(_Inplace):
     """``x * sigmoid(x)``."""
 
     def forward(self, input: Tensor) -> Tensor:
-        return NF.silu(input)
+        return NF.silu(input, self.inplace)
 
 
 class Mish(_Inplace):
     """``x * tanh(softplus(x))``."""
 
     def forward(self, input: Tensor) -> Tensor:
-        return NF.mish(input)
+        return NF.mish(input, self.inplace)
 
 
 class SELU(_Inplace):
     """``scale * elu(x, alpha)`` with torch's self-normalising constants."""
 
     def forward(self, input: Tensor) -> Tensor:
-        return NF.selu(input)
+        return NF.selu(input, self.inplace)
 
 
 class Hardswish(_Inplace):
     """``x * relu6(x + 3) / 6``."""
 
     def forward(self, input: Tensor) -> Tensor:
-        return NF.hardswish(input)
+        return NF.hardswish(input, self.inplace)
 
     def extra_repr(self) -> str:
         return ""  # torch prints Hardswish() even with inplace=True
@@ -61,7 +61,7 @@ class Hardsigmoid(_Inplace):
     """``relu6(x + 3) / 6``."""
 
     def forward(self, input: Tensor) -> Tensor:
-        return NF.hardsigmoid(input)
+        return NF.hardsigmoid(input, self.inplace)
 
     def extra_repr(self) -> str:
         return ""  # torch prints Hardsigmoid() even with inplace=True
@@ -98,7 +98,7 @@ class ELU(Module):
         self.alpha, self.inplace = alpha, inplace
 
     def forward(self, input: Tensor) -> Tensor:
-        return NF.elu(input, self.alpha)
+        return NF.elu(input, self.alpha, self.inplace)
 
     def extra_repr(self) -> str:
         return f"alpha={self.alpha}" + (", inplace=True" if self.inplace else "")
@@ -108,7 +108,7 @@ class CELU(ELU):
     """``max(0, x) + min(0, alpha * (exp(x / alpha) - 1))``."""
 
     def forward(self, input: Tensor) -> Tensor:
-        return NF.celu(input, self.alpha)
+        return NF.celu(input, self.alpha, self.inplace)
 
 
 class Hardtanh(Module):
@@ -126,7 +126,7 @@ class Hardtanh(Module):
                              f"min_val ({self.min_val}).")
 
     def forward(self, input: Tensor) -> Tensor:
-        return NF.hardtanh(input, self.min_val, self.max_val)
+        return NF.hardtanh(input, self.min_val, self.max_val, self.inplace)
 
     def extra_repr(self) -> str:
         return (f"min_val={self.min_val}, max_val={self.max_val}"
@@ -151,7 +151,7 @@ class Threshold(Module):
         self.threshold, self.value, self.inplace = threshold, value, inplace
 
     def forward(self, input: Tensor) -> Tensor:
-        return NF.threshold(input, self.threshold, self.value)
+        return NF.threshold(input, self.threshold, self.value, self.inplace)
 
     def extra_repr(self) -> str:
         return (f"threshold={self.threshold}, value={self.value}"

@@ -1,7 +1,8 @@
-"""BatchNorm1d, BatchNorm2d and LayerNorm."""
+"""BatchNorm1d/2d, InstanceNorm1d/2d/3d, LayerNorm and GroupNorm."""
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 import numpy as np
@@ -144,6 +145,71 @@ class BatchNorm2d(_BatchNorm):
 
     _expected_dims = (4,)
     _layout = "(N, C, H, W)"
+
+
+class _InstanceNorm(_BatchNorm):
+    """Shared body of InstanceNorm1d/2d/3d: each (sample, channel) plane normalised over
+    its spatial dims; unbatched inputs (one dim fewer) work too, as torch."""
+
+    def __init__(self, num_features: int, eps: float = 1e-5, momentum: float | None = 0.1,
+                 affine: bool = False, track_running_stats: bool = False,
+                 device: Any = None, dtype: Any = None, *, bias: bool = True) -> None:
+        super().__init__(num_features, eps, momentum, affine, track_running_stats, device,
+                         dtype, bias=bias)
+
+    def forward(self, input: Tensor) -> Tensor:
+        full = self._expected_dims[0]  # (N, C, spatial...); unbatched drops N
+        if input.ndim not in (full - 1, full):
+            raise ValueError(f"expected {full - 1}D or {full}D input (got "
+                             f"{input.ndim}D input)")
+        batched = input.ndim == full
+        c = input.shape[1 if batched else 0]
+        if c != self.num_features:
+            if self.affine:
+                raise ValueError(f"expected input's size at dim={int(batched)} to match "
+                                 f"num_features ({self.num_features}), but got: {c}.")
+            warnings.warn(f"input's size at dim={int(batched)} does not match num_features. "
+                          "You can silence this warning by not passing in num_features, "
+                          "which is not used because affine=False", UserWarning, stacklevel=2)
+        x = input if batched else input.unsqueeze(0)
+        out = F.instance_norm(
+            x, self.running_mean, self.running_var, self.weight, self.bias,
+            self.training or not self.track_running_stats,
+            0.0 if self.momentum is None else self.momentum, self.eps)
+        return out if batched else out.squeeze(0)
+
+
+class InstanceNorm1d(_InstanceNorm):
+    """Instance normalisation of ``(N, C, L)`` (or unbatched ``(C, L)``): each channel of
+    each sample normalised over L.
+
+    Args:
+        num_features: C.
+        eps: added to the variance (default 1e-5).
+        momentum: weight of the newest statistics in the running ones (default 0.1).
+        affine: learn per-channel ``weight``/``bias`` (default False, as torch).
+        track_running_stats: keep running statistics and use them in eval mode
+            (default False: eval mode normalises with the input's own statistics).
+
+    Example:
+        >>> tg.nn.InstanceNorm1d(4)(tg.randn(2, 4, 10)).shape
+        torch.Size([2, 4, 10])
+    """
+
+    _expected_dims = (3,)
+
+
+class InstanceNorm2d(_InstanceNorm):
+    """Instance normalisation of ``(N, C, H, W)`` (or ``(C, H, W)``), arguments as
+    :class:`InstanceNorm1d` (style transfer's normalisation)."""
+
+    _expected_dims = (4,)
+
+
+class InstanceNorm3d(_InstanceNorm):
+    """Instance normalisation of ``(N, C, D, H, W)`` (or ``(C, D, H, W)``)."""
+
+    _expected_dims = (5,)
 
 
 class LayerNorm(Module):

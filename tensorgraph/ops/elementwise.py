@@ -147,7 +147,7 @@ class ReLU(Function):
     @staticmethod
     def forward(ctx, x):
         ctx.mask = x > 0
-        return x * ctx.mask
+        return np.maximum(x, x.dtype.type(0))  # not x * mask: -1 * 0 would print -0.
 
     @staticmethod
     def backward(ctx, g):

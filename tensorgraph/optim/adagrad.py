@@ -7,6 +7,7 @@ from typing import Any
 import numpy as np
 
 from ..tensor import Tensor
+from .steps import advance_step, scalar_state
 from .optimizer import (
     Optimizer,
     ParamsT,
@@ -70,17 +71,17 @@ class Adagrad(Optimizer):
     @staticmethod
     def _init_state(state: dict[str, Any], p: np.ndarray, group: dict[str, Any]) -> None:
         if not state:
-            state["step"] = 0
+            state["step"] = scalar_state(0)
             state["sum"] = Tensor.from_array(
                 np.full_like(p, float(group["initial_accumulator_value"])), False)
 
     def _update(self, p: np.ndarray, grad: np.ndarray, state: dict[str, Any],
                 group: dict[str, Any]) -> None:
         self._init_state(state, p, group)
-        state["step"] += 1
+        step = advance_step(state)
         work, tmp = self._scratch(p, 2)
         g = direction(p, grad, float(group["weight_decay"]), group["maximize"], work)
-        clr = float(group["lr"]) / (1 + (state["step"] - 1) * float(group["lr_decay"]))
+        clr = float(group["lr"]) / (1 + (step - 1) * float(group["lr_decay"]))
         total = state["sum"].array
         np.multiply(g, g, out=tmp)
         total += tmp
@@ -139,7 +140,7 @@ class Adadelta(Optimizer):
     def _update(self, p: np.ndarray, grad: np.ndarray, state: dict[str, Any],
                 group: dict[str, Any]) -> None:
         lr, rho, eps = float(group["lr"]), float(group["rho"]), float(group["eps"])
-        state["step"] = state.get("step", 0) + 1
+        advance_step(state)
         square_avg, acc_delta = buffer(state, "square_avg", p), buffer(state, "acc_delta", p)
         work, tmp, delta = self._scratch(p, 3)
         g = direction(p, grad, float(group["weight_decay"]), group["maximize"], work)

@@ -7,6 +7,7 @@ from typing import Any
 import numpy as np
 
 from ..tensor import Tensor
+from .steps import advance_step, scalar_state
 from .optimizer import (
     Optimizer,
     ParamsT,
@@ -84,11 +85,10 @@ class Adam(Optimizer):
         lr, eps, wd = float(group["lr"]), float(group["eps"]), float(group["weight_decay"])
         beta1, beta2 = (float(b) for b in group["betas"])
         if not state:
-            state["step"] = 0
+            state["step"] = scalar_state(0)  # torch's key order: step first
             state["exp_avg"] = Tensor.from_array(np.zeros_like(p), False)
             state["exp_avg_sq"] = Tensor.from_array(np.zeros_like(p), False)
-        state["step"] += 1
-        step = state["step"]
+        step = advance_step(state)
         work, tmp = self._scratch(p, 2)
         if group["decoupled_weight_decay"]:
             if wd != 0:

@@ -6,8 +6,9 @@ from typing import Any
 
 import numpy as np
 
-from .. import dtypes
 from .adam import check_adam_hyperparameters
+from ..tensor import Tensor
+from .steps import advance_step, scalar_state
 from .optimizer import (
     Optimizer,
     ParamsT,
@@ -85,7 +86,7 @@ class Adamax(_AdamFamily):
     def _update(self, p: np.ndarray, grad: np.ndarray, state: dict[str, Any],
                 group: dict[str, Any]) -> None:
         beta1, beta2 = (float(b) for b in group["betas"])
-        state["step"] = state.get("step", 0) + 1
+        step = advance_step(state)
         work, tmp = self._scratch(p, 2)
         d = direction(p, grad, float(group["weight_decay"]), group["maximize"], work)
         m, u = buffer(state, "exp_avg", p), buffer(state, "exp_inf", p)
@@ -94,7 +95,7 @@ class Adamax(_AdamFamily):
         np.abs(d, out=tmp)
         tmp += float(group["eps"])
         np.maximum(u, tmp, out=u)
-        clr = float(group["lr"]) / (1 - beta1 ** state["step"])
+        clr = float(group["lr"]) / (1 - beta1 ** step)
         update = np.multiply(m, -clr, out=work)
         update /= u
         p += update
@@ -148,18 +149,21 @@ class NAdam(_AdamFamily):
         lr, eps = float(group["lr"]), float(group["eps"])
         beta1, beta2 = (float(b) for b in group["betas"])
         psi = float(group["momentum_decay"])
+        step = advance_step(state)
         if "mu_product" not in state:
-            state["mu_product"] = 1.0
-        state["step"] = step = state.get("step", 0) + 1
+            state["mu_product"] = scalar_state(1.0)
         work, tmp, denom = self._scratch(p, 3)
         d = _decayed_direction(p, grad, group, work)
         mu = beta1 * (1.0 - 0.5 * (0.96 ** (step * psi)))
         mu_next = beta1 * (1.0 - 0.5 * (0.96 ** ((step + 1) * psi)))
         # torch keeps mu_product as a 0-d tensor of its scalar dtype (float32 unless the
         # default dtype is float64), so the product is rounded to that dtype each step.
-        scalar = np.dtype(dtypes.get_default_dtype())
-        state["mu_product"] = mu_product = float(scalar.type(state["mu_product"])
-                                                 * scalar.type(mu))
+        held = state["mu_product"]
+        if not isinstance(held, Tensor):
+            held = state["mu_product"] = scalar_state(held)
+        np.multiply(held.array, held.array.dtype.type(mu), out=held.array)
+        held._version += 1
+        mu_product = float(held.array)
         m, v = self._moments(p, d, state, beta1, beta2, tmp)
         np.divide(v, 1 - beta2 ** step, out=denom)
         np.sqrt(denom, out=denom)
@@ -213,7 +217,7 @@ class RAdam(_AdamFamily):
                 group: dict[str, Any]) -> None:
         lr, eps = float(group["lr"]), float(group["eps"])
         beta1, beta2 = (float(b) for b in group["betas"])
-        state["step"] = step = state.get("step", 0) + 1
+        step = advance_step(state)
         work, tmp, upd = self._scratch(p, 3)
         d = _decayed_direction(p, grad, group, work)
         m, v = self._moments(p, d, state, beta1, beta2, tmp)

@@ -22,6 +22,7 @@ from ..autograd.grad_mode import counters
 from ..nn.utils import zero_grads
 from ..tensor import Tensor
 from .state_checks import check_same_kind
+from .steps import SCALAR_KEYS, is_scalar, scalar_state
 
 __all__ = ["Optimizer"]
 
@@ -238,7 +239,7 @@ class Optimizer:
         """The optimizer's state as PyTorch lays it out, with copies of every buffer.
 
         Returns:
-            ``{"state": {index: {"step": int, "exp_avg": Tensor, ...}},
+            ``{"state": {index: {"step": tensor(12.), "exp_avg": Tensor, ...}},
             "param_groups": [{"lr": ..., ..., "params": [index, ...]}]}``, where a
             parameter's index is its position counting through the groups in order.
             ``tg.save`` can write it.
@@ -291,7 +292,8 @@ class Optimizer:
                 raise ValueError(f"{name}: state for parameter {key!r}, but the saved "
                                  f"groups list only {sorted(id_map, key=str)}.")
             p = id_map[key]
-            state[p] = {k: _cast_value(v, p, f"{name}: state[{key!r}][{k!r}]")
+            state[p] = {k: scalar_state(v) if k in SCALAR_KEYS and is_scalar(v)
+                        else _cast_value(v, p, f"{name}: state[{key!r}][{k!r}]")
                         for k, v in entry.items()}
         groups = []
         for group, saved in zip(self.param_groups, saved_groups):

@@ -7,6 +7,7 @@ from typing import Any
 import numpy as np
 
 from ..tensor import Tensor
+from .steps import advance_step, scalar_state
 from .optimizer import (
     Optimizer,
     ParamsT,
@@ -73,9 +74,9 @@ class RMSprop(Optimizer):
         lr, alpha, eps = float(group["lr"]), float(group["alpha"]), float(group["eps"])
         momentum = float(group["momentum"])
         if not state:
-            state["step"] = 0
+            state["step"] = scalar_state(0)  # torch's key order: step first
             state["square_avg"] = Tensor.from_array(np.zeros_like(p), False)
-        state["step"] += 1
+        advance_step(state)
         work, tmp = self._scratch(p, 2)
         d = direction(p, grad, float(group["weight_decay"]), group["maximize"], work)
         v = state["square_avg"].array

@@ -70,17 +70,23 @@ from .loss import (
 )
 from .nonlinearity import (
     celu,
+    celu_,
     elu,
+    elu_,
     glu,
     hardshrink,
     hardsigmoid,
     hardswish,
     hardtanh,
+    hardtanh_,
+    leaky_relu_,
     logsigmoid,
     mish,
     prelu,
     relu6,
+    relu_,
     selu,
+    selu_,
     silu,
     softmin,
     softplus,
@@ -88,8 +94,11 @@ from .nonlinearity import (
     softsign,
     tanhshrink,
     threshold,
+    threshold_,
 )
+from .instance_norm import instance_norm
 from .norm import batch_norm, layer_norm
+from .pixel_shuffle import pixel_shuffle, pixel_unshuffle
 from .padding import pad
 from .pool import avg_pool2d, max_pool2d
 from .regression_loss import huber_loss, smooth_l1_loss
@@ -164,6 +173,16 @@ __all__ = [
     "tanh",
     "tanhshrink",
     "threshold",
+    "threshold_",
+    "instance_norm",
+    "pixel_shuffle",
+    "pixel_unshuffle",
+    "celu_",
+    "elu_",
+    "hardtanh_",
+    "leaky_relu_",
+    "relu_",
+    "selu_",
     "unfold",
     "upsample",
 ]

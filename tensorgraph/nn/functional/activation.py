@@ -16,6 +16,7 @@ from ...ops.activation import Gelu, LogSoftmax
 from ...random.sampling import dropout_mask
 from ...tensor import Tensor
 from .check import as_tensor, floating
+from .inplace import inplace_form
 
 __all__ = [
     "dropout",
@@ -30,6 +31,7 @@ __all__ = [
 
 
 # ---------------------------------------------------------------- simple activations
+@inplace_form("relu")
 def relu(input: Tensor, inplace: bool = False) -> Tensor:
     """max(x, 0), elementwise (the ReLU primitive: its backward is a saved mask).
 
@@ -40,6 +42,7 @@ def relu(input: Tensor, inplace: bool = False) -> Tensor:
     return as_tensor(input, "relu").relu()
 
 
+@inplace_form("leaky_relu")
 def leaky_relu(input: Tensor, negative_slope: float = 0.01, inplace: bool = False) -> Tensor:
     """x where x > 0 else negative_slope * x (a composite: x * where(x > 0, 1, slope)).
 
@@ -120,6 +123,7 @@ def softmax(input: Tensor, dim: int | None = None) -> Tensor:
 
 
 # ---------------------------------------------------------------- dropout
+@inplace_form("dropout")
 def dropout(input: Tensor, p: float = 0.5, training: bool = True,
             inplace: bool = False) -> Tensor:
     """Zero each element with probability ``p`` and scale the rest by 1/(1-p).

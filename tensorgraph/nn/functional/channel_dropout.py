@@ -10,6 +10,7 @@ from ...creation import ones
 from ...tensor import Tensor
 from .activation import dropout
 from .check import as_tensor, floating
+from .inplace import inplace_form
 
 __all__ = ["dropout1d", "dropout2d", "dropout3d"]
 
@@ -29,6 +30,7 @@ def _channel_dropout(op: str, input, p: float, training: bool, k: int) -> Tensor
     return x * dropout(ones(*mask_shape, dtype=x.dtype), p, True)
 
 
+@inplace_form("dropout1d")
 def dropout1d(input: Tensor, p: float = 0.5, training: bool = True,
               inplace: bool = False) -> Tensor:
     """Zero each channel of ``(N, C, L)`` (or ``(C, L)``) with probability p; scale the
@@ -36,12 +38,14 @@ def dropout1d(input: Tensor, p: float = 0.5, training: bool = True,
     return _channel_dropout("dropout1d", input, p, training, 1)
 
 
+@inplace_form("dropout2d")
 def dropout2d(input: Tensor, p: float = 0.5, training: bool = True,
               inplace: bool = False) -> Tensor:
     """Zero each channel of ``(N, C, H, W)`` (or ``(C, H, W)``) with probability p."""
     return _channel_dropout("dropout2d", input, p, training, 2)
 
 
+@inplace_form("dropout3d")
 def dropout3d(input: Tensor, p: float = 0.5, training: bool = True,
               inplace: bool = False) -> Tensor:
     """Zero each channel of ``(N, C, D, H, W)`` (or ``(C, D, H, W)``) with probability p."""

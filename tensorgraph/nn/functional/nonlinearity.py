@@ -14,11 +14,12 @@ import numpy as np
 from ...shapes import one_dim
 from ...ops.softplus import Softplus
 from ...tensor import Tensor
-from .activation import softmax
+from .activation import leaky_relu, relu, softmax
 from .check import as_tensor, floating
+from .inplace import inplace_form
 
 __all__ = [
-    "celu", "elu", "glu", "hardshrink", "hardsigmoid", "hardswish", "hardtanh",
+    "celu", "celu_", "elu_", "hardtanh_", "leaky_relu_", "relu_", "selu_", "threshold_", "elu", "glu", "hardshrink", "hardsigmoid", "hardswish", "hardtanh",
     "logsigmoid", "mish", "prelu", "relu6", "selu", "silu", "softmin",
     "softplus", "softshrink", "softsign", "tanhshrink", "threshold",
 ]
@@ -57,18 +58,21 @@ def softplus(input: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tenso
     return Softplus.apply(_float(input, "softplus"), beta=float(beta), threshold=float(threshold))
 
 
+@inplace_form("silu")
 def silu(input: Tensor, inplace: bool = False) -> Tensor:
     """``x * sigmoid(x)`` (also called swish)."""
     x = _float(input, "silu")
     return x * x.sigmoid()
 
 
+@inplace_form("mish")
 def mish(input: Tensor, inplace: bool = False) -> Tensor:
     """``x * tanh(softplus(x))``."""
     x = _float(input, "mish")
     return x * softplus(x).tanh()
 
 
+@inplace_form("elu")
 def elu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
     """``x`` where ``x > 0``, else ``alpha * (exp(x) - 1)``."""
     x = _float(input, "elu")
@@ -77,11 +81,13 @@ def elu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
     return _piecewise(x, x.array > 0) + neg * _const(x, x.array <= 0)
 
 
+@inplace_form("selu")
 def selu(input: Tensor, inplace: bool = False) -> Tensor:
     """``scale * elu(x, alpha)`` with torch's fixed alpha ~ 1.6733 and scale ~ 1.0507."""
     return elu(_float(input, "selu"), SELU_ALPHA) * SELU_SCALE
 
 
+@inplace_form("celu")
 def celu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
     """``max(0, x) + min(0, alpha * (exp(x / alpha) - 1))``."""
     x = _float(input, "celu")
@@ -143,6 +149,7 @@ def glu(input: Tensor, dim: int = -1) -> Tensor:
 
 
 # ---------------------------------------------------------------- piecewise linear
+@inplace_form("threshold")
 def threshold(input: Tensor, threshold: float, value: float, inplace: bool = False) -> Tensor:
     """``x`` where ``x > threshold``, else ``value``."""
     x = _float(input, "threshold")
@@ -150,6 +157,7 @@ def threshold(input: Tensor, threshold: float, value: float, inplace: bool = Fal
     return _piecewise(x, keep, np.where(keep, 0, value))
 
 
+@inplace_form("hardtanh")
 def hardtanh(input: Tensor, min_val: float = -1.0, max_val: float = 1.0,
              inplace: bool = False) -> Tensor:
     """``x`` clipped to ``[min_val, max_val]`` (gradient 0 at and beyond the ends)."""
@@ -163,11 +171,13 @@ def hardtanh(input: Tensor, min_val: float = -1.0, max_val: float = 1.0,
     return _piecewise(x, inside, np.where(inside, 0, offset))
 
 
+@inplace_form("relu6")
 def relu6(input: Tensor, inplace: bool = False) -> Tensor:
     """``min(max(0, x), 6)`` (hardtanh on [0, 6])."""
     return hardtanh(_float(input, "relu6"), 0.0, 6.0)
 
 
+@inplace_form("hardsigmoid")
 def hardsigmoid(input: Tensor, inplace: bool = False) -> Tensor:
     """``relu6(x + 3) / 6``: 0 below -3, 1 above 3, linear between."""
     x = _float(input, "hardsigmoid")
@@ -176,6 +186,7 @@ def hardsigmoid(input: Tensor, inplace: bool = False) -> Tensor:
     return _piecewise(x, inside / 6, np.where(inside, 0.5, (a >= 3) * 1.0))
 
 
+@inplace_form("hardswish")
 def hardswish(input: Tensor, inplace: bool = False) -> Tensor:
     """``x * relu6(x + 3) / 6`` (MobileNetV3)."""
     x = _float(input, "hardswish")
@@ -226,3 +237,42 @@ def prelu(input: Tensor, weight: Tensor) -> Tensor:
     pos = x.relu()
     return pos + w * (x - pos)
 
+
+
+# ---------------------------------------------------------------- torch's in-place forms
+def relu_(input: Tensor) -> Tensor:
+    """``relu(input, inplace=True)``: returns ``input``, rectified in place."""
+    return relu(input, inplace=True)
+
+
+def leaky_relu_(input: Tensor, negative_slope: float = 0.01) -> Tensor:
+    """``leaky_relu(input, negative_slope, inplace=True)``."""
+    return leaky_relu(input, negative_slope, inplace=True)
+
+
+def elu_(input: Tensor, alpha: float = 1.0) -> Tensor:
+    """``elu(input, alpha, inplace=True)``."""
+    return elu(input, alpha, inplace=True)
+
+
+def celu_(input: Tensor, alpha: float = 1.0) -> Tensor:
+    """``celu(input, alpha, inplace=True)``."""
+    return celu(input, alpha, inplace=True)
+
+
+def selu_(input: Tensor) -> Tensor:
+    """``selu(input, inplace=True)``."""
+    return selu(input, inplace=True)
+
+
+def hardtanh_(input: Tensor, min_val: float = -1.0, max_val: float = 1.0) -> Tensor:
+    """``hardtanh(input, min_val, max_val, inplace=True)``."""
+    return hardtanh(input, min_val, max_val, inplace=True)
+
+
+_threshold = threshold  # threshold_'s argument of the same name (torch's) shadows it
+
+
+def threshold_(input: Tensor, threshold: float, value: float) -> Tensor:
+    """``threshold(input, threshold, value, inplace=True)``."""
+    return _threshold(input, threshold, value, inplace=True)

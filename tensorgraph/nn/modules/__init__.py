@@ -30,6 +30,8 @@ from .activation import (
     Tanhshrink,
     Threshold,
 )
+from .instancenorm import InstanceNorm1d, InstanceNorm2d, InstanceNorm3d
+from .pixelshuffle import PixelShuffle, PixelUnshuffle
 from .batchnorm import (
     BatchNorm1d,
     BatchNorm2d,
@@ -166,6 +168,11 @@ __all__ = [
     "BCELoss",
     "BCEWithLogitsLoss",
     "BatchNorm1d",
+    "InstanceNorm1d",
+    "InstanceNorm2d",
+    "InstanceNorm3d",
+    "PixelShuffle",
+    "PixelUnshuffle",
     "BatchNorm2d",
     "CircularPad1d",
     "CircularPad2d",

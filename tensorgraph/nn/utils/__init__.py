@@ -1,4 +1,5 @@
-"""Gradient clipping and flat parameter vectors (``torch.nn.utils``)."""
+"""Gradient clipping and flat parameter vectors (``torch.nn.utils``); ``rnn``: the
+padding helpers (``torch.nn.utils.rnn``)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,8 @@ from collections.abc import Iterable
 
 import numpy as np
 
-from ..tensor import Tensor
+from ...tensor import Tensor
+from . import rnn as rnn  # torch.nn.utils.rnn is there after `import torch`
 
 
 def _grads(parameters: Tensor | Iterable[Tensor]) -> list[Tensor]:
@@ -92,7 +94,7 @@ def clip_grad_value_(parameters: Tensor | Iterable[Tensor], clip_value: float,
 
 def parameters_to_vector(parameters: Iterable[Tensor]) -> Tensor:
     """All parameters flattened and concatenated into one 1-D Tensor (a copy)."""
-    from ..tensor import cat
+    from ...tensor import cat
 
     return cat([p.reshape(-1) for p in parameters])
 
