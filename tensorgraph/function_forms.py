@@ -67,7 +67,6 @@ erfc = _method_form("erfc")
 sigmoid = _method_form("sigmoid")
 tanh = _method_form("tanh")
 relu = _method_form("relu")
-relu_ = _method_form("relu_")
 floor = _method_form("floor")
 ceil = _method_form("ceil")
 trunc = fix = _method_form("trunc")
@@ -375,7 +374,7 @@ __all__ = [
     "logsumexp", "lt", "masked_fill", "masked_select", "max", "maximum", "mean", "median",
     "min", "minimum", "mm", "moveaxis", "movedim", "msort", "mv", "nan_to_num", "narrow",
     "ne", "neg", "negative", "nonzero", "norm", "not_equal", "numel", "outer", "pad",
-    "permute", "pow", "prod", "ravel", "reciprocal", "relu", "relu_", "remainder",
+    "permute", "pow", "prod", "ravel", "reciprocal", "relu", "remainder",
     "repeat_interleave", "reshape", "roll", "round", "rsqrt", "scatter", "scatter_add",
     "select", "sgn", "sigmoid", "sign", "sin", "sinh", "sort", "split", "sqrt", "square",
     "squeeze", "std", "sum", "swapaxes", "swapdims", "t", "take", "take_along_dim", "tan",

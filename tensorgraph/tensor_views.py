@@ -169,9 +169,6 @@ class ViewMethods:
     def clamp_(self, min: Any = None, max: Any = None) -> Tensor:
         return _write_inplace(self, "clamp_", lambda t: t.clamp(min, max))
 
-    def relu_(self) -> Tensor:
-        return _write_inplace(self, "relu_", lambda t: t.relu())
-
     def zero_(self) -> Tensor:
         return self.fill_(0)
 
