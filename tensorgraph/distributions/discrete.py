@@ -193,7 +193,24 @@ class Categorical(Distribution):
         return values.expand((-1,) + tuple(self._batch_shape)) if expand else values
 
 
-class OneHotCategorical(Distribution):
+class CategoricalBacked(Distribution):
+    """A distribution parametrised by a wrapped ``Categorical`` (``self._categorical``):
+    OneHotCategorical and Multinomial read their parameters off it."""
+
+    @property
+    def probs(self) -> Tensor:
+        return self._categorical.probs
+
+    @property
+    def logits(self) -> Tensor:
+        return self._categorical.logits
+
+    @property
+    def param_shape(self) -> Size:
+        return self._categorical.param_shape
+
+
+class OneHotCategorical(CategoricalBacked):
     """A Categorical whose samples are one-hot vectors of length ``K``."""
 
     arg_constraints = {"probs": constraints.simplex, "logits": constraints.real_vector}
@@ -210,18 +227,6 @@ class OneHotCategorical(Distribution):
         new = self._checked_instance(OneHotCategorical, _instance)
         new._categorical = self._categorical.expand(batch_shape)
         return self._finish_expand(new, Size(batch_shape))
-
-    @property
-    def probs(self) -> Tensor:
-        return self._categorical.probs
-
-    @property
-    def logits(self) -> Tensor:
-        return self._categorical.logits
-
-    @property
-    def param_shape(self) -> Size:
-        return self._categorical.param_shape
 
     @property
     def mean(self) -> Tensor:
@@ -261,7 +266,7 @@ def _log_factorial(counts: Tensor) -> Tensor:
     return tensor(out.astype(counts.dtype if counts.dtype.kind == "f" else np.float32))
 
 
-class Multinomial(Distribution):
+class Multinomial(CategoricalBacked):
     """Counts of ``total_count`` draws from a Categorical(``probs`` / ``logits``).
 
     ``log_prob`` treats the counts as data (no gradient with respect to ``value``): their
@@ -288,18 +293,6 @@ class Multinomial(Distribution):
     @constraints.dependent_property(is_discrete=True, event_dim=1)
     def support(self) -> constraints.Constraint:
         return constraints.multinomial(self.total_count)
-
-    @property
-    def probs(self) -> Tensor:
-        return self._categorical.probs
-
-    @property
-    def logits(self) -> Tensor:
-        return self._categorical.logits
-
-    @property
-    def param_shape(self) -> Size:
-        return self._categorical.param_shape
 
     @property
     def mean(self) -> Tensor:
