@@ -80,6 +80,8 @@ from .tensor import Tensor, cat, matmul, stack, tensor
 # tg.sin(x), tg.sort(x), ...: the function forms of Tensor methods; tg.linalg's norms.
 from . import function_forms, linalg
 from .function_forms import *  # noqa: F403  (names listed in function_forms.__all__)
+from . import arith_forms
+from .arith_forms import *  # noqa: F403  (add/sub/mul/rsub, LongTensor, ...)
 
 # compat: devices (CPU only), backends flags, and the torch names that mean nothing here.
 from . import accelerator, amp, backends, cuda, distributed, jit, onnx, return_types, version, xpu
@@ -111,6 +113,7 @@ __all__ = [
     "short", "stack", "tensor", "testing", "uint8", "uint16", "uint32", "uint64", "utils",
     "zeros", "zeros_like",
     *function_forms.__all__,
+    *arith_forms.__all__,
     # compat
     "accelerator", "amp", "are_deterministic_algorithms_enabled", "autocast", "backends",
     "can_cast", "compile", "cuda", "device", "distributed", "finfo", "get_default_device",

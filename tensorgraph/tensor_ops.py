@@ -12,13 +12,14 @@ from .tensor_index import IndexMethods
 from .tensor_index_dim import IndexDimMethods
 from .tensor_linalg import LinalgMethods
 from .tensor_math import MathMethods
+from .tensor_named_arith import NamedArithmeticMethods
 from .tensor_reduce import ReduceMethods
 from .tensor_shape import ShapeMethods
 from .tensor_stats import StatsMethods
 
 
 class OpMethods(MathMethods, IndexMethods, IndexDimMethods, ReduceMethods, LinalgMethods,
-                ShapeMethods, StatsMethods):
+                ShapeMethods, StatsMethods, NamedArithmeticMethods):
     """Tensor methods beyond the core set in ``tensor.py`` (mixed into ``Tensor``)."""
 
     __slots__ = ()

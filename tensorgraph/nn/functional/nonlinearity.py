@@ -13,7 +13,7 @@ import numpy as np
 
 from ...shapes import one_dim
 from ...ops.softplus import Softplus
-from ...tensor import Tensor
+from ...tensor import Tensor, where
 from .activation import softmax
 from .check import as_tensor, floating
 
@@ -46,6 +46,12 @@ def _piecewise(x: Tensor, slope: np.ndarray, offset: np.ndarray | float = 0) -> 
     return y
 
 
+def _select(x: Tensor, keep: np.ndarray, values: np.ndarray | float) -> Tensor:
+    """``x`` where ``keep``, else the constant ``values``: gradient ``g * keep``, and no
+    ``inf * 0`` NaN or ``-0.0`` from multiplying by a mask."""
+    return where(Tensor.from_array(keep, False), x, _const(x, values))
+
+
 # ---------------------------------------------------------------- smooth ones
 def softplus(input: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
     """``log(1 + exp(beta * x)) / beta``, and ``x`` itself where ``beta * x > threshold``.
@@ -73,8 +79,9 @@ def elu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
     """``x`` where ``x > 0``, else ``alpha * (exp(x) - 1)``."""
     x = _float(input, "elu")
     # exp of min(x, 0): the unused branch never overflows (inf * 0 would be a NaN grad).
-    neg = (x.clamp(max=0).exp() - 1) * alpha
-    return _piecewise(x, x.array > 0) + neg * _const(x, x.array <= 0)
+    neg = x.clamp(max=0).expm1() * alpha
+    # where, not x * mask: elu(-inf) is -alpha (not NaN), elu(-0.0) is -0.0, as torch.
+    return where(Tensor.from_array(~(x.array <= 0), False), x, neg)
 
 
 def selu(input: Tensor, inplace: bool = False) -> Tensor:
@@ -87,8 +94,8 @@ def celu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
     x = _float(input, "celu")
     if alpha == 0:
         raise ValueError("celu: alpha must not be 0 (it divides x).")
-    neg = ((x.clamp(max=0) / alpha).exp() - 1) * alpha
-    return _piecewise(x, x.array > 0) + neg * _const(x, x.array <= 0)
+    neg = (x.clamp(max=0) / alpha).expm1() * alpha
+    return where(Tensor.from_array(~(x.array <= 0), False), x, neg)
 
 
 def logsigmoid(input: Tensor) -> Tensor:
@@ -146,8 +153,9 @@ def glu(input: Tensor, dim: int = -1) -> Tensor:
 def threshold(input: Tensor, threshold: float, value: float, inplace: bool = False) -> Tensor:
     """``x`` where ``x > threshold``, else ``value``."""
     x = _float(input, "threshold")
-    keep = x.array > threshold
-    return _piecewise(x, keep, np.where(keep, 0, value))
+    # x <= threshold gets value (so NaN passes, with gradient); where, not x * mask, so
+    # -inf gives value rather than NaN.
+    return _select(x, ~(x.array <= threshold), value)
 
 
 def hardtanh(input: Tensor, min_val: float = -1.0, max_val: float = 1.0,
@@ -158,9 +166,11 @@ def hardtanh(input: Tensor, min_val: float = -1.0, max_val: float = 1.0,
         raise ValueError(f"hardtanh: min_val ({min_val}) cannot be greater than max_val "
                          f"({max_val}).")
     a = x.array
-    inside = (a > min_val) & (a < max_val)
-    offset = np.where(a <= min_val, min_val, 0) + np.where(a >= max_val, max_val, 0)
-    return _piecewise(x, inside, np.where(inside, 0, offset))
+    # torch's clamp: ties keep x (relu6(-0.0) is -0.0), NaN passes with gradient g, the
+    # gradient is 0 at and beyond the ends, and +-inf clamp to the ends (no inf * 0).
+    outside = (a <= min_val) | (a >= max_val)
+    values = np.where(a < min_val, min_val, np.where(a > max_val, max_val, a))
+    return _select(x, ~outside, values)
 
 
 def relu6(input: Tensor, inplace: bool = False) -> Tensor:
