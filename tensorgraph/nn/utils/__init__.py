@@ -1,4 +1,5 @@
-"""Gradient clipping and flat parameter vectors (``torch.nn.utils``)."""
+"""Gradient clipping and flat parameter vectors (``torch.nn.utils``); ``rnn``: packed
+variable-length sequences (``torch.nn.utils.rnn``)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from collections.abc import Iterable
 
 import numpy as np
 
-from ..tensor import Tensor
+from ...tensor import Tensor
 
 
 def _grads(parameters: Tensor | Iterable[Tensor]) -> list[Tensor]:
@@ -92,7 +93,7 @@ def clip_grad_value_(parameters: Tensor | Iterable[Tensor], clip_value: float,
 
 def parameters_to_vector(parameters: Iterable[Tensor]) -> Tensor:
     """All parameters flattened and concatenated into one 1-D Tensor (a copy)."""
-    from ..tensor import cat
+    from ...tensor import cat
 
     return cat([p.reshape(-1) for p in parameters])
 
@@ -112,3 +113,6 @@ def vector_to_parameters(vec: Tensor, parameters: Iterable[Tensor]) -> None:
         np.copyto(p.array, vec.array[i:i + n].reshape(p.shape), casting="unsafe")
         p._version += 1
         i += n
+
+
+from . import rnn  # noqa: E402  (tg.nn.utils.rnn.pad_sequence without an import)
