@@ -231,6 +231,11 @@ class RNNBase(Module):
                     x = pad_packed_sequence(packed._replace(
                         data=F.dropout(packed.data, self.dropout, True)))[0]
         h_n = [stack(acc, 0) for acc in finals]
+        if not x.is_contiguous():
+            # The fused LSTM's output is a slice of its (T, N, 2H) [h | c] buffer; torch's
+            # is a dense (T, N, H) tensor, and its layout decides how dropout's mask on it
+            # is drawn (batch_first returns a transposed view of it, as torch).
+            x = x.contiguous()
         if valid is not None:
             out = pack_like(x, input)
             return (out, tuple(h_n)) if self.mode == "LSTM" else (out, h_n[0])

@@ -152,6 +152,7 @@ def dropout(input: Tensor, p: float = 0.5, training: bool = True,
     if p == 1:
         return x * 0
     # As torch: noise = empty_like(x).bernoulli_(1 - p); noise.div_(1 - p); x * noise
-    mask = dropout_mask(x.shape, p, x.dtype)
+    # The noise is empty_like(x)'s: for a transposed x it is drawn in memory order.
+    mask = dropout_mask(x.shape, p, x.dtype, like=x.array)
     return x * Tensor.from_array(mask.astype(x.dtype, copy=False), False)
 
