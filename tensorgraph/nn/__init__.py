@@ -87,6 +87,7 @@ from .pooling import (
 from .rnn import GRU, GRUCell, LSTM, LSTMCell, RNN, RNNBase, RNNCell
 from .sampling import Fold, Unfold, Upsample, UpsamplingBilinear2d, UpsamplingNearest2d
 from .sparse import Embedding
+from .embedding_bag import EmbeddingBag
 from .transformer import (
     Transformer,
     TransformerDecoder,
@@ -133,6 +134,7 @@ __all__ = [
     "Dropout2d",
     "Dropout3d",
     "Embedding",
+    "EmbeddingBag",
     "Flatten",
     "Fold",
     "GRUCell",

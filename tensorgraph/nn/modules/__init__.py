@@ -133,6 +133,7 @@ from .rnn import (
 )
 from .sparse import (
     Embedding,
+    EmbeddingBag,
 )
 from .transformer import (
     Transformer,
@@ -185,6 +186,7 @@ __all__ = [
     "Dropout2d",
     "Dropout3d",
     "Embedding",
+    "EmbeddingBag",
     "Flatten",
     "Fold",
     "GRUCell",
