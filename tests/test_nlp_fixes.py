@@ -383,3 +383,35 @@ def test_gumbel_softmax_matches_torch(torch, hard):
         res.append((y, t.grad))
     for a, b in zip(*res):
         _close(a, b, atol=1e-12)
+
+
+def test_rnn_utils_layouts_match_torch(torch):
+    def strides(lib):
+        R = lib.nn.utils.rnn
+        s = [lib.ones(3, 2), lib.ones(2, 2)]
+        p, q = R.pack_sequence(s), R.pack_sequence(s[::-1], enforce_sorted=False)
+        return [R.pad_packed_sequence(p)[0].stride(),
+                R.pad_packed_sequence(p, batch_first=True)[0].stride(),
+                R.pad_packed_sequence(q, batch_first=True)[0].stride(),
+                R.pad_sequence(s).stride(), R.pad_sequence(s, batch_first=True).stride(),
+                [t.stride() for t in R.unpack_sequence(q)]]
+    assert strides(tg) == strides(torch)
+
+
+def test_packed_lstm_then_dropout_program_matches_torch(torch):
+    """pad -> pack -> bidirectional LSTM -> pad -> Dropout: every seeded number as torch."""
+    def run(lib):
+        lib.manual_seed(0)
+        emb, lstm = lib.nn.Embedding(10, 4), lib.nn.LSTM(4, 5, batch_first=True,
+                                                          bidirectional=True)
+        R = lib.nn.utils.rnn
+        seqs = [lib.tensor([1, 2, 3]), lib.tensor([4, 5]), lib.tensor([6, 7, 8, 9])]
+        x = emb(R.pad_sequence(seqs, batch_first=True))
+        out, (h, c) = lstm(R.pack_padded_sequence(x, lib.tensor([3, 2, 4]), batch_first=True,
+                                                  enforce_sorted=False))
+        y, _ = R.pad_packed_sequence(out, batch_first=True)
+        loss = lib.nn.Dropout(0.3)(y).sum() + h.sum()
+        loss.backward()
+        return loss, emb.weight.grad
+    for a, b in zip(run(tg), run(torch)):
+        _close(a, b, atol=1e-5)

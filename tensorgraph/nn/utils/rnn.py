@@ -190,8 +190,12 @@ def pad_packed_sequence(sequence: PackedSequence, batch_first: bool = False,
     pad_row = Tensor.from_array(np.full((1,) + tuple(data.shape[1:]), padding_value,
                                         dtype=data.array.dtype), False)
     padded = cat([data, pad_row])[_long(where_row)]
+    # torch's layout: time-major, batch_first a transposed view of it; reordering to the
+    # unsorted batch (its index_select) makes a fresh contiguous tensor.
     if batch_first:
         padded = padded.transpose(0, 1)
+        if sequence.unsorted_indices is not None:
+            padded = padded.contiguous()
     return padded, _long(lengths)
 
 
@@ -235,7 +239,7 @@ def unpad_sequence(padded_sequences: Tensor, lengths: Tensor | Sequence[int],
                    batch_first: bool = False) -> list[Tensor]:
     """The sequences of a padded batch, each cut to its length (inverse of pad_sequence)."""
     x = padded_sequences if batch_first else padded_sequences.transpose(0, 1)
-    return [x[i, :int(n)] for i, n in enumerate(_ints(lengths))]
+    return [x[i, :int(n)].contiguous() for i, n in enumerate(_ints(lengths))]
 
 
 def unpack_sequence(packed_sequences: PackedSequence) -> list[Tensor]:
