@@ -102,7 +102,9 @@ def test_tril_triu_keep_dtype_and_bool_mask_attention(torch):
 # ---------------------------------------------------------------- activations
 @pytest.mark.parametrize("name,args", [("relu", ()), ("relu6", ()), ("hardtanh", ()),
                                        ("hardtanh", (-0.5, 2.0)), ("threshold", (0.5, -2.0)),
-                                       ("elu", ()), ("celu", (0.7,)), ("selu", ())])
+                                       ("elu", ()), ("celu", (0.7,)), ("selu", ()),
+                                       ("hardsigmoid", ()), ("hardswish", ()),
+                                       ("hardshrink", ()), ("softshrink", (0.7,))])
 def test_relu_like_at_inf_and_signed_zero(torch, name, args):
     vals = [-np.inf, -5.0, -1.0, -0.0, 0.0, 0.5, 3.0, 7.0, np.inf]
     t, x = _pair(torch, vals)
@@ -114,6 +116,18 @@ def test_relu_like_at_inf_and_signed_zero(torch, name, args):
     y.sum().backward()
     z.sum().backward()
     _close(t.grad, x.grad, atol=1e-7)
+
+
+def test_prelu_at_inf(torch):
+    vals = [-np.inf, -2.0, -0.0, 0.0, 1.5, np.inf]
+    res = []
+    for lib in (tg, torch):
+        x, w = lib.tensor(vals, requires_grad=True), lib.tensor([0.25], requires_grad=True)
+        y = lib.nn.functional.prelu(x, w)
+        y.sum().backward()
+        res.append((y, x.grad, w.grad, np.signbit(y.detach().numpy())))
+    for a, b in zip(*res):
+        _close(a, b)
 
 
 def test_relu_nan_and_gradcheck(torch):
