@@ -87,6 +87,8 @@ from .tensor_functions_more import *  # noqa: F403  (tg.pi, tg.as_tensor, tg.hst
 from . import distributions, special
 from . import matrix_functions
 from .matrix_functions import *  # noqa: F403  (tg.det, tg.svd, tg.kron, tg.tensordot, ...)
+from . import arith_forms
+from .arith_forms import *  # noqa: F403  (add/sub/mul/rsub, LongTensor, ...)
 
 # compat: devices (CPU only), backends flags, and the torch names that mean nothing here.
 from . import accelerator, amp, backends, cuda, distributed, jit, onnx, return_types, version, xpu
@@ -120,6 +122,7 @@ __all__ = [
     *function_forms.__all__,
     *tensor_functions_more.__all__,
     *matrix_functions.__all__,
+    *arith_forms.__all__,
     # compat
     "accelerator", "amp", "are_deterministic_algorithms_enabled", "autocast", "backends",
     "can_cast", "compile", "cuda", "device", "distributed", "finfo", "get_default_device",

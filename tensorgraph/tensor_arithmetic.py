@@ -178,15 +178,15 @@ class ArithmeticMethods:
     def relu(self) -> Tensor:
         return P.ReLU.apply(self)
 
-    def softmax(self, dim: int) -> Tensor:
+    def softmax(self, dim: int, dtype: Any = None) -> Tensor:
         from .nn import functional as F
 
-        return F.softmax(self, dim)
+        return F.softmax(self, dim, dtype=dtype)
 
-    def log_softmax(self, dim: int) -> Tensor:
+    def log_softmax(self, dim: int, dtype: Any = None) -> Tensor:
         from .nn import functional as F
 
-        return F.log_softmax(self, dim)
+        return F.log_softmax(self, dim, dtype=dtype)
 
     def maximum(self, other: Any) -> Tensor:
         return self._binary(P.Maximum, other)

@@ -64,30 +64,6 @@ def _operands(input: Any, other: Any) -> tuple:
     return _t(input), other
 
 
-def add(input: Any, other: Any, *, alpha: Any = 1, out: Any = None) -> Tensor:
-    """``input + alpha * other``."""
-    a, b = _operands(input, other)
-    return a.add(b, alpha=alpha)
-
-
-def sub(input: Any, other: Any, *, alpha: Any = 1, out: Any = None) -> Tensor:
-    """``input - alpha * other``."""
-    a, b = _operands(input, other)
-    return a.sub(b, alpha=alpha)
-
-
-subtract = sub
-
-
-def mul(input: Any, other: Any, *, out: Any = None) -> Tensor:
-    """``input * other``."""
-    a, b = _operands(input, other)
-    return a * b
-
-
-multiply = mul
-
-
 def div(input: Any, other: Any, *, rounding_mode: str | None = None, out: Any = None) -> Tensor:
     """``input / other``, or rounded (``'trunc'``/``'floor'``); see ``Tensor.div``."""
     a, b = _operands(input, other)
@@ -333,12 +309,12 @@ for _name in _INPLACE_FORMS:
     globals()[_name] = method_form(_name)
 
 __all__ = [
-    "add", "addcdiv", "addcmul", "as_tensor", "atleast_1d", "atleast_2d", "atleast_3d", "cat",
+    "addcdiv", "addcmul", "as_tensor", "atleast_1d", "atleast_2d", "atleast_3d", "cat",
     "concat", "concatenate", "repeat_interleave", "stack",
     "block_diag", "broadcast_shapes", "broadcast_tensors", "broadcast_to", "bucketize",
     "cartesian_prod", "clamp_max", "clamp_min", "column_stack", "cummax", "cummin", "diff",
     "div", "divide", "dstack", "e", "hstack", "index_put", "inf", "isin", "lerp", "logspace",
-    "mode", "mul", "multiply", "nan", "nanmean", "nanquantile", "nansum", "pi", "quantile",
-    "rot90", "row_stack", "scatter_reduce", "searchsorted", "sub", "subtract", "true_divide",
+    "mode", "nan", "nanmean", "nanquantile", "nansum", "pi", "quantile",
+    "rot90", "row_stack", "scatter_reduce", "searchsorted", "true_divide",
     "vstack", *_INPLACE_FORMS,
 ]

@@ -125,7 +125,8 @@ class IndexMethods:
         if self.ndim < 2:
             raise RuntimeError(f"{op}: input tensor must have at least 2 dimensions, got "
                                f"shape {self.array.shape}.")
-        return where(keep, self, 0)
+        # A zero of self's own dtype, so tril/triu keep every dtype (bool too), as torch.
+        return where(keep, self, self.new_zeros(()))
 
     def tril(self, diagonal: int = 0) -> Any:
         """The lower triangle (on and below ``diagonal``) of the last two dims; zeros above."""

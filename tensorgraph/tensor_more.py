@@ -30,22 +30,6 @@ class MoreMethods:
     __slots__ = ()
 
     # ------------------------------------------------------------ named arithmetic
-    def add(self, other: Any, *, alpha: Any = 1) -> Any:
-        """``self + alpha * other`` (torch.add)."""
-        return self + (other if alpha == 1 else other * alpha)
-
-    def sub(self, other: Any, *, alpha: Any = 1) -> Any:
-        """``self - alpha * other`` (torch.sub)."""
-        return self - (other if alpha == 1 else other * alpha)
-
-    subtract = sub
-
-    def mul(self, other: Any) -> Any:
-        """``self * other`` (torch.mul)."""
-        return self * other
-
-    multiply = mul
-
     def div(self, other: Any, *, rounding_mode: str | None = None) -> Any:
         """``self / other``; ``rounding_mode='trunc'`` rounds toward zero, ``'floor'``
         down. True division gives a float dtype; rounded division keeps the promoted

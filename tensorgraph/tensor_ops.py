@@ -16,6 +16,7 @@ from .tensor_matrix import MatrixMethods
 from .tensor_more import MoreMethods
 from .tensor_rank import RankMethods
 from .tensor_scatter_reduce import ScatterReduceMethods
+from .tensor_named_arith import NamedArithmeticMethods
 from .tensor_reduce import ReduceMethods
 from .tensor_shape import ShapeMethods
 from .tensor_stats import StatsMethods
@@ -23,7 +24,7 @@ from .tensor_stats import StatsMethods
 
 class OpMethods(MathMethods, IndexMethods, IndexDimMethods, ReduceMethods, LinalgMethods,
                 MatrixMethods, ShapeMethods, StatsMethods, MoreMethods, RankMethods,
-                ScatterReduceMethods):
+                ScatterReduceMethods, NamedArithmeticMethods):
     """Tensor methods beyond the core set in ``tensor.py`` (mixed into ``Tensor``)."""
 
     __slots__ = ()

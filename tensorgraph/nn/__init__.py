@@ -96,6 +96,7 @@ from .pixelshuffle import PixelShuffle, PixelUnshuffle
 from .rnn import GRU, GRUCell, LSTM, LSTMCell, RNN, RNNBase, RNNCell
 from .sampling import Fold, Unfold, Upsample, UpsamplingBilinear2d, UpsamplingNearest2d
 from .sparse import Embedding
+from .embedding_bag import EmbeddingBag
 from .transformer import (
     Transformer,
     TransformerDecoder,
@@ -147,6 +148,7 @@ __all__ = [
     "Dropout2d",
     "Dropout3d",
     "Embedding",
+    "EmbeddingBag",
     "Flatten",
     "Fold",
     "GRUCell",

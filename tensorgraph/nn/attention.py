@@ -222,10 +222,12 @@ class MultiheadAttention(Module):
             out = weights @ v
         else:
             out = ScaledDotProductAttention.apply(q, k, v, scale=scale, bias=bias, keep=keep)
-        out = self.out_proj(out.permute(0, 2, 1, 3).reshape(n, L, self.embed_dim))
+        # Projected time-major, (L, N, E), as torch: batch_first returns a transposed view
+        # of it, so dropout on the output draws its mask in torch's (memory) order.
+        out = self.out_proj(out.permute(2, 0, 1, 3).reshape(L, n, self.embed_dim))
         if not batched:
-            out = out.squeeze(0)
-        elif not self.batch_first:
+            out = out.squeeze(1)
+        elif self.batch_first:
             out = out.transpose(0, 1)
         if not need_weights:
             return out, None

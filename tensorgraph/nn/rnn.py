@@ -26,6 +26,7 @@ from . import init
 from .functional.rnn import gru_step, lstm_step, rnn_relu_step, rnn_tanh_step, run_layer
 from .module import Module
 from .parameter import Parameter
+from .utils.rnn import PackedSequence, pack_like, pad_packed_sequence
 
 __all__ = ["GRU", "LSTM", "RNN", "GRUCell", "LSTMCell", "RNNBase", "RNNCell"]
 
@@ -165,24 +166,33 @@ class RNNBase(Module):
             out.append(h)
         return out
 
-    def _layer(self, x: Tensor, state: list, w: tuple, reverse: bool) -> tuple:
-        """One layer in one direction: (outputs (T, N, H), final state list)."""
+    def _layer(self, x: Tensor, state: list, w: tuple, reverse: bool,
+               valid: Tensor | None = None) -> tuple:
+        """One layer in one direction: (outputs (T, N, H), final state list). ``valid``
+        (packed input) masks each sequence's padding steps (see ``run_layer``)."""
         w_ih, w_hh, b_ih, b_hh, w_hr = w
-        if self.mode == "LSTM" and w_hr is None:
+        if self.mode == "LSTM" and w_hr is None and valid is None:
             bias = () if b_ih is None else (b_ih, b_hh)
             hc = LSTMLayer.apply(x, state[0], state[1], w_ih, w_hh, *bias, reverse=reverse)
             H, last = self.hidden_size, 0 if reverse else x.shape[0] - 1
             return hc[..., :H], [hc[last, :, :H], hc[last, :, H:]]
         xw = F.linear(x, w_ih, b_ih)
         if self.mode == "LSTM":
-            y, (h, c) = run_layer(lstm_step, xw, tuple(state), reverse, w_hh, b_hh, w_hr)
+            y, (h, c) = run_layer(lstm_step, xw, tuple(state), reverse, w_hh, b_hh, w_hr,
+                                  valid=valid)
             return y, [h, c]
-        y, h = run_layer(_STEPS[self.mode], xw, state[0], reverse, w_hh, b_hh)
+        y, h = run_layer(_STEPS[self.mode], xw, state[0], reverse, w_hh, b_hh, valid=valid)
         return y, [h]
 
-    def forward(self, input: Tensor, hx: Any = None) -> tuple:
+    def forward(self, input: Tensor | PackedSequence, hx: Any = None) -> tuple:
         name = type(self).__name__
-        x = input
+        x, valid = input, None
+        if isinstance(input, PackedSequence):
+            # Padded (T, B, *) in the original batch order; padding steps are masked so
+            # h_n is each sequence's own last step, and the output is packed back.
+            x, lengths = pad_packed_sequence(input)
+            valid = Tensor.from_array(
+                (np.arange(x.shape[0])[:, None] < lengths.array[None, :])[..., None], False)
         if not isinstance(x, Tensor) or x.ndim not in (2, 3):
             got = f"{x.ndim}D" if isinstance(x, Tensor) else type(x).__name__
             raise ValueError(f"{name}: Expected input to be 2D or 3D, got {got} instead.")
@@ -195,7 +205,7 @@ class RNNBase(Module):
         batched = x.ndim == 3
         if not batched:
             x = x.unsqueeze(1)
-        elif self.batch_first:
+        elif self.batch_first and valid is None:
             x = x.transpose(0, 1)
         if x.shape[-1] != self.input_size:
             raise RuntimeError(f"{name}: input.size(-1) must be equal to input_size. "
@@ -208,14 +218,27 @@ class RNNBase(Module):
             for d in range(dirs):
                 k = layer * dirs + d
                 y, last = self._layer(x, [s[k] for s in states], self._weights(layer, d),
-                                      reverse=d == 1)
+                                      reverse=d == 1, valid=valid)
                 outs.append(y)
                 for acc, s in zip(finals, last):
                     acc.append(s)
             x = outs[0] if dirs == 1 else cat(outs, -1)
             if self.dropout and self.training and layer < self.num_layers - 1:
-                x = F.dropout(x, self.dropout, True)
+                if valid is None:
+                    x = F.dropout(x, self.dropout, True)
+                else:  # torch drops out the packed data (its mask covers valid steps)
+                    packed = pack_like(x, input)
+                    x = pad_packed_sequence(packed._replace(
+                        data=F.dropout(packed.data, self.dropout, True)))[0]
         h_n = [stack(acc, 0) for acc in finals]
+        if not x.is_contiguous():
+            # The fused LSTM's output is a slice of its (T, N, 2H) [h | c] buffer; torch's
+            # is a dense (T, N, H) tensor, and its layout decides how dropout's mask on it
+            # is drawn (batch_first returns a transposed view of it, as torch).
+            x = x.contiguous()
+        if valid is not None:
+            out = pack_like(x, input)
+            return (out, tuple(h_n)) if self.mode == "LSTM" else (out, h_n[0])
         if not batched:
             x, h_n = x.squeeze(1), [h.squeeze(1) for h in h_n]
         elif self.batch_first:

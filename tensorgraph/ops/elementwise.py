@@ -146,8 +146,10 @@ class ReLU(Function):
 
     @staticmethod
     def forward(ctx, x):
-        ctx.mask = x > 0
-        return np.maximum(x, x.dtype.type(0))  # not x * mask: -1 * 0 would print -0.
+        # As torch: relu(-1) is +0.0 and relu(-inf) is 0 (x * mask would give -0.0 and
+        # NaN), relu(-0.0) stays -0.0 and NaN passes through with gradient g.
+        ctx.mask = ~(x <= 0)
+        return np.maximum(x.dtype.type(0), x)
 
     @staticmethod
     def backward(ctx, g):

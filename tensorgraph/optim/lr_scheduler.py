@@ -130,10 +130,14 @@ class StepLR(LRScheduler):
         >>> sched = StepLR(opt, step_size=30, gamma=0.1)  # lr 0.1, 0.01 at 30, 0.001 at 60
     """
 
-    def __init__(self, optimizer: Optimizer, step_size: int, gamma: float = 0.1,
+    def __init__(self, optimizer: Optimizer, step_size: float, gamma: float = 0.1,
                  last_epoch: int = -1) -> None:
-        if not isinstance(step_size, int) or step_size <= 0:
-            raise ValueError(f"StepLR: step_size must be a positive int, got {step_size!r}")
+        # torch takes a float step_size too: the lr decays at epochs where
+        # epoch % step_size == 0 (2.5 -> epochs 5, 10, ...).
+        if (not isinstance(step_size, (int, float)) or isinstance(step_size, bool)
+                or step_size <= 0):
+            raise ValueError(f"StepLR: step_size must be a positive number, got "
+                             f"{step_size!r}")
         self.step_size, self.gamma = step_size, gamma
         super().__init__(optimizer, last_epoch)
 

@@ -306,9 +306,49 @@ def multinomial(input: Tensor, num_samples: int, replacement: bool = False, *,
     return Tensor.from_array(idx.reshape(out_shape), False)
 
 
-def dropout_mask(shape: tuple, p: float, dtype: Any, generator: Generator | None = None) -> np.ndarray:
+def memory_order(a: np.ndarray) -> tuple | None:
+    """The axes order (slowest first) of ``torch.empty_like`` of a tensor laid out as
+    ``a``, when that is not plain C order; else None.
+
+    ``empty_like`` keeps the input's dim order (its strides when dense, dense strides in
+    the same order otherwise: torch's ``infer_dense_strides``) and torch's samplers fill in
+    memory order, so dropout's mask for ``x.t()`` is the mask of ``x``, transposed. The
+    order is TensorIterator's: an insertion sort of the dims by stride (innermost first),
+    broadcast (stride 0) dims left where they are, ties broken by size.
+    """
+    if a.flags.c_contiguous or a.ndim < 2:
+        return None
+    shape, strides = a.shape, [abs(s) for s in a.strides]
+
+    def should_swap(d0: int, d1: int) -> int:
+        if strides[d0] == 0 or strides[d1] == 0:
+            return 0
+        if strides[d0] != strides[d1]:
+            return 1 if strides[d0] > strides[d1] else -1
+        return 1 if shape[d0] > shape[d1] else 0
+
+    perm = list(range(a.ndim - 1, -1, -1))  # innermost first
+    for i in range(1, a.ndim):
+        d1 = i
+        for d0 in range(i - 1, -1, -1):
+            c = should_swap(perm[d0], perm[d1])
+            if c > 0:
+                perm[d0], perm[d1] = perm[d1], perm[d0]
+                d1 = d0
+            elif c < 0:
+                break
+    order = tuple(reversed(perm))
+    return None if order == tuple(range(a.ndim)) else order
+
+
+def dropout_mask(shape: tuple, p: float, dtype: Any, generator: Generator | None = None,
+                 like: np.ndarray | None = None) -> np.ndarray:
     """torch's dropout noise as an array: ``empty(shape).bernoulli_(1 - p)`` divided by
     ``1 - p`` in ``dtype`` (what F.dropout and attention dropout multiply by).
+
+    With ``like`` (the input's array), the noise is ``empty_like(input)``'s: drawn in
+    ``like``'s memory order when it is a dense transpose/permute (see ``memory_order``),
+    and laid out as ``like``.
 
     Example:
         >>> keep = dropout_mask(scores.shape, 0.1, scores.dtype)   # 0 or 1/0.9
@@ -316,5 +356,8 @@ def dropout_mask(shape: tuple, p: float, dtype: Any, generator: Generator | None
     d = np.dtype(dtype)
     if p >= 1:
         return np.zeros(shape, dtype=d)
+    perm = None if like is None else memory_order(like)
+    drawn = shape if perm is None else tuple(shape[i] for i in perm)
     keep = streams.bernoulli_scalar(resolve(generator, "dropout"), int(np.prod(shape)), 1 - p)
-    return (keep.astype(d) / np.asarray(1 - p, dtype=d)).reshape(shape)
+    mask = (keep.astype(d) / np.asarray(1 - p, dtype=d)).reshape(drawn)
+    return mask if perm is None else mask.transpose(np.argsort(perm))

@@ -59,6 +59,8 @@ from .distance import (
     pairwise_distance,
 )
 from .embedding import embedding, one_hot
+from .embedding_bag import embedding_bag
+from .gumbel import gumbel_softmax
 from .fold import fold, unfold
 from .group_norm import group_norm
 from .linear import flatten, linear
@@ -130,6 +132,8 @@ __all__ = [
     "dropout3d",
     "elu",
     "embedding",
+    "embedding_bag",
+    "gumbel_softmax",
     "flatten",
     "fold",
     "gelu",

@@ -8,6 +8,7 @@ Most are composites of the engine's primitives. Two call primitives of their own
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
 
@@ -88,18 +89,25 @@ def gelu(input: Tensor, approximate: str = "none") -> Tensor:
     raise ValueError(f"gelu: approximate must be 'none' or 'tanh', got {approximate!r}.")
 
 
-def log_softmax(input: Tensor, dim: int | None = None) -> Tensor:
+def _cast(x: Tensor, dtype: Any, op: str) -> Tensor:
+    """torch's ``dtype=`` of softmax-like ops: the input is cast before the op."""
+    return x if dtype is None else as_tensor(x, op).to(dtype)
+
+
+def log_softmax(input: Tensor, dim: int | None = None, _stacklevel: int = 3,
+                dtype: Any = None) -> Tensor:
     """log(softmax(x)) along ``dim``, computed stably (see :class:`LogSoftmax`).
 
     Args:
         input: any shape, floating point.
         dim: the dim to normalise over (required, as recommended by torch).
+        dtype: cast the input to this dtype first (e.g. float64 for precision).
 
     Example:
         >>> F.log_softmax(tg.tensor([[1000.0, 0.0]]), dim=1)
         tensor([[    0., -1000.]])
     """
-    x = floating(as_tensor(input, "log_softmax"), "log_softmax")
+    x = floating(_cast(as_tensor(input, "log_softmax"), dtype, "log_softmax"), "log_softmax")
     if dim is None:
         raise TypeError("log_softmax: pass dim= (e.g. dim=-1 for the last axis).")
     if x.ndim == 0:
@@ -107,7 +115,8 @@ def log_softmax(input: Tensor, dim: int | None = None) -> Tensor:
     return LogSoftmax.apply(x, dim=dims_arg(dim, x.shape, "log_softmax")[0])
 
 
-def softmax(input: Tensor, dim: int | None = None) -> Tensor:
+def softmax(input: Tensor, dim: int | None = None, _stacklevel: int = 3,
+            dtype: Any = None) -> Tensor:
     """exp(x) / sum(exp(x)) along ``dim``: the composite exp(log_softmax(x)).
 
     Example:
@@ -116,7 +125,7 @@ def softmax(input: Tensor, dim: int | None = None) -> Tensor:
     """
     if dim is None:
         raise TypeError("softmax: pass dim= (e.g. dim=-1 for the last axis).")
-    x = as_tensor(input, "softmax")
+    x = _cast(as_tensor(input, "softmax"), dtype, "softmax")
     if x.ndim:
         dims_arg(dim, x.shape, "softmax")  # so a wrong dim is reported as softmax's, not log_softmax's
     return log_softmax(x, dim).exp()
@@ -147,6 +156,7 @@ def dropout(input: Tensor, p: float = 0.5, training: bool = True,
     if p == 1:
         return x * 0
     # As torch: noise = empty_like(x).bernoulli_(1 - p); noise.div_(1 - p); x * noise
-    mask = dropout_mask(x.shape, p, x.dtype)
+    # The noise is empty_like(x)'s: for a transposed x it is drawn in memory order.
+    mask = dropout_mask(x.shape, p, x.dtype, like=x.array)
     return x * Tensor.from_array(mask.astype(x.dtype, copy=False), False)
 

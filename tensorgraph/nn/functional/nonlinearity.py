@@ -13,7 +13,7 @@ import numpy as np
 
 from ...shapes import one_dim
 from ...ops.softplus import Softplus
-from ...tensor import Tensor
+from ...tensor import Tensor, where
 from .activation import leaky_relu, relu, softmax
 from .check import as_tensor, floating
 from .inplace import inplace_form
@@ -38,13 +38,10 @@ def _const(x: Tensor, arr: np.ndarray) -> Tensor:
     return Tensor.from_array(np.asarray(arr, dtype=x.dtype), False)
 
 
-def _piecewise(x: Tensor, slope: np.ndarray, offset: np.ndarray | float = 0) -> Tensor:
-    """``x * slope + offset`` with constant arrays: a piecewise-linear function whose
-    gradient is exactly ``g * slope`` (0 on the flat pieces, 1 on the identity piece)."""
-    y = x * _const(x, slope)
-    if np.any(offset):
-        y = y + _const(x, offset)
-    return y
+def _select(x: Tensor, keep: np.ndarray, values: np.ndarray | float) -> Tensor:
+    """``x`` where ``keep``, else the constant ``values``: gradient ``g * keep``, and no
+    ``inf * 0`` NaN or ``-0.0`` from multiplying by a mask."""
+    return where(Tensor.from_array(keep, False), x, _const(x, values))
 
 
 # ---------------------------------------------------------------- smooth ones
@@ -77,8 +74,9 @@ def elu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
     """``x`` where ``x > 0``, else ``alpha * (exp(x) - 1)``."""
     x = _float(input, "elu")
     # exp of min(x, 0): the unused branch never overflows (inf * 0 would be a NaN grad).
-    neg = (x.clamp(max=0).exp() - 1) * alpha
-    return _piecewise(x, x.array > 0) + neg * _const(x, x.array <= 0)
+    neg = x.clamp(max=0).expm1() * alpha
+    # where, not x * mask: elu(-inf) is -alpha (not NaN), elu(-0.0) is -0.0, as torch.
+    return where(Tensor.from_array(~(x.array <= 0), False), x, neg)
 
 
 @inplace_form("selu")
@@ -93,8 +91,8 @@ def celu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
     x = _float(input, "celu")
     if alpha == 0:
         raise ValueError("celu: alpha must not be 0 (it divides x).")
-    neg = ((x.clamp(max=0) / alpha).exp() - 1) * alpha
-    return _piecewise(x, x.array > 0) + neg * _const(x, x.array <= 0)
+    neg = (x.clamp(max=0) / alpha).expm1() * alpha
+    return where(Tensor.from_array(~(x.array <= 0), False), x, neg)
 
 
 def logsigmoid(input: Tensor) -> Tensor:
@@ -153,8 +151,9 @@ def glu(input: Tensor, dim: int = -1) -> Tensor:
 def threshold(input: Tensor, threshold: float, value: float, inplace: bool = False) -> Tensor:
     """``x`` where ``x > threshold``, else ``value``."""
     x = _float(input, "threshold")
-    keep = x.array > threshold
-    return _piecewise(x, keep, np.where(keep, 0, value))
+    # x <= threshold gets value (so NaN passes, with gradient); where, not x * mask, so
+    # -inf gives value rather than NaN.
+    return _select(x, ~(x.array <= threshold), value)
 
 
 @inplace_form("hardtanh")
@@ -166,9 +165,11 @@ def hardtanh(input: Tensor, min_val: float = -1.0, max_val: float = 1.0,
         raise ValueError(f"hardtanh: min_val ({min_val}) cannot be greater than max_val "
                          f"({max_val}).")
     a = x.array
-    inside = (a > min_val) & (a < max_val)
-    offset = np.where(a <= min_val, min_val, 0) + np.where(a >= max_val, max_val, 0)
-    return _piecewise(x, inside, np.where(inside, 0, offset))
+    # torch's clamp: ties keep x (relu6(-0.0) is -0.0), NaN passes with gradient g, the
+    # gradient is 0 at and beyond the ends, and +-inf clamp to the ends (no inf * 0).
+    outside = (a <= min_val) | (a >= max_val)
+    values = np.where(a < min_val, min_val, np.where(a > max_val, max_val, a))
+    return _select(x, ~outside, values)
 
 
 @inplace_form("relu6")
@@ -183,7 +184,9 @@ def hardsigmoid(input: Tensor, inplace: bool = False) -> Tensor:
     x = _float(input, "hardsigmoid")
     a = x.array
     inside = (a > -3) & (a < 3)
-    return _piecewise(x, inside / 6, np.where(inside, 0.5, (a >= 3) * 1.0))
+    # where, not x * mask: +-inf give 1 and 0 (not NaN); NaN stays NaN with gradient 0.
+    values = np.where(a <= -3, 0.0, np.where(a >= 3, 1.0, a))
+    return where(Tensor.from_array(inside, False), x * (1 / 6) + 0.5, _const(x, values))
 
 
 @inplace_form("hardswish")
@@ -193,22 +196,32 @@ def hardswish(input: Tensor, inplace: bool = False) -> Tensor:
     a = x.array
     # torch's gradient: 0 up to -3, x/3 + 1/2 strictly between, 1 from 3 on.
     mid = (a > -3) & (a < 3)
-    gate = (x * _const(x, mid / 6) + _const(x, mid * 0.5)) * x
-    return gate + _piecewise(x, a >= 3)
+    low = a <= -3
+    # The quadratic piece sees 0 outside (-3, 3), so no inf reaches its gradient; from 3
+    # on (and NaN) it is x itself; below -3 torch's x * 0 (-0.0, NaN at -inf).
+    xm = where(Tensor.from_array(mid, False), x, _const(x, 0.0))
+    gate = (xm * (1 / 6) + 0.5) * xm
+    with np.errstate(invalid="ignore"):  # -inf * 0 is torch's NaN
+        below = a * 0
+    rest = where(Tensor.from_array(~low, False), x, _const(x, below))
+    return where(Tensor.from_array(mid, False), gate, rest)
 
 
 def hardshrink(input: Tensor, lambd: float = 0.5) -> Tensor:
     """``x`` where ``|x| > lambd``, else 0."""
     x = _float(input, "hardshrink")
-    return _piecewise(x, np.abs(x.array) > lambd)
+    a = x.array
+    return _select(x, ~((a >= -lambd) & (a <= lambd)), 0.0)  # NaN passes, as torch
 
 
 def softshrink(input: Tensor, lambd: float = 0.5) -> Tensor:
     """``x - lambd`` above ``lambd``, ``x + lambd`` below ``-lambd``, else 0."""
     x = _float(input, "softshrink")
     a = x.array
-    keep = np.abs(a) > lambd
-    return _piecewise(x, keep, np.where(a > lambd, -lambd, 0) + np.where(a < -lambd, lambd, 0))
+    keep = ~((a >= -lambd) & (a <= lambd))  # NaN passes with gradient g, as torch
+    shift = np.where(a > lambd, -lambd, 0) + np.where(a < -lambd, lambd, 0)
+    return where(Tensor.from_array(keep, False), x + _const(x, shift),
+                 _const(x, np.copysign(0.0, a)))  # torch's x * 0 on the flat piece
 
 
 def prelu(input: Tensor, weight: Tensor) -> Tensor:
@@ -234,8 +247,11 @@ def prelu(input: Tensor, weight: Tensor) -> Tensor:
         w = w.reshape((1, n) + (1,) * (x.ndim - 2))
     else:
         w = w.reshape(())
-    pos = x.relu()
-    return pos + w * (x - pos)
+    # x where x > 0, else w * x; the slope branch sees 0 for positive x, so x = inf
+    # gives inf (not inf - inf) and no inf * 0 in the weight's gradient.
+    positive = Tensor.from_array(x.array > 0, False)
+    neg = where(positive, _const(x, 0.0), x)
+    return where(positive, x, w * neg)
 
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from ...tensor_functions import stack
+from ...tensor_functions import stack, where
 from ...tensor import Tensor
 from .linear import linear
 
@@ -55,15 +55,25 @@ def gru_step(xw: Tensor, h: Tensor, w_hh: Tensor, b_hh: Tensor | None) -> Tensor
     return n + z * (h - n)
 
 
-def run_layer(step: Callable, xw: Tensor, state: Any, reverse: bool, *weights: Any
-              ) -> tuple[Tensor, Any]:
+def run_layer(step: Callable, xw: Tensor, state: Any, reverse: bool, *weights: Any,
+              valid: Tensor | None = None) -> tuple[Tensor, Any]:
     """Apply ``step`` over time (dim 0 of ``xw``; backwards with ``reverse``).
+
+    ``valid`` (bool ``(T, N, 1)``, for variable-length batches) marks each sequence's
+    real steps: elsewhere the state is carried unchanged, so the final state is each
+    sequence's own last step (its first, going backwards: the state stays the initial
+    one through the padding).
 
     Returns the outputs in time order ``(T, N, H)`` and the final state.
     """
     steps = range(xw.shape[0] - 1, -1, -1) if reverse else range(xw.shape[0])
     outs: list = [None] * xw.shape[0]
     for t in steps:
-        state = step(xw[t], state, *weights)
+        new = step(xw[t], state, *weights)
+        if valid is not None:
+            keep = valid[t]
+            new = (tuple(where(keep, a, b) for a, b in zip(new, state))
+                   if isinstance(new, tuple) else where(keep, new, state))
+        state = new
         outs[t] = state[0] if isinstance(state, tuple) else state
     return stack(outs, 0), state

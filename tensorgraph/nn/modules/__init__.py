@@ -135,6 +135,7 @@ from .rnn import (
 )
 from .sparse import (
     Embedding,
+    EmbeddingBag,
 )
 from .transformer import (
     Transformer,
@@ -192,6 +193,7 @@ __all__ = [
     "Dropout2d",
     "Dropout3d",
     "Embedding",
+    "EmbeddingBag",
     "Flatten",
     "Fold",
     "GRUCell",

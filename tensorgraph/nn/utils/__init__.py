@@ -1,5 +1,5 @@
-"""Gradient clipping and flat parameter vectors (``torch.nn.utils``); ``rnn``: the
-padding helpers (``torch.nn.utils.rnn``)."""
+"""Gradient clipping and flat parameter vectors (``torch.nn.utils``); ``rnn``: packed
+variable-length sequences (``torch.nn.utils.rnn``)."""
 
 from __future__ import annotations
 
@@ -114,3 +114,5 @@ def vector_to_parameters(vec: Tensor, parameters: Iterable[Tensor]) -> None:
         np.copyto(p.array, vec.array[i:i + n].reshape(p.shape), casting="unsafe")
         p._version += 1
         i += n
+
+
