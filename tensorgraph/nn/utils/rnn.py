@@ -212,8 +212,8 @@ def pad_sequence(sequences: Tensor | Sequence[Tensor], batch_first: bool = False
     """Stack sequences of different lengths ``(L_i, *)`` into ``(T, B, *)`` (``(B, T, *)``
     with ``batch_first``), filling with ``padding_value`` on ``padding_side``."""
     if padding_side not in ("left", "right"):
-        raise ValueError(f"pad_sequence: padding_side must be 'left' or 'right', got "
-                         f"{padding_side!r}.")
+        raise RuntimeError(f"pad_sequence: Expected padding_side to be one of left or right, "
+                           f"but got {padding_side}.")
     seqs = list(sequences)
     if not seqs:
         raise RuntimeError("pad_sequence: received an empty list of sequences.")
