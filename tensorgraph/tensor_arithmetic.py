@@ -92,14 +92,12 @@ class ArithmeticMethods:
         return (-self)._binary(P.Add, o)
 
     def __truediv__(self, o: Any) -> Tensor:
+        # A true division, as torch's kernel (x * (1/7) can differ from x / 7 in the last bit)
         a = self if self.dtype.kind == "f" else self.to(dtypes.get_default_dtype())
-        if isinstance(o, _Number):
-            return a._binary(P.Mul, np.reciprocal(np.float64(o)))  # x / 0 is inf, as torch
-        o = Tensor.as_operand(o, a)
-        return a._binary(P.Mul, o.reciprocal(), op="div")
+        return a._binary(P.Div, o, op="div")
 
     def __rtruediv__(self, o: Any) -> Tensor:
-        return self.reciprocal() * o
+        return self.reciprocal() * o  # torch's __rtruediv__ is exactly this
 
     def __pow__(self, o: Any) -> Tensor:
         a = self

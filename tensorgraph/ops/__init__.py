@@ -11,6 +11,7 @@ import warnings
 from .elementwise import (
     Add,
     Copy,
+    Div,
     Exp,
     Hypot,
     Log,
@@ -29,7 +30,7 @@ from .shape import AsStrided, Cat, CopySlices, Expand, GetItem, IndexAdd, Permut
 from . import xp  # noqa: E402,F401,I001  (registers the namespaces behind ctx.xp)
 
 __all__ = [
-    "Add", "AsStrided", "Cat", "Copy", "CopySlices", "Exp", "Expand", "GetItem", "Hypot",
+    "Add", "AsStrided", "Cat", "Copy", "CopySlices", "Div", "Exp", "Expand", "GetItem", "Hypot",
     "IndexAdd", "Log", "MatMul", "Max", "Maximum", "Mul", "Neg", "Permute", "Pow", "ReLU",
     "Reshape", "Sigmoid", "Sum", "Tanh", "Where",
 ]

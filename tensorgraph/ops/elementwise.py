@@ -34,6 +34,23 @@ class Mul(Function):
         return (g * b if na else None), (g * a if nb else None)
 
 
+class Div(Function):
+    """y = a / b;  da = g / b,  db = -g * a / b**2"""
+
+    @staticmethod
+    def forward(ctx, a, b):
+        ctx.save_for_backward(a, b)
+        with np.errstate(divide="ignore", invalid="ignore"):  # x / 0 is inf/nan, as torch
+            return a / b
+
+    @staticmethod
+    def backward(ctx, g):
+        a, b = ctx.saved_tensors
+        na, nb = ctx.needs_input_grad
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return (g / b if na else None), (-g * a / (b * b) if nb else None)
+
+
 class Neg(Function):
     """y = -x;  dx = -g"""
 
