@@ -172,6 +172,8 @@ def tensor_repr(t: Any) -> str:
         # without the number, so a printed tensor reads as torch's
         name = t.grad_fn.name()
         name = _TORCH_NODE_NAMES.get(name, name)
+        if name == "GetItemBackward":
+            name = _indexing_node_name(t.grad_fn.index)
         if getattr(t.grad_fn, "user_class", None) is not None:
             extras.append(f"grad_fn=<{name}>")  # a custom Function: torch adds no 0
         else:
@@ -179,4 +181,32 @@ def tensor_repr(t: Any) -> str:
                           f"grad_fn={t.grad_fn!r}")
     elif t.requires_grad:
         extras.append("requires_grad=True")
-    return "tensor(" + ", ".join([body] + extras) + ")"
+    return _add_suffixes("tensor(" + body, extras, len("tensor("))
+
+
+def _add_suffixes(text: str, suffixes: list, indent: int) -> str:
+    """torch's rule: a suffix that would pass the line width starts a new line."""
+    parts = [text]
+    last = len(text) - text.rfind("\n") + 1
+    for suffix in suffixes:
+        if last + len(suffix) + 2 > PRINT_OPTS.linewidth:
+            parts.append(",\n" + " " * indent + suffix)
+            last = indent + len(suffix)
+        else:
+            parts.append(", " + suffix)
+            last += len(suffix) + 2
+    return "".join(parts) + ")"
+
+
+def _indexing_node_name(index: Any) -> str:
+    """The node torch records for ``x[index]``: select for an int, slice for a slice,
+    index for an advanced (list / tensor / mask) index."""
+    items = index if isinstance(index, tuple) else (index,)
+    if any(isinstance(i, (list, np.ndarray)) for i in items):
+        return "IndexBackward"
+    real = [i for i in items if i is not None and i is not Ellipsis]
+    if real and isinstance(real[-1], (int, np.integer)):
+        return "SelectBackward"
+    if real and isinstance(real[-1], slice):
+        return "SliceBackward"
+    return "AliasBackward" if not real else "SelectBackward"
