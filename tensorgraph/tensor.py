@@ -179,6 +179,15 @@ class Tensor(ArithmeticMethods, InplaceMathMethods, ViewMethods, OpMethods, Rand
     def is_leaf(self) -> bool:
         return self.grad_fn is None
 
+    def _is_view(self) -> bool:
+        """torch's name: True for a view (basic index, transpose, view, ...) of another tensor."""
+        return self._view is not None
+
+    @property
+    def _base(self) -> Tensor | None:
+        """torch's name: the tensor whose memory this view shares (None if not a view)."""
+        return None if self._view is None else self._view[0]
+
     @property
     def T(self) -> Tensor:
         return self.permute(*reversed(range(self.ndim)))

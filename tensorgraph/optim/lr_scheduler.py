@@ -68,6 +68,7 @@ class LRScheduler:
         """The constructor's step: sets the first lr, no decay (torch's _initial_step)."""
         self._step_count = 0
         self._is_initial = True
+        self._get_lr_called_within_step = False  # torch's flag (its state_dict has it)
         self.step()
         self._is_initial = False
 

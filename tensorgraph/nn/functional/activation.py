@@ -156,7 +156,12 @@ def dropout(input: Tensor, p: float = 0.5, training: bool = True,
     if p == 1:
         return x * 0
     # As torch: noise = empty_like(x).bernoulli_(1 - p); noise.div_(1 - p); x * noise
-    # The noise is empty_like(x)'s: for a transposed x it is drawn in memory order.
-    mask = dropout_mask(x.shape, p, x.dtype, like=x.array)
+    # The noise is empty_like(x)'s: for a transposed x it is drawn in memory order. Only
+    # a view of a C-ordered tensor follows its memory layout: other results are
+    # contiguous in torch, whatever layout tensorgraph's kernels leave them in (a conv's
+    # output is batch-innermost), and so are views of those.
+    base = x._base
+    like = x.array if base is not None and base.array.flags.c_contiguous else None
+    mask = dropout_mask(x.shape, p, x.dtype, like=like)
     return x * Tensor.from_array(mask.astype(x.dtype, copy=False), False)
 
