@@ -16,6 +16,7 @@ import numpy as np
 
 from . import dtypes
 from . import ops as P
+from .autograd.node_names import named
 from .shapes import dims_arg
 
 _Number = (builtins.int, builtins.float, builtins.bool, np.number, np.bool_)
@@ -85,11 +86,11 @@ class ArithmeticMethods:
 
     def __sub__(self, o: Any) -> Tensor:
         if isinstance(o, _Number):
-            return self._binary(P.Add, -o)
-        return self._binary(P.Add, -Tensor.as_operand(o, self), op="sub")
+            return named(self._binary(P.Add, -o), "SubBackward0")
+        return named(self._binary(P.Add, -Tensor.as_operand(o, self), op="sub"), "SubBackward0")
 
     def __rsub__(self, o: Any) -> Tensor:
-        return (-self)._binary(P.Add, o)
+        return named((-self)._binary(P.Add, o), "RsubBackward1")
 
     def __truediv__(self, o: Any) -> Tensor:
         # A true division, as torch's kernel (x * (1/7) can differ from x / 7 in the last bit)
@@ -153,7 +154,7 @@ class ArithmeticMethods:
         return P.Log.apply(self._floating())
 
     def sqrt(self) -> Tensor:
-        return self._floating() ** 0.5
+        return named(self._floating() ** 0.5, "SqrtBackward0")
 
     def rsqrt(self) -> Tensor:
         return self._floating() ** -0.5
@@ -165,7 +166,7 @@ class ArithmeticMethods:
         return self * self
 
     def abs(self) -> Tensor:
-        return self * np.sign(self.array)
+        return named(self * np.sign(self.array), "AbsBackward0")
 
     def sigmoid(self) -> Tensor:
         return P.Sigmoid.apply(self._floating())
@@ -229,7 +230,8 @@ class ArithmeticMethods:
         axes = dims_arg(dim, self.array.shape, "mean")
         n = self.array.size if axes is None else np.prod([self.array.shape[a] for a in axes])
         # Over zero elements the mean is NaN, as torch (0/0), without numpy's warning.
-        return self.sum(axes, keepdim) * (1.0 / builtins.int(n) if n else np.nan)
+        out = self.sum(axes, keepdim) * (1.0 / builtins.int(n) if n else np.nan)
+        return named(out, "MeanBackward0" if dim is None else "MeanBackward1")
 
     def var(self, dim: Any = None, keepdim: bool = False, *, unbiased: bool = True,
             correction: int | None = None, axis: Any = None,
@@ -240,14 +242,15 @@ class ArithmeticMethods:
         n = self.array.size if axes is None else np.prod([self.array.shape[a] for a in axes])
         c = (1 if unbiased else 0) if correction is None else correction
         d = self - self.mean(axes, keepdim=True)
-        return (d * d).sum(axes, keepdim) * (1.0 / max(builtins.int(n) - c, 0) if n > c
-                                            else np.nan)
+        return named((d * d).sum(axes, keepdim) * (1.0 / max(builtins.int(n) - c, 0) if n > c
+                                                  else np.nan), "VarBackward0")
 
     def std(self, dim: Any = None, keepdim: bool = False, *, unbiased: bool = True,
             correction: int | None = None, axis: Any = None,
             keepdims: Any = None) -> Tensor:
         dim, keepdim = torch_dim_names(dim, keepdim, axis, keepdims)
-        return self.var(dim, keepdim, unbiased=unbiased, correction=correction).sqrt()
+        return named(self.var(dim, keepdim, unbiased=unbiased, correction=correction).sqrt(),
+                     "StdBackward0")
 
 
     def max(self, dim: Any = None, keepdim: bool = False,

@@ -17,6 +17,7 @@ from . import ops as P
 from .shapes import dims_arg, new_dim
 from .device import check_device
 from .tensor import Tensor
+from .autograd.node_names import named
 
 MinMax = return_types.max  # the type of x.max(dim); x.min(dim) gives return_types.min
 
@@ -125,7 +126,7 @@ def stack(tensors: Any, dim: int = 0) -> Tensor:
                 f"{tuple(tensors[0].shape)}; stack needs equal shapes."
             )
     d = new_dim(dim, tensors[0].shape, "stack")
-    return cat([t.unsqueeze(d) for t in tensors], d)
+    return named(cat([t.unsqueeze(d) for t in tensors], d), "StackBackward0")
 
 
 def tensor(data: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False,

@@ -15,6 +15,7 @@ from . import dtypes
 from . import ops as P
 from .shapes import dims_arg, shape_arg
 from .device import check_device
+from .autograd.node_names import named
 
 # torch's legacy type names (``t.type()``), by numpy dtype.
 TYPE_NAMES = {
@@ -93,7 +94,8 @@ class ShapeMethods:
             raise RuntimeError(f"t(): expects a tensor with <= 2 dimensions, but self is "
                                f"{self.ndim}-D (shape {self.array.shape}); use transpose(d0, d1) "
                                "or mT.")
-        return self.permute(*range(self.ndim)) if self.ndim < 2 else self.transpose(0, 1)
+        out = self.permute(*range(self.ndim)) if self.ndim < 2 else self.transpose(0, 1)
+        return named(out, "TBackward0")
 
     def unflatten(self, dim: int, sizes: Any) -> Any:
         """Split dim ``dim`` into ``sizes`` (one of them may be -1)."""

@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 
 from . import dtypes
+from .autograd.node_names import torch_name
 
 __all__ = ["get_printoptions", "set_printoptions", "values_str"]
 
@@ -150,11 +151,6 @@ def values_str(array: np.ndarray, indent: int) -> str:
     return _nested(array, indent, summarize, fmt)
 
 
-# Nodes tensorgraph fuses, by the name of the node torch shows last (cross_entropy is
-# log_softmax then nll_loss in torch).
-_TORCH_NODE_NAMES = {"CrossEntropyBackward": "NllLossBackward"}
-
-
 def tensor_repr(t: Any) -> str:
     """``repr(tensor)`` as torch prints it: values, then dtype/size, grad_fn or requires_grad."""
     body = values_str(t.array, len("tensor("))
@@ -170,15 +166,13 @@ def tensor_repr(t: Any) -> str:
     if t.grad_fn is not None:
         # torch numbers its node classes (MulBackward0); tensorgraph's names are torch's
         # without the number, so a printed tensor reads as torch's
-        name = t.grad_fn.name()
-        name = _TORCH_NODE_NAMES.get(name, name)
-        if name == "GetItemBackward":
-            name = _indexing_node_name(t.grad_fn.index)
-        if getattr(t.grad_fn, "user_class", None) is not None:
-            extras.append(f"grad_fn=<{name}>")  # a custom Function: torch adds no 0
+        fn = t.grad_fn
+        if getattr(fn, "user_class", None) is not None:
+            extras.append(f"grad_fn=<{fn.name()}>")  # a custom Function: torch adds no 0
+        elif fn.name() == "GetItemBackward" and not getattr(fn, "torch_name", None):
+            extras.append(f"grad_fn=<{_indexing_node_name(fn.index)}0>")
         else:
-            extras.append(f"grad_fn=<{name}0>" if name.endswith("Backward") else
-                          f"grad_fn={t.grad_fn!r}")
+            extras.append(f"grad_fn=<{torch_name(fn)}>")
     elif t.requires_grad:
         extras.append("requires_grad=True")
     return _add_suffixes("tensor(" + body, extras, len("tensor("))

@@ -15,6 +15,7 @@ import numpy as np
 from . import ops as P
 from .shapes import dims_arg, infer_shape, new_dim, shape_arg, view_strides
 from .autograd.grad_mode import get_mode
+from .autograd.node_names import named
 from .indexing import advanced_dims, check_steps, move
 from .ops.shape import is_basic
 
@@ -86,17 +87,18 @@ class ViewMethods:
         axes = list(range(self.ndim))
         (d0,), (d1,) = dims_arg(dim0, self.array.shape, "transpose"), dims_arg(dim1, self.array.shape, "transpose")
         axes[d0], axes[d1] = axes[d1], axes[d0]
-        return P.Permute.apply(self, axes=tuple(axes))
+        return named(P.Permute.apply(self, axes=tuple(axes)), "TransposeBackward0")
 
     def unsqueeze(self, dim: int) -> Tensor:
         d = new_dim(dim, self.array.shape, "unsqueeze")
-        return self.reshape(self.array.shape[:d] + (1,) + self.array.shape[d:])
+        return named(self.reshape(self.array.shape[:d] + (1,) + self.array.shape[d:]),
+                     "UnsqueezeBackward0")
 
     def squeeze(self, dim: Any = None) -> Tensor:
         axes = dims_arg(dim, self.array.shape, "squeeze")
         shape = tuple(n for i, n in enumerate(self.array.shape)
                       if not (n == 1 and (axes is None or i in axes)))
-        return self.reshape(shape)
+        return named(self.reshape(shape), "SqueezeBackward0" if dim is None else "SqueezeBackward1")
 
     def expand(self, *sizes: Any) -> Tensor:
         sizes = shape_arg(sizes)

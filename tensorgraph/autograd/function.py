@@ -16,6 +16,7 @@ import numpy as np
 
 from .accumulate_grad import AccumulateGrad
 from .handles import RemovableHandle
+from .node_names import torch_name
 from .grad_mode import counters, modes, nondefault, user_frame
 
 # Bound by tensorgraph.tensor (imports flow autograd -> ops -> tensor): the Tensor
@@ -263,7 +264,7 @@ class Function:
         return RemovableHandle(hooks, fn)
 
     def __repr__(self) -> str:
-        return f"<{self.name()}0 object at {hex(id(self))}>"
+        return f"<{torch_name(self)} object at {hex(id(self))}>"
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)

@@ -18,6 +18,7 @@ from ...random.sampling import dropout_mask
 from ...tensor import Tensor
 from .check import as_tensor, floating
 from .inplace import inplace_form
+from ...autograd.node_names import named
 
 __all__ = [
     "dropout",
@@ -128,7 +129,7 @@ def softmax(input: Tensor, dim: int | None = None, _stacklevel: int = 3,
     x = _cast(as_tensor(input, "softmax"), dtype, "softmax")
     if x.ndim:
         dims_arg(dim, x.shape, "softmax")  # so a wrong dim is reported as softmax's, not log_softmax's
-    return log_softmax(x, dim).exp()
+    return named(log_softmax(x, dim).exp(), "SoftmaxBackward0")
 
 
 # ---------------------------------------------------------------- dropout

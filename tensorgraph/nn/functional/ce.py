@@ -10,6 +10,7 @@ from ...ops.cross_entropy import CrossEntropy, class_loss
 from ...tensor import Tensor
 from .check import as_tensor, floating
 from .check import reduction as reduction_arg
+from ...autograd.node_names import named
 
 __all__ = ["cross_entropy", "nll_loss"]
 
@@ -132,4 +133,4 @@ def nll_loss(input: Tensor, target: Tensor, weight: Tensor | None = None,
         raise TypeError(f"{op}: target must hold integer class indices of shape "
                         f"{x.shape[:1] + x.shape[2:]}, got floats of shape {tuple(t.shape)}.")
     out = _unbatch(class_loss(x, t, w, ignore_index, 0.0, how, False), input, how)
-    return check_finite_loss(out, op)
+    return check_finite_loss(named(out, "NllLossBackward0"), op)

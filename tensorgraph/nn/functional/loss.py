@@ -11,6 +11,7 @@ from ...ops.loss import BinaryCrossEntropy, BinaryCrossEntropyWithLogits, reduce
 from ...tensor import Tensor
 from .check import as_tensor, floating, same_dtype, same_shape
 from .check import reduction as reduction_arg
+from ...autograd.node_names import named
 
 __all__ = ["binary_cross_entropy", "binary_cross_entropy_with_logits", "l1_loss", "mse_loss"]
 
@@ -43,7 +44,8 @@ def mse_loss(input: Tensor, target: Tensor, reduction: str = "mean") -> Tensor:
     how = reduction_arg(reduction, "mse_loss")
     x, y = _input_target("mse_loss", input, target)
     d = x - y
-    return check_finite_loss(reduce(d * d, how), "mse_loss")
+    out = reduce(d * d, how)
+    return check_finite_loss(named(out, "MseLossBackward0") if how != "none" else out, "mse_loss")
 
 
 def l1_loss(input: Tensor, target: Tensor, reduction: str = "mean") -> Tensor:
