@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from . import ops as P
+from .autograd.node_names import named
 from .device import DeviceUnavailableError, check_device, device, parse_to_args
 
 
@@ -46,7 +47,7 @@ class DeviceMethods:
         dtype = self.array.dtype if request.dtype is None else request.dtype
         if dtype == self.array.dtype and not request.copy:
             return self
-        return P.Copy.apply(self, dtype=dtype)
+        return named(P.Copy.apply(self, dtype=dtype), "ToCopyBackward0")
 
     def cpu(self, memory_format: Any = None) -> Any:
         """This tensor (it is already on the CPU)."""

@@ -302,3 +302,24 @@ def test_multivariate_normal_gradcheck_and_errors(torch):
             M.distributions.MultivariateNormal(M.zeros(2))
     with pytest.raises(RuntimeError, match="not positive-definite"):
         cholesky(tg.tensor(bad))
+
+
+def test_torch_family_module_paths_import(torch):
+    """d2l and friends import families by module: torch.distributions.multinomial etc."""
+    import importlib
+
+    for name, cls in [("normal", "Normal"), ("multinomial", "Multinomial"),
+                      ("categorical", "Categorical"), ("bernoulli", "Bernoulli"),
+                      ("multivariate_normal", "MultivariateNormal")]:
+        ours = importlib.import_module(f"tensorgraph.distributions.{name}")
+        theirs = importlib.import_module(f"torch.distributions.{name}")
+        assert getattr(ours, cls) is getattr(tg.distributions, cls)
+        assert hasattr(theirs, cls)
+    from tensorgraph.distributions.multinomial import Multinomial
+
+    tg.manual_seed(0)
+    torch.manual_seed(0)
+    p = [1 / 6] * 6
+    ours = Multinomial(10, tg.tensor(p)).sample((3,))
+    theirs = torch.distributions.multinomial.Multinomial(10, torch.tensor(p)).sample((3,))
+    np.testing.assert_array_equal(ours.numpy(), theirs.numpy())

@@ -20,3 +20,30 @@ __all__ = [
     "Multinomial", "MultivariateNormal", "Normal", "OneHotCategorical", "Uniform", "constraints", "kl_divergence",
     "register_kl",
 ]
+
+# torch's one-module-per-family import paths (``from torch.distributions.normal import
+# Normal``, d2l's ``torch.distributions.multinomial``): each a module holding its class.
+_FAMILY_MODULES = {
+    "normal": "Normal", "uniform": "Uniform", "exponential": "Exponential",
+    "laplace": "Laplace", "bernoulli": "Bernoulli", "categorical": "Categorical",
+    "multinomial": "Multinomial", "one_hot_categorical": "OneHotCategorical",
+    "independent": "Independent", "multivariate_normal": "MultivariateNormal",
+}
+
+
+def _register_family_modules() -> None:
+    import sys
+    import types
+
+    for module_name, class_name in _FAMILY_MODULES.items():
+        full = f"{__name__}.{module_name}"
+        if full in sys.modules:
+            continue
+        module = types.ModuleType(full, f"torch.distributions.{module_name}")
+        setattr(module, class_name, globals()[class_name])
+        module.__all__ = [class_name]
+        sys.modules[full] = module
+        globals()[module_name] = module
+
+
+_register_family_modules()
