@@ -47,9 +47,10 @@ def node_class(cls: type) -> type:
     array-side hooks the engine calls, so ``type(grad_fn).__name__`` is the user's."""
     node = NODE_CLASSES.get(cls)
     if node is None:
-        node = type(cls.__name__, (TensorNode, cls), {
+        name = cls.__name__ + "Backward"  # torch's name for a custom Function's node
+        node = type(name, (TensorNode, cls), {
             "is_node_class": True, "__module__": cls.__module__, "__doc__": cls.__doc__,
-            "__qualname__": cls.__qualname__, "user_class": cls})
+            "__qualname__": name, "user_class": cls})
         node.backward = staticmethod(TensorNode.run_user_backward)
         NODE_CLASSES[cls] = node
     return node
@@ -153,7 +154,7 @@ class TensorNode(Function):
             "from forward instead (e.g. x.clone() modified) and drop mark_dirty.")
 
     def name(self) -> str:
-        return type(self).__name__ + "Backward"  # torch's name for a custom node: no 0
+        return type(self).__name__  # torch's name for a custom node: XBackward, no 0
 
     def __repr__(self) -> str:
         return f"<{self.name()} object at {hex(id(self))}>"

@@ -215,7 +215,7 @@ class _Builder:
         return node_id
 
     def op(self, fn: Any, reps: dict, gradcheck: bool) -> int:
-        cls = type(fn)
+        cls = getattr(fn, "user_class", None) or type(fn)  # a custom Function: the user's class
         fwd, formula = formula_of(cls)
         args = input_names(cls, len(fn.inputs))
         versions = getattr(fn, "versions", None) or (None,) * len(fn.inputs)
