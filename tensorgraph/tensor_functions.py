@@ -173,7 +173,7 @@ def max_min(x: Tensor, dim: Any, keepdim: bool, sign: int, op: str) -> Any:
     if dim is None:
         check_reduction(x, None, op)
         out = P.Max.apply(s, axes=None, keepdim=False)
-        return out if sign > 0 else -out
+        return named(out if sign > 0 else -out, "MaxBackward1" if sign > 0 else "MinBackward1")
     (axis,) = dims_arg(dim, x.shape, op)
     check_reduction(x, (axis,), op)
     idx = np.expand_dims(np.argmax(s.array, axis=axis), axis)
@@ -186,6 +186,7 @@ def max_min(x: Tensor, dim: Any, keepdim: bool, sign: int, op: str) -> Any:
     if not keepdim:
         values, idx = values.squeeze(axis), idx.squeeze(axis)
     result = return_types.max if sign > 0 else return_types.min
+    values = named(values, "MaxBackward0" if sign > 0 else "MinBackward0")
     return result(values, Tensor.from_array(idx.astype(np.int64), False))
 
 
