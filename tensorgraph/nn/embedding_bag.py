@@ -4,13 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from .. import dtypes
-from ..creation import zeros
 from ..tensor import Tensor
 from . import init
 from .functional.embedding_bag import embedding_bag
 from .module import Module
-from .parameter import Parameter
+from .sparse import table_parameter
 
 
 class EmbeddingBag(Module):
@@ -51,16 +49,10 @@ class EmbeddingBag(Module):
                                      f"within num_embeddings ({num_embeddings}).")
             padding_idx = padding_idx % num_embeddings
         self.padding_idx = padding_idx
+        self.weight = table_parameter("EmbeddingBag", num_embeddings, embedding_dim, dtype,
+                                      _weight)
         if _weight is None:
-            shape = (num_embeddings, embedding_dim)
-            self.weight = Parameter(zeros(shape, dtype=dtype or dtypes.get_default_dtype()))
             self.reset_parameters()
-        else:
-            if tuple(_weight.shape) != (num_embeddings, embedding_dim):
-                raise AssertionError(
-                    f"EmbeddingBag: _weight has shape {tuple(_weight.shape)}, expected "
-                    f"({num_embeddings}, {embedding_dim}).")
-            self.weight = Parameter(_weight.detach())
 
     def reset_parameters(self) -> None:
         """N(0, 1) rows, the padding row zeroed (as torch)."""

@@ -56,16 +56,10 @@ class Embedding(Module):
         self.padding_idx = padding_idx
         self.max_norm, self.norm_type = max_norm, norm_type
         self.scale_grad_by_freq, self.sparse = scale_grad_by_freq, sparse
+        self.weight = table_parameter("Embedding", num_embeddings, embedding_dim, dtype,
+                                      _weight, not _freeze)
         if _weight is None:
-            shape = (num_embeddings, embedding_dim)
-            self.weight = Parameter(zeros(shape, dtype=dtype or dtypes.get_default_dtype()))
             self.reset_parameters()
-        else:
-            if tuple(_weight.shape) != (num_embeddings, embedding_dim):
-                raise AssertionError(
-                    f"Embedding: _weight has shape {tuple(_weight.shape)}, expected "
-                    f"({num_embeddings}, {embedding_dim}).")
-            self.weight = Parameter(_weight.detach(), requires_grad=not _freeze)
 
     def reset_parameters(self) -> None:
         init.normal_(self.weight)
@@ -106,3 +100,16 @@ class Embedding(Module):
         rows, cols = embeddings.shape
         return cls(rows, cols, padding_idx, max_norm, norm_type, scale_grad_by_freq, sparse,
                    _weight=embeddings, _freeze=freeze)
+
+
+def table_parameter(layer: str, num_embeddings: int, embedding_dim: int, dtype: Any,
+                    weight: Tensor | None, requires_grad: bool = True) -> Parameter:
+    """An embedding table's weight: zeros for ``reset_parameters`` to fill, or the given
+    ``_weight`` (checked to be ``(num_embeddings, embedding_dim)``), as torch's layers."""
+    if weight is None:
+        shape = (num_embeddings, embedding_dim)
+        return Parameter(zeros(shape, dtype=dtype or dtypes.get_default_dtype()))
+    if tuple(weight.shape) != (num_embeddings, embedding_dim):
+        raise AssertionError(f"{layer}: _weight has shape {tuple(weight.shape)}, expected "
+                             f"({num_embeddings}, {embedding_dim}).")
+    return Parameter(weight.detach(), requires_grad=requires_grad)
