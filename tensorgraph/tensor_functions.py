@@ -17,7 +17,7 @@ from . import ops as P
 from .shapes import dims_arg, new_dim
 from .device import check_device
 from .tensor import Tensor
-from .autograd.node_names import named
+from .autograd.node_names import matmul_node_name, named
 
 MinMax = return_types.max  # the type of x.max(dim); x.min(dim) gives return_types.min
 
@@ -69,7 +69,7 @@ def matmul(a: Any, b: Any) -> Tensor:
         out = out.squeeze(-1)
     if a.ndim == 1:
         out = out.squeeze(-2 if b.ndim > 1 else -1)
-    return out
+    return named(out, matmul_node_name(a.ndim, b.ndim))
 
 
 def where(condition: Any, x: Any, y: Any) -> Tensor:

@@ -32,10 +32,19 @@ def torch_name(fn: Any) -> str:
     if label:
         return label
     name = fn.name()
-    if name == "MatMulBackward" and all(t.ndim == 2 for t in fn.inputs):
-        return "MmBackward0"
+    if name == "MatMulBackward":
+        return matmul_node_name(*(t.ndim for t in fn.inputs))
     if name == "LinearBackward" and fn.inputs[0].ndim == 2:
         return "AddmmBackward0" if len(fn.inputs) > 2 else "MmBackward0"
     if name in SPELLING:
         return SPELLING[name]
     return name + "0" if name.endswith("Backward") else name
+
+
+def matmul_node_name(a: int, b: int) -> str:
+    """The node torch's matmul ends in, by the operands' ranks (mm, mv, dot, or a
+    batched product folded back with _unsafe_view)."""
+    if a >= 3 or b >= 3:
+        return "UnsafeViewBackward0"
+    return {(2, 2): "MmBackward0", (2, 1): "MvBackward0", (1, 1): "DotBackward0",
+            (1, 2): "SqueezeBackward4"}[(a, b)]
