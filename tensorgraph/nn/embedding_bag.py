@@ -5,10 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from ..tensor import Tensor
-from . import init
 from .functional.embedding_bag import embedding_bag
 from .module import Module
-from .sparse import table_parameter
+from .sparse import padding_row, reset_table, table_parameter
 
 
 class EmbeddingBag(Module):
@@ -43,12 +42,7 @@ class EmbeddingBag(Module):
         self.max_norm, self.norm_type = max_norm, norm_type
         self.scale_grad_by_freq, self.mode, self.sparse = scale_grad_by_freq, mode, sparse
         self.include_last_offset = include_last_offset
-        if padding_idx is not None:
-            if not -num_embeddings <= padding_idx < num_embeddings:
-                raise AssertionError(f"EmbeddingBag: padding_idx {padding_idx} must be "
-                                     f"within num_embeddings ({num_embeddings}).")
-            padding_idx = padding_idx % num_embeddings
-        self.padding_idx = padding_idx
+        self.padding_idx = padding_row("EmbeddingBag", padding_idx, num_embeddings)
         self.weight = table_parameter("EmbeddingBag", num_embeddings, embedding_dim, dtype,
                                       _weight)
         if _weight is None:
@@ -56,9 +50,7 @@ class EmbeddingBag(Module):
 
     def reset_parameters(self) -> None:
         """N(0, 1) rows, the padding row zeroed (as torch)."""
-        init.normal_(self.weight)
-        if self.padding_idx is not None:
-            self.weight.array[self.padding_idx] = 0
+        reset_table(self.weight, self.padding_idx)
 
     def forward(self, input: Tensor, offsets: Tensor | None = None,
                 per_sample_weights: Tensor | None = None) -> Tensor:

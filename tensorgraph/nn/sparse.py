@@ -48,12 +48,7 @@ class Embedding(Module):
                  dtype: Any = None) -> None:
         super().__init__()
         self.num_embeddings, self.embedding_dim = num_embeddings, embedding_dim
-        if padding_idx is not None:
-            if not -num_embeddings <= padding_idx < num_embeddings:
-                raise AssertionError(f"Embedding: padding_idx {padding_idx} must be within "
-                                     f"num_embeddings ({num_embeddings}).")
-            padding_idx = padding_idx % num_embeddings
-        self.padding_idx = padding_idx
+        self.padding_idx = padding_row("Embedding", padding_idx, num_embeddings)
         self.max_norm, self.norm_type = max_norm, norm_type
         self.scale_grad_by_freq, self.sparse = scale_grad_by_freq, sparse
         self.weight = table_parameter("Embedding", num_embeddings, embedding_dim, dtype,
@@ -62,9 +57,7 @@ class Embedding(Module):
             self.reset_parameters()
 
     def reset_parameters(self) -> None:
-        init.normal_(self.weight)
-        if self.padding_idx is not None:
-            self.weight.array[self.padding_idx] = 0
+        reset_table(self.weight, self.padding_idx)
 
     def forward(self, input: Tensor) -> Tensor:
         return F.embedding(input, self.weight, self.padding_idx, self.max_norm,
@@ -113,3 +106,20 @@ def table_parameter(layer: str, num_embeddings: int, embedding_dim: int, dtype: 
         raise AssertionError(f"{layer}: _weight has shape {tuple(weight.shape)}, expected "
                              f"({num_embeddings}, {embedding_dim}).")
     return Parameter(weight.detach(), requires_grad=requires_grad)
+
+
+def padding_row(layer: str, padding_idx: int | None, num_embeddings: int) -> int | None:
+    """``padding_idx`` checked and made non-negative, as torch's embedding layers do."""
+    if padding_idx is None:
+        return None
+    if not -num_embeddings <= padding_idx < num_embeddings:
+        raise AssertionError(f"{layer}: padding_idx {padding_idx} must be within "
+                             f"num_embeddings ({num_embeddings}).")
+    return padding_idx % num_embeddings
+
+
+def reset_table(weight: Parameter, padding_idx: int | None) -> None:
+    """torch's init of an embedding table: N(0, 1) rows, the padding row zeroed."""
+    init.normal_(weight)
+    if padding_idx is not None:
+        weight.array[padding_idx] = 0
