@@ -47,26 +47,28 @@ class LSTMLayer(Function):
         # tanh(a) = 2 sigmoid(2a) - 1 for g (numpy's exp is cheaper than its tanh, and
         # one call on (N, 4H) beats four on slices). The factors -1 and -2 are folded
         # into copies of the weights' rows and the bias (exact: powers of two), so the
-        # GEMMs give the scaled pre-activations; W_hh^T is made contiguous, which
-        # OpenBLAS multiplies ~1.4x faster at these small sizes than a transposed view.
+        # GEMMs give the scaled pre-activations.
         # exp overflows to inf for a < -88 (float32): 1 / (1 + inf) = 0 is the limit.
+        # The per-step GEMM is W_hh h^T -> (4H, N), added to the gates transposed: in
+        # the time loop OpenBLAS runs that orientation ~2x faster than h W_hh^T (0.20
+        # vs 0.40 ms at N=32, H=256, measured), far more than the strided add costs.
         dt = np.result_type(x, w_ih)
         scale = np.full(4 * H, -1, dtype=dt)
         scale[2 * H:3 * H] = -2
         xw = (x.reshape(T * N, -1) @ np.multiply(w_ih.T, scale)).reshape(T, N, 4 * H)
         if b_ih is not None:
             xw += (b_ih + b_hh) * scale
-        w_hh_t = np.multiply(w_hh.T, scale)  # (H, 4H), C-contiguous
+        w_hh_s = np.multiply(w_hh, scale[:, None])  # (4H, H), C-contiguous
         numer = np.ones(4 * H, dtype=dt)
         numer[2 * H:3 * H] = 2  # g = 2 / (1 + exp(-2a)) - 1
         out = np.empty((T, N, 2 * H), dtype=xw.dtype)
         acts, tanh_c = xw, np.empty((T, N, H), dtype=xw.dtype)  # gates overwrite xw
         h, c = h0, c0
-        hw, ig = np.empty((N, 4 * H), dtype=xw.dtype), np.empty((N, H), dtype=xw.dtype)
+        hw_t, ig = np.empty((4 * H, N), dtype=xw.dtype), np.empty((N, H), dtype=xw.dtype)
         with np.errstate(over="ignore"):
             for t in range(T):
                 a = acts[t]
-                a += np.matmul(h, w_hh_t, out=hw)
+                a += np.matmul(w_hh_s, h.T, out=hw_t).T
                 np.exp(a, out=a)
                 a += 1
                 np.divide(numer, a, out=a)
@@ -122,6 +124,9 @@ class LSTMLayer(Function):
         np.subtract(1, c_by_dh, out=c_by_dh)
         c_by_dh *= o
         dh, dc, tmp_n = np.zeros((N, H), dt), np.zeros((N, H), dt), np.empty((N, H), dt)
+        # dh_{t-1} = da_t W_hh as (W_hh^T da_t^T)^T: in the loop that orientation with a
+        # contiguous W_hh^T runs ~1.3x faster (0.23 vs 0.29 ms, measured), copy included.
+        w_hh_t, dh_t = np.ascontiguousarray(w_hh.T), np.empty((H, N), dt)
         for t in range(T - 1, -1, -1):
             dh += g[t, :, :H]
             dc += g[t, :, H:]
@@ -130,7 +135,7 @@ class LSTMLayer(Function):
             by_dc *= dc[:, None, :]
             da[t, :, 3] *= dh
             dc *= f[t]
-            np.matmul(da[t].reshape(N, 4 * H), w_hh, out=dh)
+            np.copyto(dh, np.matmul(w_hh_t, da[t].reshape(N, 4 * H).T, out=dh_t).T)
         need = ctx.needs_input_grad
         da2 = da.reshape(T * N, 4 * H)
         dx = (da2 @ w_ih).reshape(x.shape) if need[0] else None
