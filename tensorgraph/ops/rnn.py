@@ -100,37 +100,36 @@ class LSTMLayer(Function):
             g = g[::-1]
         T, N, _ = x.shape
         H = w_hh.shape[1]
-        # The gates' side of each pre-activation gradient does not depend on the
-        # recurrence: compute it for all steps at once, so the loop is ~6 small ops
-        # and one GEMM per step. da[t, :, k] is the gradient of gate k's pre-activation:
-        # da = (dc g, dc c_{t-1}, dc i, dh tanh c_t) * (i', f', g', o'), the derivatives
-        # sigmoid' = s (1 - s) and tanh' = 1 - g^2. Whole-array passes over all four
-        # gates where possible (a gate's slice is strided, ~5x slower per element).
+        # da[t, :, k] is the gradient of gate k's pre-activation: da = (dc g, dc c_{t-1},
+        # dc i, dh tanh c_t) * (i', f', g', o'), the derivatives sigmoid' = s (1 - s) and
+        # tanh' = 1 - g^2. The gates' side is computed step by step inside the loop,
+        # where step t's (N, 4H) block is in cache: measured ~2 ms per layer faster than
+        # whole-sequence passes over (T, N, 4H) before the loop.
         i, f, gg, o = (acts[..., k * H:(k + 1) * H] for k in range(4))
         dt = acts.dtype
-        da = np.subtract(1, acts)  # (T, N, 4H): filled in place, step by step, below
-        da *= acts
-        deriv_g = da[..., 2 * H:3 * H]
-        np.multiply(gg, gg, out=deriv_g)
-        np.subtract(1, deriv_g, out=deriv_g)
-        da = da.reshape(T, N, 4, H)
-        da[:, :, 0] *= gg
-        da[1:, :, 1] *= out[:-1, :, H:]  # c_{t-1}: c0 at t = 0, else the previous c
-        if T:  # (an empty sequence has no step 0)
-            da[0, :, 1] *= c0
-        da[:, :, 2] *= i
-        da[:, :, 3] *= tanh_c
-        c_by_dh = np.multiply(tanh_c, tanh_c)  # d c / d h = o (1 - tanh^2 c)
-        np.subtract(1, c_by_dh, out=c_by_dh)
-        c_by_dh *= o
+        da = np.empty((T, N, 4, H), dt)
         dh, dc, tmp_n = np.zeros((N, H), dt), np.zeros((N, H), dt), np.empty((N, H), dt)
+        c_by_dh = np.empty((N, H), dt)  # d c / d h = o (1 - tanh^2 c) at step t
         # dh_{t-1} = da_t W_hh as (W_hh^T da_t^T)^T: in the loop that orientation with a
         # contiguous W_hh^T runs ~1.3x faster (0.23 vs 0.29 ms, measured), copy included.
         w_hh_t, dh_t = np.ascontiguousarray(w_hh.T), np.empty((H, N), dt)
         for t in range(T - 1, -1, -1):
+            d, a, g_t, tc = da[t], acts[t], gg[t], tanh_c[t]
+            sig = d.reshape(N, 4 * H)
+            np.subtract(1, a, out=sig)
+            sig *= a  # s (1 - s) for all four (the g block is replaced next)
+            np.multiply(g_t, g_t, out=d[:, 2])
+            np.subtract(1, d[:, 2], out=d[:, 2])
+            d[:, 0] *= g_t
+            d[:, 1] *= out[t - 1, :, H:] if t else c0  # c_{t-1}
+            d[:, 2] *= i[t]
+            d[:, 3] *= tc
+            np.multiply(tc, tc, out=c_by_dh)
+            np.subtract(1, c_by_dh, out=c_by_dh)
+            c_by_dh *= o[t]
             dh += g[t, :, :H]
             dc += g[t, :, H:]
-            dc += np.multiply(dh, c_by_dh[t], out=tmp_n)
+            dc += np.multiply(dh, c_by_dh, out=tmp_n)
             by_dc = da[t, :, :3]
             by_dc *= dc[:, None, :]
             da[t, :, 3] *= dh
