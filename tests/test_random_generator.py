@@ -219,3 +219,18 @@ def test_log_fast_gives_the_emulations_bits():
     assert unsure.all()  # ... and caught
     grid = (1.0 - rng.random(4 << 10)).reshape(-1, 2, 8)[:, 0]  # a strided 2-D view, as randn's
     assert libm.log_fast(grid).view(np.uint64).tolist() == libm.log(grid).view(np.uint64).tolist()
+
+
+@pytest.mark.parametrize("radix", [True, False])
+def test_randperm_paths_give_the_same_permutation(monkeypatch, radix):
+    """randperm orders its steps by radix passes or by one sort of packed keys,
+    whichever this machine runs faster: both give the same (torch's) permutation."""
+    from tensorgraph.random import streams
+
+    expected = {n: streams.permutation(tg.Generator().manual_seed(n), n)
+                for n in (2, 3, 17, 1000, 65536, 65537, 100_003)}
+    monkeypatch.setattr(streams, "radix_is_faster", lambda: radix)
+    for n, perm in expected.items():
+        got = streams.permutation(tg.Generator().manual_seed(n), n)
+        np.testing.assert_array_equal(got, perm)
+        assert np.array_equal(np.sort(got), np.arange(n))

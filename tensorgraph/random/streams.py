@@ -8,6 +8,8 @@ and advances the generator exactly as far as torch does.
 from __future__ import annotations
 
 import math
+import time
+from functools import cache
 
 import numpy as np
 
@@ -165,12 +167,32 @@ def stable_order(keys: np.ndarray) -> np.ndarray:
     return order
 
 
+@cache
+def radix_is_faster() -> bool:
+    """Whether :func:`stable_order` beats one int64 sort of packed keys on this machine
+    (timed once, best of 3 on 2**15 keys). numpy's int64 sort is a SIMD sort on some
+    CPUs (then ~3x faster than the radix passes) and a scalar one on others (then ~3x
+    slower); both give the same order, so only the speed depends on the answer."""
+    keys = np.random.default_rng(0).integers(0, 1 << 17, 1 << 15).astype(np.uint32)
+    packed = (keys.astype(np.int64) << 17) + np.arange(keys.size)
+    radix = sort = float("inf")
+    for _ in range(3):
+        t0 = time.perf_counter()
+        stable_order(keys)
+        t1 = time.perf_counter()
+        np.sort(packed)
+        t2 = time.perf_counter()
+        radix, sort = min(radix, t1 - t0), min(sort, t2 - t1)
+    return radix < sort
+
+
 def permutation(g: Generator, n: int) -> np.ndarray:
     """``randperm(n)``: torch's shuffle, ``swap(r[i], r[t_i])`` with ``t_i = i + word_i %
     (n - i)`` for i = 0 .. n-2, resolved without a loop over i.
 
     Position i is final after step i, and only the steps aimed at a position change it
-    before then. So order the steps by (target, step) (a stable sort by target): in the
+    before then. So order the steps by (target, step) (a stable sort by target, or a
+    sort of packed keys, whichever :func:`radix_is_faster` picks): in the
     group of steps aimed at p, the first takes p's original value and each later one
     takes what its predecessor left there, ``A[pred]``, where ``A[k]`` is what position
     k held just before step k (step n-1, and any step aimed at itself, sits last in its
@@ -189,9 +211,17 @@ def permutation(g: Generator, n: int) -> np.ndarray:
     np.remainder(g.words32(n - 1), np.arange(n, 1, -1, dtype=np.uint32), out=z[:-1])
     z[-1] = 0
     target = z + np.arange(n, dtype=np.uint32)
-    step = stable_order(target)
-    aim = target[step].astype(np.int64)
     steps = np.arange(n, dtype=np.int64)
+    if radix_is_faster():
+        step = stable_order(target)
+        aim = target[step].astype(np.int64)
+    else:  # one sort of packed (target, step) keys
+        shift = int(n - 1).bit_length()
+        keys = target.astype(np.int64)
+        keys <<= shift
+        keys += steps
+        keys.sort()
+        aim, step = keys >> shift, keys & ((1 << shift) - 1)
     # parent[k]: the last step before k aimed at k (else k): in the sorted keys, the one
     # just before where (k, k) sorts, if that is still in k's group.
     count = np.bincount(aim, minlength=n)
