@@ -107,6 +107,11 @@ def test_saving_into_a_missing_folder_names_the_path_and_the_fix(tmp_path):
     assert ".tmp" not in text and os.listdir(tmp_path) == []
 
 
+def test_an_empty_path_is_refused_as_such():
+    with pytest.raises(FileNotFoundError, match="the path is empty"):
+        save({"a": 1}, "")
+
+
 def test_a_folder_refusing_new_files_is_reported_with_the_users_path(tmp_path, monkeypatch):
     def refuse(folder, base):
         raise PermissionError(13, "Permission denied", os.path.join(folder, ".x.tg-1-ab.tmp"))

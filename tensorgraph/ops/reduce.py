@@ -31,9 +31,11 @@ class Max(Function):
     """y = max(x, axes);  dx = g * [x == y] / (number of ties)   (ties share, as amax)"""
 
     @staticmethod
-    def forward(ctx, x, axes=None, keepdim=False):
+    def forward(ctx, x, axes=None, keepdim=False, nan_ties=False):
         y = np.asarray(x.max(axis=axes, keepdims=True))
         mask = x == y
+        if nan_ties and x.dtype.kind == "f":  # torch's max(): a NaN maximum is shared
+            mask |= np.isnan(x) & np.isnan(y)  # by the NaNs (amax's stays NaN, as torch)
         # A constant: gradient goes evenly to every position holding the maximum.
         ctx.weights = mask / mask.sum(axis=axes, keepdims=True).astype(x.dtype)
         ctx.weights = ctx.weights.astype(x.dtype, copy=False)

@@ -40,6 +40,8 @@ __all__ = ["write_file"]
 def write_file(path: str | os.PathLike[str], write: Callable[[IO[bytes]], None]) -> None:
     """Put the bytes that ``write(fh)`` writes at ``path`` safely (see the module doc)."""
     name = os.fspath(path)
+    if not name:  # realpath("") is the working folder: say what is really wrong
+        raise FileNotFoundError(errno.ENOENT, "save: the path is empty; give a file name", name)
     target = os.path.realpath(name)  # follow symlinks: write what the link points to
     try:
         st = os.stat(target)
