@@ -3,6 +3,7 @@ ones (rand, randn, randint, randperm, normal, ...: defined in ``random.sampling`
 
 from __future__ import annotations
 
+import operator
 from typing import Any
 
 import numpy as np
@@ -39,8 +40,21 @@ def _size(shape: tuple, size: Any, op: str) -> tuple:
     if size is not None:
         if shape:
             raise TypeError(f"{op}: pass the size either positionally or as size=, not both.")
-        return (size,) if isinstance(size, (int, np.integer)) else tuple(size)
-    return shape_arg(shape)
+        dims = (size,) if isinstance(size, (int, np.integer)) else tuple(size)
+    else:
+        dims = shape_arg(shape)
+    for d in dims:
+        try:
+            n = None if isinstance(d, (bool, np.bool_)) else operator.index(d)
+        except TypeError:
+            n = None
+        if n is None:
+            raise TypeError(f"{op}(): argument 'size' must be a tuple of ints, but found "
+                            f"element of type {type(d).__name__} in {dims}")
+        if n < 0:
+            raise RuntimeError(f"{op}: Dimension size must be non-negative, got size "
+                               f"{dims}.")
+    return dims
 
 
 def zeros(*shape: Any, size: Any = None, dtype: Any = None, device: Any = None,
@@ -68,6 +82,7 @@ def full(shape: Any, fill_value: Any, dtype: Any = None, requires_grad: bool = F
         dtype = (dtypes.bool_ if isinstance(fill_value, bool) else dtypes.int64
                  if isinstance(fill_value, int) else dtypes.get_default_dtype())
     shape = (shape,) if isinstance(shape, int) else tuple(shape)
+    fill_value = dtypes.checked_fill(fill_value, dtype, "full")
     return _make(np.full(shape, fill_value, dtype=np.dtype(dtype)), requires_grad)
 
 
@@ -95,6 +110,11 @@ def arange(start: Any, end: Any = None, step: Any = 1, dtype: Any = None,
     check_device(device, "arange")
     if end is None:
         start, end = 0, start
+    if step == 0:
+        raise RuntimeError(f"arange: step must be nonzero (arange({start}, {end}, 0)).")
+    if (end - start) * step < 0:
+        raise RuntimeError(f"arange: upper bound and lower bound inconsistent with step sign "
+                           f"(arange({start}, {end}, {step}) would count away from {end}).")
     if dtype is None:
         ints = all(isinstance(v, (int, np.integer)) for v in (start, end, step))
         dtype = dtypes.int64 if ints else dtypes.get_default_dtype()
@@ -104,12 +124,17 @@ def arange(start: Any, end: Any = None, step: Any = 1, dtype: Any = None,
 def linspace(start: float, end: float, steps: int, dtype: Any = None, *,
              device: Any = None, requires_grad: bool = False) -> Tensor:
     check_device(device, "linspace")
+    if steps < 0:
+        raise RuntimeError(f"linspace: number of steps must be non-negative, got {steps}.")
     return _make(np.linspace(start, end, steps).astype(_float(dtype)), requires_grad)
 
 
 def eye(n: int, m: int | None = None, dtype: Any = None, requires_grad: bool = False, *,
         device: Any = None) -> Tensor:
     check_device(device, "eye")
+    for name, size in (("n", n), ("m", m)):
+        if size is not None and size < 0:
+            raise RuntimeError(f"eye: {name} must be greater or equal to 0, got {size}.")
     return _make(np.eye(n, m, dtype=_float(dtype)), requires_grad)
 
 

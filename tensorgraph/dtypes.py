@@ -177,6 +177,33 @@ def check_matmul_dtypes(a: np.dtype, b: np.dtype, kernel: str) -> None:
                        "with .to(other.dtype))")
 
 
+def scalar_array(value: Any, like: np.dtype) -> np.ndarray:
+    """A Python or numpy scalar as the 0-d array it becomes beside a tensor of dtype
+    ``like``; an int outside an integer dtype's range wraps, as torch casts it
+    (``uint8_tensor - 2`` is 255 minus 1, not numpy's OverflowError)."""
+    dt = scalar_dtype(value, like)
+    if dt.kind in "iu" and isinstance(value, builtins.int) and -2**63 <= value < 2**64:
+        return np.array(value, np.uint64 if value >= 2**63 else np.int64).astype(dt)
+    return np.asarray(value, dtype=dt)
+
+
+def checked_fill(value: Any, like: Any, op: str) -> Any:
+    """``value`` ready to be written into an integer tensor of dtype ``like`` (fill_,
+    masked_fill, full, ...): torch refuses an int that overflows it (a uint8 takes -255
+    to 255, the negative ones wrapping) instead of storing a wrapped number."""
+    like = np.dtype(like)
+    if like.kind not in "iu" or isinstance(value, builtins.bool) \
+            or not isinstance(value, (builtins.int, np.integer)):
+        return value
+    info = np.iinfo(like)
+    low = -info.max if like.kind == "u" else info.min
+    if not low <= builtins.int(value) <= info.max:
+        raise RuntimeError(f"value cannot be converted to type {like.name}_t without overflow "
+                           f"({op}: {value} does not fit in {like.name}, range "
+                           f"[{info.min}, {info.max}])")
+    return np.array(builtins.int(value), np.int64).astype(like)
+
+
 def scalar_dtype(value: Any, like: np.dtype) -> np.dtype:
     """dtype for a Python scalar combined with a tensor of dtype ``like``.
 

@@ -152,6 +152,7 @@ msort = _method_form("msort")
 topk = _method_form("topk")
 kthvalue = _method_form("kthvalue")
 median = _method_form("median")
+nanmedian = _method_form("nanmedian")
 cumsum = _method_form("cumsum")
 cumprod = _method_form("cumprod")
 prod = _method_form("prod")
@@ -371,7 +372,7 @@ __all__ = [
     "isneginf", "isposinf", "isreal", "kthvalue", "le", "less", "less_equal", "log",
     "log10", "log1p", "log2", "log_softmax", "softmax", "std_mean", "tril_indices",
     "triu_indices", "typename", "var_mean", "logical_and", "logical_not", "logical_or", "logical_xor",
-    "logsumexp", "lt", "masked_fill", "masked_select", "max", "maximum", "mean", "median",
+    "logsumexp", "lt", "masked_fill", "masked_select", "max", "maximum", "mean", "median", "nanmedian",
     "min", "minimum", "mm", "moveaxis", "movedim", "msort", "mv", "nan_to_num", "narrow",
     "ne", "neg", "negative", "nonzero", "norm", "not_equal", "numel", "outer", "pad",
     "permute", "pow", "prod", "ravel", "reciprocal", "relu", "remainder",

@@ -119,6 +119,17 @@ def _check_cast(result: np.dtype, out: np.dtype, op: str) -> None:
         )
 
 
+def _check_shape(result: Tensor, x: Tensor, op: str) -> None:
+    """An in-place result must fit the tensor it is written into (torch: no resizing)."""
+    shape, out = tuple(result.shape), tuple(x.shape)
+    if shape != out and (len(shape) > len(out) or any(
+            r not in (1, o) for r, o in zip(shape[::-1], out[::-1]))):
+        raise RuntimeError(
+            f"output with shape {list(out)} doesn't match the broadcast shape {list(shape)} "
+            f"({op} writes into the tensor itself, so the other operand must broadcast to "
+            f"its shape {out}; use the out-of-place form)")
+
+
 def write(
     x: Tensor, op: str, compute: Callable[[Tensor], Tensor], other: Any = None
 ) -> Tensor:
@@ -133,12 +144,14 @@ def write(
             result = compute(x.detach())
         if op in _ARITHMETIC and result.array.dtype != x.array.dtype:
             _check_cast(result.array.dtype, x.array.dtype, op)
+        _check_shape(result, x, op)
         np.copyto(x.array, result.array, casting="unsafe")
         x._version += 1
         return x
     if counters.view_rebases:
         refresh_views((x,))
     result = compute(_with_history(x))
+    _check_shape(result, x, op)
     if result.dtype != x.dtype:
         if op in _ARITHMETIC:
             _check_cast(result.array.dtype, x.array.dtype, op)

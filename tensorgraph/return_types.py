@@ -31,6 +31,7 @@ sort = _structseq("sort", ["values", "indices"])
 topk = _structseq("topk", ["values", "indices"])
 kthvalue = _structseq("kthvalue", ["values", "indices"])
 median = _structseq("median", ["values", "indices"])
+nanmedian = _structseq("nanmedian", ["values", "indices"])
 histogram = _structseq("histogram", ["hist", "bin_edges"])
 cummax = _structseq("cummax", ["values", "indices"])
 cummin = _structseq("cummin", ["values", "indices"])
@@ -45,5 +46,5 @@ svd = _structseq("svd", ["U", "S", "V"])
 linalg_lstsq = _structseq("linalg_lstsq", ["solution", "residuals", "rank", "singular_values"])
 
 __all__ = ["cummax", "cummin", "histogram", "kthvalue", "linalg_eigh", "linalg_lstsq",
-           "linalg_qr", "linalg_slogdet", "linalg_svd", "max", "median", "min", "mode", "qr",
-           "slogdet", "sort", "svd", "topk"]
+           "linalg_qr", "linalg_slogdet", "linalg_svd", "max", "median", "min", "mode",
+           "nanmedian", "qr", "slogdet", "sort", "svd", "topk"]

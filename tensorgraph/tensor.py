@@ -86,8 +86,10 @@ class Tensor(ArithmeticMethods, InplaceMathMethods, ViewMethods, OpMethods, Rand
             return value
         ref = like.array.dtype if isinstance(like, Tensor) else np.asarray(like).dtype
         if isinstance(value, _Number):
-            return cls.from_array(np.asarray(value, dtype=dtypes.scalar_dtype(value, ref)), False)
+            return cls.from_array(dtypes.scalar_array(value, ref), False)
         arr = np.asarray(value)
+        if arr.dtype.kind not in "biufc":  # 'a', None, objects: a TypeError, as torch
+            raise TypeError(f"unsupported operand type for a tensor op: {type(value).__name__}")
         if not isinstance(value, np.ndarray) and arr.dtype == np.float64:
             arr = arr.astype(ref if ref.kind == "f" else dtypes.get_default_dtype())
         return cls.from_array(arr, False)

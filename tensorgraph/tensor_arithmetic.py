@@ -33,6 +33,24 @@ def torch_dim_names(dim: Any, keepdim: bool, axis: Any, keepdims: Any) -> tuple:
     return (axis if dim is None else dim), (keepdim if keepdims is None else keepdims)
 
 
+def check_bool_sub(a: Any, b: Any) -> None:
+    """torch refuses ``-`` with a bool tensor (``^`` or ``logical_xor`` is meant)."""
+    if a.array.dtype.kind == "b" or isinstance(b, (builtins.bool, np.bool_)) \
+            or (isinstance(b, Tensor) and b.array.dtype.kind == "b"):
+        raise RuntimeError("Subtraction, the `-` operator, with a bool tensor is not "
+                           "supported. If you are trying to invert a mask, use the `~` or "
+                           "`logical_not()` operator instead.")
+
+
+def order_reversed(x: Any) -> Any:
+    """An exact order-reversing map of ``x``, its own inverse: ``-x`` for floats (keeps the
+    gradient) and ``~x`` for integers and bools, where ``-x`` would wrap (uint8's 0 and
+    int64's minimum map to themselves) and give min/argmin/minimum wrong answers."""
+    if x.array.dtype.kind == "f":
+        return -x
+    return Tensor.from_array(np.invert(x.array), False)
+
+
 class ArithmeticMethods:
     """Operators, elementwise math and reductions of ``Tensor``."""
 
@@ -82,14 +100,20 @@ class ArithmeticMethods:
         return self._binary(P.Mul, o, reverse=True)
 
     def __neg__(self) -> Tensor:
+        if self.array.dtype.kind == "b":
+            raise RuntimeError("Negation, the `-` operator, on a bool tensor is not "
+                               "supported. If you are trying to invert a mask, use the `~` "
+                               "or `logical_not()` operator instead.")
         return P.Neg.apply(self)
 
     def __sub__(self, o: Any) -> Tensor:
+        check_bool_sub(self, o)
         if isinstance(o, _Number):
             return named(self._binary(P.Add, -o), "SubBackward0")
         return named(self._binary(P.Add, -Tensor.as_operand(o, self), op="sub"), "SubBackward0")
 
     def __rsub__(self, o: Any) -> Tensor:
+        check_bool_sub(self, o)
         return named((-self)._binary(P.Add, o), "RsubBackward1")
 
     def __truediv__(self, o: Any) -> Tensor:
@@ -104,6 +128,10 @@ class ArithmeticMethods:
         a = self
         if isinstance(o, builtins.float) and a.dtype.kind != "f":
             a = a.to(dtypes.get_default_dtype())
+        elif isinstance(o, (builtins.int, np.integer)) and o < 0 and a.dtype.kind != "f":
+            raise RuntimeError(f"Integers to negative integer powers are not allowed (pow "
+                               f"of a {a.dtype} tensor of shape {tuple(a.shape)} to {o}); "
+                               "convert it first: x.float() ** n")
         return a._binary(P.Pow, o)
 
     def __rpow__(self, o: Any) -> Tensor:
@@ -120,9 +148,13 @@ class ArithmeticMethods:
         return Tensor.from_array(np.asarray(fn(self.array, other)), False)
 
     def __eq__(self, o: object) -> Tensor:  # type: ignore[override]
+        if isinstance(o, (str, bytes)) or o is None:
+            return NotImplemented  # Python then says False, as torch does
         return self._compare(o, np.equal)
 
     def __ne__(self, o: object) -> Tensor:  # type: ignore[override]
+        if isinstance(o, (str, bytes)) or o is None:
+            return NotImplemented
         return self._compare(o, np.not_equal)
 
     def __lt__(self, o: Any) -> Tensor:
@@ -191,12 +223,17 @@ class ArithmeticMethods:
         return self._binary(P.Maximum, other)
 
     def minimum(self, other: Any) -> Tensor:
-        return -((-self).maximum(-Tensor.as_operand(other, self)))
+        other = Tensor.as_operand(other, self)
+        if self.array.dtype.kind != "f" and other.array.dtype.kind != "f":
+            # integers and bools: -x would wrap (uint8 0, int64's minimum); no gradient
+            out = self.maximum(other).array  # maximum's dtype promotion
+            return Tensor.from_array(np.minimum(self.array, other.array, dtype=out.dtype), False)
+        return -((-self).maximum(-other))
 
     def clamp(self, min: Any = None, max: Any = None) -> Tensor:
         """Limit values to [min, max]; the gradient passes where min <= x <= max."""
         if min is None and max is None:
-            raise ValueError("clamp: at least one of min and max must be given.")
+            raise RuntimeError("clamp: At least one of 'min' or 'max' must not be None.")
         lo = -np.inf if min is None else (min.array if isinstance(min, Tensor) else min)
         hi = np.inf if max is None else (max.array if isinstance(max, Tensor) else max)
         inside = (self.array >= lo) & (self.array <= hi)
@@ -274,7 +311,9 @@ class ArithmeticMethods:
     def amin(self, dim: Any = None, keepdim: bool = False,
              *, axis: Any = None, keepdims: Any = None) -> Tensor:
         dim, keepdim = torch_dim_names(dim, keepdim, axis, keepdims)
-        return -(-self).amax(dim, keepdim)
+        axes = dims_arg(dim, self.array.shape, "amin")
+        check_reduction(self, axes, "amin")
+        return order_reversed(order_reversed(self).amax(dim, keepdim))
 
     def argmax(self, dim: int | None = None, keepdim: bool = False,
              *, axis: Any = None, keepdims: Any = None) -> Tensor:
@@ -289,4 +328,9 @@ class ArithmeticMethods:
     def argmin(self, dim: int | None = None, keepdim: bool = False,
              *, axis: Any = None, keepdims: Any = None) -> Tensor:
         dim, keepdim = torch_dim_names(dim, keepdim, axis, keepdims)
-        return Tensor.from_array(-self.array, False).argmax(dim, keepdim)
+        if dim is None:
+            check_reduction(self, None, "argmin")
+            return Tensor.from_array(np.asarray(np.argmin(self.array), dtype=np.int64), False)
+        (axis,) = dims_arg(dim, self.array.shape, "argmin")
+        check_reduction(self, (axis,), "argmin")
+        return Tensor.from_array(np.argmin(self.array, axis=axis, keepdims=keepdim), False)

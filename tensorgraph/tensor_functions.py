@@ -17,6 +17,7 @@ from . import ops as P
 from .shapes import dims_arg, new_dim
 from .device import check_device
 from .tensor import Tensor
+from .tensor_arithmetic import order_reversed
 from .autograd.node_names import matmul_node_name, named
 
 MinMax = return_types.max  # the type of x.max(dim); x.min(dim) gives return_types.min
@@ -74,9 +75,17 @@ def matmul(a: Any, b: Any) -> Tensor:
 
 def where(condition: Any, x: Any, y: Any) -> Tensor:
     """Elementwise ``x if condition else y``; gradients flow to x and y."""
+    if isinstance(condition, Tensor) and condition.array.dtype.kind not in "bu":
+        # torch: a bool condition (uint8 is deprecated there, still accepted)
+        raise RuntimeError(f"where expected condition to be a boolean tensor, but got a "
+                           f"tensor with dtype {dtypes.scalar_type_name(condition.array.dtype)}"
+                           " (use condition != 0, or condition.bool())")
     cond = condition.array if isinstance(condition, Tensor) else np.asarray(condition)
-    ref = x if isinstance(x, Tensor) else y
-    xt, yt = Tensor.as_operand(x, ref), Tensor.as_operand(y, ref)
+    if isinstance(x, Tensor) or isinstance(y, Tensor):
+        ref = x if isinstance(x, Tensor) else y
+        xt, yt = Tensor.as_operand(x, ref), Tensor.as_operand(y, ref)
+    else:  # two numbers: the default dtype for floats, int64 for ints, as torch
+        xt, yt = tensor(x), tensor(y)
     if xt.array.dtype != yt.array.dtype:
         target = dtypes.promote(xt.array.dtype, yt.array.dtype, xt.ndim == 0, yt.ndim == 0)
         xt, yt = xt.to(target), yt.to(target)
@@ -148,7 +157,16 @@ def tensor(data: Any, dtype: Any = None, device: Any = None, requires_grad: bool
     if isinstance(data, Tensor):
         data = data.array
     is_array = isinstance(data, (np.ndarray, np.generic))  # np.float64(2.) stays float64
-    arr = np.array(data, dtype=None if dtype is None else np.dtype(dtype), copy=True)
+    try:
+        arr = np.array(data, dtype=None if dtype is None else np.dtype(dtype), copy=True)
+    except (TypeError, ValueError, OverflowError):
+        check_leaves(data)  # torch's error for the element that is to blame
+        raise
+    if not is_array and (arr.dtype.kind not in "biuf" or arr.dtype == np.uint64):
+        # numpy took Python ints past int64 as uint64 or objects: an error, unless a
+        # float beside them makes the tensor float (as torch)
+        if check_leaves(data) and dtype is None:
+            arr = np.array(data, dtype=np.float64)
     if dtype is None and not is_array:
         if arr.dtype.kind == "f":
             arr = arr.astype(dtypes.get_default_dtype())
@@ -164,16 +182,43 @@ def tensor(data: Any, dtype: Any = None, device: Any = None, requires_grad: bool
     return t
 
 
+def check_leaves(data: Any) -> None:
+    """Raise torch's error for the first element of nested ``data`` that is not a
+    number: ``'str'`` (TypeError), an int beyond int64 where no float makes the tensor
+    float (ValueError), ``None`` or another object (RuntimeError); else return whether
+    ``data`` holds a float."""
+    stack, floats, too_big = [data], False, None
+    while stack:
+        item = stack.pop()
+        if isinstance(item, (list, tuple)):
+            stack.extend(reversed(item))
+        elif isinstance(item, str):
+            raise TypeError(f"tensor: new(): invalid data type 'str' (the element {item!r}); "
+                            "a tensor holds numbers only")
+        elif isinstance(item, int) and not -2**63 <= item < 2**63:
+            too_big = item if too_big is None else too_big
+        elif not isinstance(item, (int, float, complex, np.generic, np.ndarray, Tensor)):
+            raise RuntimeError(f"tensor: Could not infer dtype of {type(item).__name__}; a "
+                               "tensor holds numbers (nested lists of them, arrays, tensors)")
+        else:
+            floats = floats or isinstance(item, (float, np.floating))
+    if too_big is not None and not floats:
+        raise ValueError(f"tensor: Overflow when unpacking long long: {too_big} does not "
+                         "fit in int64; pass a float (dtype=tg.float64) instead")
+    return floats
+
+
 def max_min(x: Tensor, dim: Any, keepdim: bool, sign: int, op: str) -> Any:
     """``x.max(dim)`` (sign 1) or ``x.min(dim)`` (sign -1): all elements, ``(values,
     indices)`` along ``dim``, or the elementwise max/min when ``dim`` is a Tensor."""
-    s = x if sign > 0 else -x
+    s = x if sign > 0 else order_reversed(x)  # -x would wrap for uint8 and int64
     if isinstance(dim, Tensor):
         return x.maximum(dim) if sign > 0 else x.minimum(dim)
     if dim is None:
         check_reduction(x, None, op)
-        out = P.Max.apply(s, axes=None, keepdim=False)
-        return named(out if sign > 0 else -out, "MaxBackward1" if sign > 0 else "MinBackward1")
+        out = P.Max.apply(s, axes=None, keepdim=False, nan_ties=True)
+        out = out if sign > 0 else order_reversed(out)
+        return named(out, "MaxBackward1" if sign > 0 else "MinBackward1")
     (axis,) = dims_arg(dim, x.shape, op)
     check_reduction(x, (axis,), op)
     idx = np.expand_dims(np.argmax(s.array, axis=axis), axis)
@@ -194,7 +239,8 @@ def check_reduction(x: Tensor, axes: tuple | None, op: str) -> None:
     """max/min/argmax-style reductions need elements to reduce, with torch's errors."""
     if axes is None:
         if x.array.size == 0:
-            raise RuntimeError(
+            # torch raises IndexError for argmax/argmin, RuntimeError for max/min/amax
+            raise (IndexError if op.startswith("arg") else RuntimeError)(
                 f"{op}(): Expected reduction dim to be specified for input.numel() == 0. "
                 f"Specify the reduction dim with the 'dim' argument (input shape {tuple(x.shape)})."
             )

@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 
+from . import dtypes
 from . import ops as P
 from .shapes import dims_arg, one_dim, shape_arg
 from .autograd.function import mark_multi_output
@@ -97,7 +98,8 @@ class IndexMethods:
                 f"masked_fill: only supports a 0-dimensional value tensor, but got one with "
                 f"{value.ndim} dimension(s)."
             )
-        value = value.to(self.dtype) if hasattr(value, "array") else value
+        value = value.to(self.dtype) if hasattr(value, "array") else \
+            dtypes.checked_fill(value, self.array.dtype, "masked_fill")
         try:
             np.broadcast_to(m, self.array.shape)
         except ValueError:

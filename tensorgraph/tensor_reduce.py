@@ -93,13 +93,44 @@ class ReduceMethods:
         return KthValueResult(v.unsqueeze(d), i.unsqueeze(d)) if keepdim else \
             KthValueResult(v, i)
 
+    def nanmedian(self, dim: int | None = None, keepdim: builtins.bool = False) -> Any:
+        """``median`` ignoring NaNs (NaN where a row holds nothing else)."""
+        return self._median(dim, keepdim, True)
+
     def median(self, dim: int | None = None, keepdim: builtins.bool = False) -> Any:
-        """The lower median (of all elements, or ``(values, indices)`` along ``dim``)."""
+        """The lower median (of all elements, or ``(values, indices)`` along ``dim``). As
+        torch: a NaN in a row makes its median NaN, at the index of its first NaN, and
+        the median of no elements is NaN (an integer dtype's lowest value)."""
+        return self._median(dim, keepdim, False)
+
+    def _median(self, dim: int | None, keepdim: builtins.bool, ignore_nan: builtins.bool
+                ) -> Any:
         if dim is None:
-            flat = self.reshape(-1)
-            return flat.kthvalue((flat.numel() + 1) // 2).values
-        n = self.array.shape[one_dim(dim, self.array.shape, "median")]
-        return MedianResult(*self.kthvalue((n + 1) // 2, dim, keepdim))
+            if self.numel() == 0:
+                dt = self.array.dtype
+                fill = np.nan if dt.kind == "f" else np.iinfo(dt).min
+                return type(self).from_array(np.full((), fill, dt), False)
+            return self.reshape(-1)._median(0, False, ignore_nan).values
+        if self.ndim == 0:
+            result = return_types.nanmedian if ignore_nan else MedianResult
+            return result(*self.kthvalue(1, dim, keepdim))
+        d = one_dim(dim, self.array.shape, "median")
+        n = self.array.shape[d]
+        if n == 0:
+            raise IndexError(f"median(): Expected reduction dim {d} to have non-zero size "
+                             f"(input shape {tuple(self.shape)}).")
+        k = np.full(self.array.shape[:d] + (1,) + self.array.shape[d + 1:], (n + 1) // 2 - 1)
+        if self.array.dtype.kind == "f":  # NaNs sort last, in their original order
+            nans = np.isnan(self.array).sum(axis=d, keepdims=True)
+            if ignore_nan:  # the lower median of the rest (the first NaN if all are)
+                k = np.maximum((n - nans + 1) // 2 - 1, 0)
+            else:
+                k = np.where(nans > 0, n - nans, k)
+        values, indices = self.sort(d)
+        at = type(self).from_array(k.astype(np.int64), False)
+        v, i = values.gather(d, at), indices.gather(d, at)
+        result = return_types.nanmedian if ignore_nan else MedianResult
+        return result(v, i) if keepdim else result(v.squeeze(d), i.squeeze(d))
 
     # ------------------------------------------------------------ scans
     def _scan(self, fn: type, dim: int, dtype: Any, op: str) -> Any:

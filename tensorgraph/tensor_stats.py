@@ -68,8 +68,10 @@ class StatsMethods:
     def unique(self, sorted: builtins.bool = True, return_inverse: builtins.bool = False,
                return_counts: builtins.bool = False, dim: int | None = None) -> Any:
         """The distinct values (sorted), and optionally the inverse indices and counts."""
+        # equal_nan=False: NaNs are all distinct, as torch keeps them (numpy merges them)
         found = np.unique(self.array, return_inverse=return_inverse,
-                          return_counts=return_counts, axis=dim)
+                          return_counts=return_counts, axis=dim,
+                          **({"equal_nan": False} if dim is None else {}))
         if not (return_inverse or return_counts):
             return self._wrap_new(found)
         values, *rest = found

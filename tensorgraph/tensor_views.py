@@ -12,6 +12,7 @@ from typing import Any
 
 import numpy as np
 
+from . import dtypes
 from . import ops as P
 from .shapes import dims_arg, infer_shape, new_dim, shape_arg, view_strides
 from .autograd.grad_mode import get_mode
@@ -178,7 +179,7 @@ class ViewMethods:
         return self.copy_(value)
 
     def copy_(self, src: Any) -> Tensor:
-        src_t = Tensor.as_operand(src, self)
+        src_t = Tensor.as_operand(dtypes.checked_fill(src, self.array.dtype, "fill_"), self)
         # where(False, t, src), not t * 0 + src: inf * 0 would write NaN.
         keep = np.zeros(self.array.shape, dtype=bool)
         return _write_inplace(
@@ -188,7 +189,7 @@ class ViewMethods:
     def __setitem__(self, index: Any, value: Any) -> None:
         idx = _index(index)
         check_steps(idx)
-        v = Tensor.as_operand(value, self)
+        v = Tensor.as_operand(dtypes.checked_fill(value, self.array.dtype, "setitem"), self)
         lead = v.array.shape
         if lead and lead[0] == 1:  # torch drops a value's leading 1-dims ((1, 27) -> (27,))
             k = next((i for i, n in enumerate(lead) if n != 1), len(lead))

@@ -139,9 +139,20 @@ def test_log_softmax_is_stable_for_huge_logits(torch):
     assert np.isfinite(y).all() and np.allclose(y.sum(1), 1)
 
 
-def test_softmax_needs_dim():
-    with pytest.raises(TypeError, match="pass dim="):
-        F.softmax(tg.randn(3))
+@pytest.mark.parametrize("shape", [(3,), (2, 3), (2, 3, 4), (2, 3, 4, 5)])
+@pytest.mark.parametrize("name", ["softmax", "log_softmax"])
+def test_softmax_without_dim_takes_torchs_legacy_dim_and_warns(torch, shape, name):
+    x = np.random.default_rng(0).standard_normal(shape).astype(np.float32)
+    with pytest.warns(UserWarning, match=f"Implicit dimension choice for {name}"):
+        got = getattr(F, name)(tg.tensor(x)).numpy()
+    with pytest.warns(UserWarning):
+        want = getattr(torch.nn.functional, name)(torch.tensor(x)).numpy()
+    np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-6)
+
+
+def test_softmax_errors_name_the_op():
+    with pytest.raises(TypeError, match="^softmax: input must be a floating point"):
+        F.softmax(tg.tensor([1, 2]), dim=0)
     with pytest.raises(IndexError, match="dim 2 is out of range"):
         F.log_softmax(tg.randn(3, 4), dim=2)
 

@@ -304,7 +304,8 @@ def test_load_state_dict_names_every_problem_at_once():
     with pytest.raises(RuntimeError, match="size mismatch for 0.weight"):
         model.load_state_dict(sd, strict=False)  # shapes are checked even when not strict
     sd["0.weight"] = {"not": "a tensor"}
-    with pytest.raises(RuntimeError, match="value for 0.weight is a dict, not a tensor"):
+    with pytest.raises(RuntimeError, match='parameter named "0.weight", expected torch.Tensor '
+                       "or Tensor-like object from checkpoint but received <class 'dict'>"):
         model.load_state_dict(sd, strict=False)
 
 

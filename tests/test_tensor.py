@@ -19,7 +19,8 @@ def test_float32_is_the_default() -> None:
 def test_python_and_numpy_scalars_never_upcast_float32() -> None:
     x = tg.ones(3)
     for s in (2.5, 2, np.float64(2.5), np.int64(3), True):
-        for out in (x + s, s + x, x * s, x - s, s - x, x / s, s / x, x ** s, x.maximum(s)):
+        subs = (x - s, s - x) if s is not True else ()  # torch refuses `-` with a bool
+        for out in (x + s, s + x, x * s, *subs, x / s, s / x, x ** s, x.maximum(s)):
             assert out.dtype == tg.float32, (s, out)
     assert x.clamp(np.float64(0.1), 2.0).dtype == tg.float32
     assert tg.where(x > 0, x, 0.0).dtype == tg.float32

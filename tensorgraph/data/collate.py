@@ -24,6 +24,19 @@ def _stack(arrays: list[np.ndarray]) -> Tensor:
     return Tensor(np.stack(arrays))
 
 
+def _numbers(batch: Sequence[Any], dtype: Any) -> Tensor:
+    """Numbers (or numpy scalars) as one Tensor; a batch mixing in other types is a
+    TypeError naming them, as torch (never numpy's int('a') ValueError)."""
+    kinds = (bool, int, float, np.generic)
+    strays = {type(b).__name__ for b in batch if not isinstance(b, kinds)
+              or (isinstance(b, np.generic) and b.dtype.kind not in "biuf")}
+    if strays:
+        raise TypeError(f"default_collate: the samples mix numbers with "
+                        f"{', '.join(sorted(strays))}; every sample must have the same "
+                        "structure, or pass DataLoader(..., collate_fn=...)")
+    return Tensor(np.array(batch, dtype=dtype))
+
+
 def _numpy_ok(a: np.ndarray) -> None:
     if a.dtype.kind not in "biuf":
         raise TypeError(
@@ -37,7 +50,8 @@ def default_collate(batch: Sequence[Any]) -> Any:
 
     Tensors and numpy arrays are stacked along a new first dimension; Python ints become
     an int64 Tensor, floats a float64 Tensor (torch's rule), bools a bool Tensor, numpy
-    scalars a Tensor of their dtype; strings stay a list; dicts are collated per key,
+    scalars a Tensor of their dtype; strings stay as given (a list, or a tuple inside
+    tuple samples); dicts are collated per key,
     namedtuples per field, and tuples/lists position by position (into a list, as torch).
 
     Args:
@@ -59,15 +73,15 @@ def default_collate(batch: Sequence[Any]) -> Any:
         _numpy_ok(elem)
         return _stack([np.asarray(b) for b in batch])
     if isinstance(elem, np.generic):
-        return Tensor(np.array(batch))
+        return _numbers(batch, None)
     if isinstance(elem, bool):
-        return Tensor(np.array(batch, dtype=np.bool_))
+        return _numbers(batch, np.bool_)
     if isinstance(elem, int):
-        return Tensor(np.array(batch, dtype=np.int64))
+        return _numbers(batch, np.int64)
     if isinstance(elem, float):
-        return Tensor(np.array(batch, dtype=np.float64))
+        return _numbers(batch, np.float64)
     if isinstance(elem, (str, bytes)):
-        return list(batch)
+        return batch  # as given (a tuple inside tuple samples, as torch)
     if isinstance(elem, Mapping):
         collated = {key: default_collate([b[key] for b in batch]) for key in elem}
         try:
@@ -75,11 +89,11 @@ def default_collate(batch: Sequence[Any]) -> Any:
         except TypeError:
             return collated
     if isinstance(elem, tuple) and hasattr(elem, "_fields"):  # namedtuple
-        return type(elem)(*(default_collate(list(col)) for col in zip(*batch)))
+        return type(elem)(*(default_collate(col) for col in zip(*batch)))
     if isinstance(elem, Sequence):
         if len({len(b) for b in batch}) > 1:
             raise RuntimeError("each element in list of batch should be of equal size")
-        columns = [default_collate(list(col)) for col in zip(*batch)]
+        columns = [default_collate(col) for col in zip(*batch)]
         if isinstance(elem, tuple):
             return columns  # torch returns a list for tuple samples
         try:

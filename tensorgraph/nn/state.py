@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import namedtuple
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -28,17 +29,35 @@ class IncompatibleKeys(namedtuple("IncompatibleKeys", ["missing_keys", "unexpect
     __str__ = __repr__
 
 
+def _optional_keys(module: Module) -> set[str]:
+    """Keys a state dict may lack: a norm layer's ``num_batches_tracked``, which older
+    checkpoints do not have (torch's ``_NormBase`` keeps the current count then)."""
+    return {f"{name}.num_batches_tracked" if name else "num_batches_tracked"
+            for name, m in module.named_modules()
+            if getattr(m, "track_running_stats", False)
+            and getattr(m, "num_batches_tracked", None) is not None}
+
+
 def load_state(module: Module, state_dict: Any, strict: bool) -> IncompatibleKeys:
     """The body of ``Module.load_state_dict``: all problems are collected first and
     reported in one error (PyTorch's wording), so nothing is half-loaded."""
+    if not isinstance(state_dict, Mapping):
+        raise TypeError(f"Expected state_dict to be dict-like, got {type(state_dict)}.")
     own = module.state_dict(keep_vars=True)
-    missing = [k for k in own if k not in state_dict]
+    optional = _optional_keys(module)
+    missing = [k for k in own if k not in state_dict and k not in optional]
     unexpected = [k for k in state_dict if k not in own]
     mismatched, pairs = [], []
     for k, target in own.items():
         if k not in state_dict:
             continue
         value = state_dict[k]
+        if not isinstance(value, (Tensor, np.ndarray, np.generic)) \
+                and not hasattr(value, "__array__"):  # a torch.Tensor is array-like
+            mismatched.append(f'While copying the parameter named "{k}", expected '
+                              "torch.Tensor or Tensor-like object from checkpoint but "
+                              f"received {type(value)}")
+            continue
         arr = value.array if isinstance(value, Tensor) else np.asarray(value)
         if arr.dtype.kind not in "biuf":
             mismatched.append(f"value for {k} is a {type(value).__name__}, not a tensor.")

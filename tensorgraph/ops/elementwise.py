@@ -69,6 +69,15 @@ class Pow(Function):
     @staticmethod
     def forward(ctx, a, b):
         ctx.save_for_backward(a, b)
+        if np.asarray(b).dtype.kind in "iu" and np.asarray(a).dtype.kind in "biu" \
+                and (np.asarray(b) < 0).any():
+            # torch's integer a ** negative b (numpy refuses): 1 for a == 1, +-1 for
+            # a == -1, else 0 (the truncated quotient 1 / a**|b|)
+            neg = np.asarray(b) < 0
+            odd = np.where(np.asarray(b) % 2 == 0, 1, -1)
+            special = np.where(a == 1, 1, np.where(a == -1, odd, 0))
+            return np.where(neg, special, a ** np.where(neg, 0, b)).astype(
+                np.result_type(a, b))
         return a**b
 
     @staticmethod

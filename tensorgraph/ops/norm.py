@@ -60,7 +60,7 @@ class BatchNorm(Function):
         if need[0]:
             scale = (w * ctx.invstd).reshape(shape)
             if ctx.kwargs["training"]:
-                n = g.size // g.shape[1]
+                n = max(g.size // g.shape[1], 1)  # an empty batch: dx is empty anyway
                 dx = (g - (g_sum / n).reshape(shape) - xhat * (g_xhat / n).reshape(shape))
                 dx *= scale
             else:

@@ -31,11 +31,14 @@ class Max(Function):
     """y = max(x, axes);  dx = g * [x == y] / (number of ties)   (ties share, as amax)"""
 
     @staticmethod
-    def forward(ctx, x, axes=None, keepdim=False):
+    def forward(ctx, x, axes=None, keepdim=False, nan_ties=False):
         y = np.asarray(x.max(axis=axes, keepdims=True))
         mask = x == y
+        if nan_ties and x.dtype.kind == "f":  # torch's max(): a NaN maximum is shared
+            mask |= np.isnan(x) & np.isnan(y)  # by the NaNs (amax's stays NaN, as torch)
         # A constant: gradient goes evenly to every position holding the maximum.
-        ctx.weights = mask / mask.sum(axis=axes, keepdims=True).astype(x.dtype)
+        with np.errstate(invalid="ignore"):  # a NaN max without nan_ties: 0/0, as torch
+            ctx.weights = mask / mask.sum(axis=axes, keepdims=True).astype(x.dtype)
         ctx.weights = ctx.weights.astype(x.dtype, copy=False)
         ctx.keep_shape = y.shape
         return y if keepdim else y.reshape(np.asarray(x.max(axis=axes)).shape)

@@ -48,9 +48,10 @@ def save(obj: Any, f: str | os.PathLike[str] | IO[bytes],
 
     Args:
         obj: for a checkpoint, nested dicts (keys None/bool/int/float/str), lists and
-            tuples of Tensors, numpy arrays and scalars, and None/bool/int/float/str; dict
-            subclasses load as dicts and Parameters as Tensors; ``requires_grad`` is kept,
-            ``.grad`` is not. For a ``.safetensors`` path, a flat ``{str: Tensor}`` dict
+            tuples of Tensors, numpy arrays and scalars, and None/bool/int/float/str; an
+            OrderedDict loads as an OrderedDict, other dict subclasses as dicts, a
+            Parameter as a Parameter; ``requires_grad`` is kept, ``.grad`` is not;
+            Tensors that share memory (views of one tensor) share it again when loaded. For a ``.safetensors`` path, a flat ``{str: Tensor}`` dict
             (a ``state_dict()``).
         f: a path (str or path-like; ``.safetensors`` selects that format) or a binary
             file object opened for writing (``io.BytesIO``, ``open(p, "wb")``), which gets
@@ -60,7 +61,8 @@ def save(obj: Any, f: str | os.PathLike[str] | IO[bytes],
     Raises:
         TypeError: ``obj`` holds an unsupported type, key or dtype (the message says where).
         ValueError: ``obj`` contains a reference cycle.
-        OSError: the file or folder cannot be written (``PermissionError`` included).
+        OSError: the file or folder cannot be written (``PermissionError`` included;
+            ``FileNotFoundError`` naming the path when its folder does not exist).
 
     Example:
         >>> tg.save({"model": model.state_dict(), "epoch": 3}, "ckpt.npz")

@@ -40,6 +40,8 @@ __all__ = ["write_file"]
 def write_file(path: str | os.PathLike[str], write: Callable[[IO[bytes]], None]) -> None:
     """Put the bytes that ``write(fh)`` writes at ``path`` safely (see the module doc)."""
     name = os.fspath(path)
+    if not name:  # realpath("") is the working folder: say what is really wrong
+        raise FileNotFoundError(errno.ENOENT, "save: the path is empty; give a file name", name)
     target = os.path.realpath(name)  # follow symlinks: write what the link points to
     try:
         st = os.stat(target)
@@ -53,7 +55,10 @@ def write_file(path: str | os.PathLike[str], write: Callable[[IO[bytes]], None])
         # the old bytes stay until the new file is complete).
         os.close(os.open(target, os.O_WRONLY))
     folder = os.path.dirname(target)
-    fd, tmp = _new_unnamed_file(folder, os.path.basename(target))
+    try:
+        fd, tmp = _new_unnamed_file(folder, os.path.basename(target))
+    except OSError as err:  # say so about the user's path, not the temporary file's
+        raise _folder_error(err, name, folder) from None
     try:
         with os.fdopen(fd, "wb") as fh:
             write(fh)
@@ -70,6 +75,16 @@ def write_file(path: str | os.PathLike[str], write: Callable[[IO[bytes]], None])
                 os.unlink(tmp)
         raise
     _fsync_folder(folder)
+
+
+def _folder_error(err: OSError, name: str, folder: str) -> OSError:
+    """The error for a file that cannot be created in ``folder``, naming the path given."""
+    if not os.path.isdir(folder):
+        what = "is not a folder" if os.path.exists(folder) else "does not exist"
+        return FileNotFoundError(errno.ENOENT, f"save: the folder {folder!r} {what}; create "
+                                 "it first (os.makedirs(folder, exist_ok=True))", name)
+    return type(err)(err.errno, f"save: cannot create a file in the folder {folder!r} "
+                     f"({err.strerror or err})", name)
 
 
 def _new_unnamed_file(folder: str, base: str) -> tuple[int, str | None]:

@@ -6,6 +6,10 @@ A checkpoint is a numpy ``.npz`` file (a zip archive, members stored uncompresse
   and the object's structure as JSON (dicts keep their key types, tuples stay tuples);
 * ``a0.npy``, ``a1.npy``, ... hold the arrays, the i-th being ``index["arrays"][i]``.
 
+An ``OrderedDict`` (what ``state_dict()`` returns) loads as an ``OrderedDict`` and a
+``Parameter`` as a ``Parameter``, as with ``torch.load``; Tensors that share memory are
+stored as windows on one buffer and share it again when loaded (``views.py``).
+
 Loading never unpickles, so opening an untrusted file cannot run code. Every array is
 checked against the index, the zip directory and the file's real size before it is read,
 so a lying or bomb-like file is refused before any large allocation.
@@ -18,13 +22,16 @@ import math
 import struct
 import zipfile
 import zlib
+from collections import OrderedDict
 from typing import IO, Any
 
 import numpy as np
 
 from .. import dtypes
+from ..nn.parameter import Parameter
 from ..tensor import Tensor
 from .errors import Invalid, short_list
+from .views import from_window, shared_roots, view_root, window
 
 __all__ = ["FORMAT", "LOAD_ERRORS", "VERSION", "encode", "read", "write"]
 
@@ -39,7 +46,8 @@ _ALLOWED_DTYPES = frozenset(
     for name in ("bool", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32",
                  "uint64", "float16", "float32", "float64")
 )
-_TAGS = ("list", "tuple", "dict", "float", "tensor", "ndarray", "scalar", "dtype")
+_TAGS = ("list", "tuple", "dict", "odict", "float", "tensor", "ndarray", "scalar", "dtype")
+_TENSOR_KEYS = {"tensor", "requires_grad", "parameter", "view"}
 _DTYPES = {d.name: d for d in dtypes.ALL}
 LOAD_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError,
                 struct.error, OverflowError, NotImplementedError, RuntimeError)
@@ -49,7 +57,7 @@ def encode(obj: Any) -> tuple[dict, list[np.ndarray]]:
     """The JSON index of ``obj`` and the arrays it refers to; refuses, before anything is
     written, whatever could not be loaded back (the message names the key path)."""
     arrays: list[np.ndarray] = []
-    root = _encode(obj, arrays, {}, set(), "checkpoint")
+    root = _encode(obj, arrays, {"shared": shared_roots(obj)}, set(), "checkpoint")
     index = {"format": FORMAT, "version": VERSION, "root": root,
              "arrays": [{"dtype": a.dtype.str, "shape": list(a.shape)} for a in arrays]}
     json.dumps(index, allow_nan=False)  # fails now, not half-way through the file
@@ -75,19 +83,30 @@ def read(fh: IO[bytes], size: int) -> Any:
 # ----------------------------------------------------------------------------- saving
 
 def _encode(obj: Any, arrays: list, memo: dict, active: set, where: str) -> Any:
-    """Turn ``obj`` into JSON, moving arrays into ``arrays``; ``where`` names it in errors."""
+    """Turn ``obj`` into JSON, moving arrays into ``arrays``; ``where`` names it in errors.
+    ``memo["shared"]`` holds the ids of buffers that several Tensors are views of."""
     if isinstance(obj, (Tensor, np.ndarray, np.generic)):
-        if id(obj) not in memo:  # the same Tensor twice (tied weights) is stored once
-            array = np.asarray(obj.array if isinstance(obj, Tensor) else obj)
-            little = array.dtype.newbyteorder("<")  # one byte order: files move between machines
+        array = np.asarray(obj.array if isinstance(obj, Tensor) else obj)
+        root = view_root(array) if isinstance(obj, Tensor) else None
+        if root is not None and id(root) in memo["shared"]:
+            key, stored = id(root), root.reshape(-1)  # the buffer once, flat
+        else:
+            key, stored, root = id(obj), array, None  # the same Tensor twice is stored once
+        if key not in memo:
+            little = stored.dtype.newbyteorder("<")  # one byte order: files move between machines
             if little.str not in _ALLOWED_DTYPES:
                 raise TypeError(f"save: {where} has dtype {array.dtype}; checkpoints hold bool, "
                                 "int8-64, uint8-64 and float16/32/64 arrays")
-            memo[id(obj)] = len(arrays)
-            arrays.append(array.astype(little, copy=False))
+            memo[key] = len(arrays)
+            arrays.append(stored.astype(little, copy=False))
         if isinstance(obj, Tensor):
-            return {"tensor": memo[id(obj)], "requires_grad": bool(obj.requires_grad)}
-        return {"ndarray" if isinstance(obj, np.ndarray) else "scalar": memo[id(obj)]}
+            node = {"tensor": memo[key], "requires_grad": bool(obj.requires_grad)}
+            if root is not None:
+                node["view"] = window(array, root)
+            if isinstance(obj, Parameter):
+                node["parameter"] = True
+            return node
+        return {"ndarray" if isinstance(obj, np.ndarray) else "scalar": memo[key]}
     if obj is None or isinstance(obj, (bool, int, str)):
         return obj  # JSON keeps null, true, 1 and "1" apart, so these need no tag
     if isinstance(obj, dtypes.dtype):  # tg.float32 (torch.save keeps dtypes too)
@@ -112,7 +131,7 @@ def _encode(obj: Any, arrays: list, memo: dict, active: set, where: str) -> Any:
                                 f"{type(key).__name__}; convert it, e.g. int(k) or str(k)")
             items.append([_encode(key, arrays, memo, active, where),
                           _encode(value, arrays, memo, active, f"{where}[{key!r}]")])
-        node = {"dict": items}
+        node = {"odict" if isinstance(obj, OrderedDict) else "dict": items}
     else:
         node = {"tuple" if isinstance(obj, tuple) else "list":
                 [_encode(v, arrays, memo, active, f"{where}[{i}]") for i, v in enumerate(obj)]}
@@ -132,6 +151,13 @@ def _load(fh: IO[bytes], actual: int) -> Any:
     with zipfile.ZipFile(fh) as zf:
         infos = zf.infolist()
         names = [info.filename for info in infos]
+        pickles = [n for n in names if n.rpartition("/")[2] == "data.pkl"]
+        if INDEX_NAME not in names and pickles:
+            raise Invalid(f"it is a PyTorch torch.save file ({pickles[0][:80]}, no "
+                          f"{INDEX_NAME}): a zip of pickles; tensorgraph never unpickles, "
+                          "because unpickling can run arbitrary code. In "
+                          "PyTorch, save it with safetensors.torch.save_file(state_dict, "
+                          "'model.safetensors') and load that file")
         if INDEX_NAME not in names:
             raise Invalid(f"no {INDEX_NAME} member, so it is not a tensorgraph checkpoint "
                            f"(members: {', '.join(names[:5]) or 'none'})")
@@ -174,7 +200,9 @@ def _describe(head: bytes) -> str:
         return "the file is empty"
     if head.startswith(b"\x80"):
         return ("it looks like a pickle (pickle.dump, or an old torch.save); tensorgraph "
-                "never unpickles, because unpickling can run arbitrary code")
+                "never unpickles, because unpickling can run arbitrary code. For a torch "
+                "model, save it in PyTorch with safetensors.torch.save_file(state_dict, "
+                "'model.safetensors') and load that file")
     if head.startswith(b"\x93NUMPY"):
         return "it is a single .npy array, not a checkpoint; read it with numpy.load"
     if head.startswith(b"PK"):
@@ -244,16 +272,17 @@ def _decode(node: Any, arrays: list, memo: dict, used: set) -> Any:
     if node is None or type(node) in (bool, int, float, str):
         return node
     tags = [tag for tag in _TAGS if isinstance(node, dict) and tag in node]
-    extra = set(node) - {*tags, "requires_grad"} if isinstance(node, dict) else None
+    extra = set(node) - {*tags, *_TENSOR_KEYS} if isinstance(node, dict) else None
     if len(tags) != 1 or extra or (tags[0] != "tensor" and len(node) != 1):
         raise Invalid(f"malformed node in {INDEX_NAME}: {str(node)[:80]}")
     tag, value = tags[0], node[tags[0]]
     if tag in ("list", "tuple") and isinstance(value, list):
         items = [_decode(v, arrays, memo, used) for v in value]
         return tuple(items) if tag == "tuple" else items
-    if tag == "dict" and isinstance(value, list) \
+    if tag in ("dict", "odict") and isinstance(value, list) \
             and all(isinstance(kv, list) and len(kv) == 2 for kv in value):
-        return {_decode_key(k): _decode(v, arrays, memo, used) for k, v in value}
+        items = ((_decode_key(k), _decode(v, arrays, memo, used)) for k, v in value)
+        return OrderedDict(items) if tag == "odict" else dict(items)
     if tag == "float" and value in ("inf", "-inf", "nan"):
         return float(value)
     if tag == "dtype" and value in _DTYPES:
@@ -267,11 +296,16 @@ def _decode(node: Any, arrays: list, memo: dict, used: set) -> Any:
         if tag == "scalar" and array.ndim == 0:
             return array[()]
         requires_grad = node.get("requires_grad", False)
-        if tag == "tensor" and type(requires_grad) is bool \
+        parameter = node.get("parameter", False)
+        if tag == "tensor" and type(requires_grad) is bool and type(parameter) is bool \
                 and (array.dtype.kind == "f" or not requires_grad):
-            if value not in memo:  # one Tensor saved twice loads as one Tensor
-                memo[value] = Tensor(array, requires_grad=requires_grad)
-            return memo[value]
+            if "view" in node:  # one of several Tensors sharing this buffer
+                array = from_window(array, node["view"])
+            key = (value, json.dumps(node, sort_keys=True))
+            if key not in memo:  # one Tensor saved twice loads as one Tensor
+                memo[key] = Parameter(Tensor(array), requires_grad) if parameter \
+                    else Tensor(array, requires_grad=requires_grad)
+            return memo[key]
     raise Invalid(f"malformed {tag!r} node in {INDEX_NAME}: {str(node)[:80]}")
 
 

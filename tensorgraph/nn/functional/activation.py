@@ -8,6 +8,7 @@ Most are composites of the engine's primitives. Two call primitives of their own
 from __future__ import annotations
 
 import math
+import warnings
 from typing import Any
 
 import numpy as np
@@ -101,7 +102,8 @@ def log_softmax(input: Tensor, dim: int | None = None, _stacklevel: int = 3,
 
     Args:
         input: any shape, floating point.
-        dim: the dim to normalise over (required, as recommended by torch).
+        dim: the dim to normalise over. Left out, torch's deprecated legacy choice is
+            made (0 for 0-, 1- and 3-d input, else 1) with torch's UserWarning.
         dtype: cast the input to this dtype first (e.g. float64 for precision).
 
     Example:
@@ -110,10 +112,17 @@ def log_softmax(input: Tensor, dim: int | None = None, _stacklevel: int = 3,
     """
     x = floating(_cast(as_tensor(input, "log_softmax"), dtype, "log_softmax"), "log_softmax")
     if dim is None:
-        raise TypeError("log_softmax: pass dim= (e.g. dim=-1 for the last axis).")
+        dim = implicit_softmax_dim(x, "log_softmax", _stacklevel)
     if x.ndim == 0:
         return LogSoftmax.apply(x.reshape(1), dim=0).reshape(())
     return LogSoftmax.apply(x, dim=dims_arg(dim, x.shape, "log_softmax")[0])
+
+
+def implicit_softmax_dim(x: Tensor, op: str, stacklevel: int) -> int:
+    """torch's legacy dim for ``softmax(x)`` without ``dim=`` (warned as deprecated)."""
+    warnings.warn(f"Implicit dimension choice for {op} has been deprecated. Change the call "
+                  "to include dim=X as an argument.", UserWarning, stacklevel=stacklevel)
+    return 0 if x.ndim in (0, 1, 3) else 1
 
 
 def softmax(input: Tensor, dim: int | None = None, _stacklevel: int = 3,
@@ -124,9 +133,9 @@ def softmax(input: Tensor, dim: int | None = None, _stacklevel: int = 3,
         >>> F.softmax(tg.tensor([0.0, 0.0]), dim=0)
         tensor([0.5, 0.5])
     """
+    x = floating(_cast(as_tensor(input, "softmax"), dtype, "softmax"), "softmax")
     if dim is None:
-        raise TypeError("softmax: pass dim= (e.g. dim=-1 for the last axis).")
-    x = _cast(as_tensor(input, "softmax"), dtype, "softmax")
+        dim = implicit_softmax_dim(x, "softmax", _stacklevel)
     if x.ndim:
         dims_arg(dim, x.shape, "softmax")  # so a wrong dim is reported as softmax's, not log_softmax's
     return named(log_softmax(x, dim).exp(), "SoftmaxBackward0")

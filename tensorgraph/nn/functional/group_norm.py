@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 from ...tensor import Tensor
 from .check import as_tensor, floating, same_dtype
 
@@ -34,7 +36,7 @@ def group_norm(input: Tensor, num_groups: int, weight: Tensor | None = None,
             f"Expected number of channels in input to be divisible by num_groups, but got "
             f"input of shape {list(x.shape)} and num_groups={num_groups}"
         )
-    g = x.reshape(n, num_groups, -1)
+    g = x.reshape(n, num_groups, math.prod(x.shape[1:]) // num_groups)  # no -1: n may be 0
     mean = g.mean(-1, keepdim=True)
     centred = g - mean
     var = (centred * centred).mean(-1, keepdim=True)

@@ -51,9 +51,11 @@ def batch_norm(input: Tensor, running_mean: Tensor | None, running_var: Tensor |
                 f"channels (dim 1); it must have shape ({c},)."
             )
     axes = (0,) + tuple(range(2, x.ndim))
-    if training:
+    if training and x.array.size == 0:  # torch: an empty batch passes, stats unchanged
+        mean, var = np.zeros(c, x.dtype), np.ones(c, x.dtype)
+    elif training:
         n = x.array.size // max(c, 1)
-        if n <= 1:
+        if n == 1:
             raise ValueError(
                 f"{op}: expected more than 1 value per channel when training, got input "
                 f"{tuple(x.shape)}. Use a batch of 2 or more, or eval mode (model.eval())."
