@@ -216,3 +216,37 @@ def test_bmm_addmm_baddbmm_addbmm_node_names(torch):
         return [str(o.grad_fn).split(" ")[0] for o in outs]
 
     assert names(tg) == names(torch)
+
+
+# ---------------------------------------------------------------- cdist
+@pytest.mark.parametrize("rows", [(3, 4), (30, 5)])  # > 25 rows: torch's matmul form
+@pytest.mark.parametrize("p", [2.0, 1.0, 3.0, float("inf"), 0.0])
+def test_cdist_values_and_gradients_match_torch(torch, rows, p):
+    a, b = RNG.standard_normal((rows[0], 3)), RNG.standard_normal((2, rows[1], 3))
+    w = RNG.standard_normal((2,) + rows)
+    grads = []
+    for m in (torch, tg):
+        x1 = m.tensor(a, requires_grad=True)
+        x2 = m.tensor(b, requires_grad=True)
+        d = m.cdist(x1, x2, p=p)
+        (d * m.tensor(w)).sum().backward()
+        grads.append((d, x1.grad, x2.grad))
+    for got, want in zip(grads[1], grads[0]):
+        _close(got, want, atol=1e-10, rtol=1e-10)
+    f32 = [m.cdist(m.tensor(a, dtype=m.float32), m.tensor(b, dtype=m.float32), p=p)
+           for m in (torch, tg)]
+    _close(f32[1], f32[0], atol=1e-6, rtol=1e-6)
+
+
+def test_cdist_mm_form_values_and_zero_distance_gradient(torch):
+    ones = [m.cdist(m.ones(2, 3), m.ones(3, 3), compute_mode="use_mm_for_euclid_dist")
+            for m in (torch, tg)]
+    assert ones[1].tolist() == ones[0].tolist()
+    for compute_mode in ("use_mm_for_euclid_dist", "donot_use_mm_for_euclid_dist"):
+        z = tg.zeros(2, 3, requires_grad=True)
+        tg.cdist(z, z, compute_mode=compute_mode).sum().backward()
+        assert z.grad.tolist() == [[0.0] * 3] * 2
+    with pytest.raises(RuntimeError, match="same number of columns"):
+        tg.cdist(tg.ones(2, 3), tg.ones(2, 4))
+    with pytest.raises(ValueError, match="compute_mode"):
+        tg.cdist(tg.ones(2, 3), tg.ones(2, 3), compute_mode="fast")
