@@ -11,6 +11,7 @@ import builtins
 from typing import Any
 
 from . import dtypes
+from .out_arg import with_out
 from .tensor import Tensor, tensor
 from .creation import zeros
 
@@ -25,13 +26,13 @@ def _operands(input: Any, other: Any) -> tuple[Tensor, Any]:
 def add(input: Any, other: Any, *, alpha: Any = 1, out: Any = None) -> Tensor:
     """``input + alpha * other``. Example: ``tg.add(a, b, alpha=2)``."""
     input, other = _operands(input, other)
-    return input.add(other, alpha=alpha)
+    return with_out("add", input.add(other, alpha=alpha), out)
 
 
 def sub(input: Any, other: Any, *, alpha: Any = 1, out: Any = None) -> Tensor:
     """``input - alpha * other``."""
     input, other = _operands(input, other)
-    return input.sub(other, alpha=alpha)
+    return with_out("sub", input.sub(other, alpha=alpha), out)
 
 
 subtract = sub
@@ -40,7 +41,7 @@ subtract = sub
 def mul(input: Any, other: Any, *, out: Any = None) -> Tensor:
     """``input * other``."""
     input, other = _operands(input, other)
-    return input * other
+    return with_out("mul", input * other, out)
 
 
 multiply = mul
@@ -57,13 +58,13 @@ def rsub(input: Any, other: Any, *, alpha: Any = 1) -> Tensor:
 def baddbmm(input: Tensor, batch1: Tensor, batch2: Tensor, *, beta: Any = 1,
             alpha: Any = 1, out: Any = None) -> Tensor:
     """``beta * input + alpha * bmm(batch1, batch2)``."""
-    return input.baddbmm(batch1, batch2, beta=beta, alpha=alpha)
+    return with_out("baddbmm", input.baddbmm(batch1, batch2, beta=beta, alpha=alpha), out)
 
 
 def addbmm(input: Tensor, batch1: Tensor, batch2: Tensor, *, beta: Any = 1,
            alpha: Any = 1, out: Any = None) -> Tensor:
     """``beta * input + alpha * sum_i batch1[i] @ batch2[i]``."""
-    return input.addbmm(batch1, batch2, beta=beta, alpha=alpha)
+    return with_out("addbmm", input.addbmm(batch1, batch2, beta=beta, alpha=alpha), out)
 
 
 class _LegacyTensorType(type):

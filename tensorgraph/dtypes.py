@@ -155,6 +155,17 @@ def scalar_type_name(np_dtype: Any) -> str:
     return _SCALAR_TYPE_NAMES.get(name, name)
 
 
+def check_cast(result: np.dtype, out: np.dtype, op: str) -> None:
+    """torch's canCast, for a result written into an existing tensor (in-place ops,
+    ``out=``): no float result into an integer tensor, no non-bool into bool."""
+    if (result.kind == "f" and out.kind in "iub") or (result.kind != "b" and out.kind == "b"):
+        raise RuntimeError(
+            f"result type {scalar_type_name(result)} can't be cast to the desired "
+            f"output type {scalar_type_name(out)} ({op} on a {out} tensor; use the "
+            "out-of-place form, or convert the tensor first with .to())"
+        )
+
+
 _C_TYPE_NAMES = {"float64": "double", "float32": "float", "float16": "c10::Half",
                  "int64": "long int", "int32": "int", "int16": "short int", "int8": "signed char",
                  "uint8": "unsigned char", "bool": "bool"}

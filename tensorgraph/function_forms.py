@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+from .out_arg import with_out
 from .tensor import Tensor, tensor
 from .tensor import where as _where3
 from .tensor_linalg import einsum
@@ -24,10 +25,12 @@ def _as_tensor(x: Any) -> Tensor:
 
 
 def _method_form(name: str) -> Callable[..., Any]:
-    """``fn(input, *args, **kwargs) = input.<name>(*args, **kwargs)``."""
+    """``fn(input, *args, **kwargs) = input.<name>(*args, **kwargs)``; ``out=`` writes the
+    result into a given tensor (:func:`~tensorgraph.out_arg.with_out`)."""
 
-    def fn(input: Any, *args: Any, **kwargs: Any) -> Any:
-        return getattr(_as_tensor(input), name)(*args, **kwargs)
+    def fn(input: Any, *args: Any, out: Any = None, **kwargs: Any) -> Any:
+        result = getattr(_as_tensor(input), name)(*args, **kwargs)
+        return with_out(name, result, out)
 
     fn.__name__ = fn.__qualname__ = name
     fn.__doc__ = f"``tg.{name}(input, ...)`` is ``input.{name}(...)``: see ``Tensor.{name}``."
@@ -79,10 +82,11 @@ nan_to_num = _method_form("nan_to_num")
 def _binary_form(name: str) -> Callable[..., Any]:
     """``fn(input, other)``: ``input`` may be a number when ``other`` is a tensor."""
 
-    def fn(input: Any, other: Any, *args: Any, **kwargs: Any) -> Any:
+    def fn(input: Any, other: Any, *args: Any, out: Any = None, **kwargs: Any) -> Any:
         if not isinstance(input, Tensor) and isinstance(other, Tensor):
             input = Tensor.as_operand(input, other)
-        return getattr(_as_tensor(input), name)(other, *args, **kwargs)
+        result = getattr(_as_tensor(input), name)(other, *args, **kwargs)
+        return with_out(name, result, out)
 
     fn.__name__ = fn.__qualname__ = name
     fn.__doc__ = f"``tg.{name}(input, other)`` is ``input.{name}(other)``; ``input`` may be a number."

@@ -109,16 +109,6 @@ _ARITHMETIC = frozenset({"add_", "sub_", "mul_", "div_", "clamp_", "pow_", "rema
                          "floor_divide_"})
 
 
-def _check_cast(result: np.dtype, out: np.dtype, op: str) -> None:
-    """torch's canCast: no float result into an integer tensor, no non-bool into bool."""
-    if (result.kind == "f" and out.kind in "iub") or (result.kind != "b" and out.kind == "b"):
-        raise RuntimeError(
-            f"result type {dtypes.scalar_type_name(result)} can't be cast to the desired "
-            f"output type {dtypes.scalar_type_name(out)} ({op} on a {out} tensor; use the "
-            "out-of-place form, or convert the tensor first with .to())"
-        )
-
-
 def _check_shape(result: Tensor, x: Tensor, op: str) -> None:
     """An in-place result must fit the tensor it is written into (torch: no resizing)."""
     shape, out = tuple(result.shape), tuple(x.shape)
@@ -143,7 +133,7 @@ def write(
         with no_grad():
             result = compute(x.detach())
         if op in _ARITHMETIC and result.array.dtype != x.array.dtype:
-            _check_cast(result.array.dtype, x.array.dtype, op)
+            dtypes.check_cast(result.array.dtype, x.array.dtype, op)
         _check_shape(result, x, op)
         np.copyto(x.array, result.array, casting="unsafe")
         x._version += 1
@@ -154,7 +144,7 @@ def write(
     _check_shape(result, x, op)
     if result.dtype != x.dtype:
         if op in _ARITHMETIC:
-            _check_cast(result.array.dtype, x.array.dtype, op)
+            dtypes.check_cast(result.array.dtype, x.array.dtype, op)
         result = result.to(x.dtype)
     base = None if x._view is None else x._view[0]
     if base is not None:

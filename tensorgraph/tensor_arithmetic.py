@@ -266,8 +266,11 @@ class ArithmeticMethods:
             )
         axes = dims_arg(dim, self.array.shape, "mean")
         n = self.array.size if axes is None else np.prod([self.array.shape[a] for a in axes])
-        # Over zero elements the mean is NaN, as torch (0/0), without numpy's warning.
-        out = self.sum(axes, keepdim) * (1.0 / builtins.int(n) if n else np.nan)
+        # sum / n, as torch's CPU mean (sum(...).div_(n)): times 1/n can differ in the last
+        # bit (48 ones of 60 give 0.8 by division, 0.80000007 times 1/60). Over zero
+        # elements the mean is NaN, as torch (0/0), without numpy's warning.
+        total = self.sum(axes, keepdim)
+        out = total / builtins.int(n) if n else total * np.nan
         return named(out, "MeanBackward0" if dim is None else "MeanBackward1")
 
     def var(self, dim: Any = None, keepdim: bool = False, *, unbiased: bool = True,

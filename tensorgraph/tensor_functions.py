@@ -18,6 +18,7 @@ from .shapes import dims_arg, new_dim
 from .device import check_device
 from .tensor import Tensor
 from .tensor_arithmetic import order_reversed
+from .out_arg import with_out
 from .autograd.node_names import matmul_node_name, named
 
 MinMax = return_types.max  # the type of x.max(dim); x.min(dim) gives return_types.min
@@ -38,8 +39,9 @@ def _as_tensor(x: Any) -> Tensor:
     return x if isinstance(x, Tensor) else Tensor(tensor(x).array)
 
 
-def matmul(a: Any, b: Any) -> Tensor:
-    """Matrix product with numpy/torch rules for 1-D and batched operands."""
+def matmul(a: Any, b: Any, *, out: Any = None) -> Tensor:
+    """Matrix product with numpy/torch rules for 1-D and batched operands (``out=``: see
+    :func:`~tensorgraph.out_arg.with_out`)."""
     a, b = _as_tensor(a), _as_tensor(b)
     if a.ndim == 0 or b.ndim == 0:
         raise RuntimeError(
@@ -65,12 +67,12 @@ def matmul(a: Any, b: Any) -> Tensor:
         dtypes.check_matmul_dtypes(a.array.dtype, b.array.dtype, kernel)
     a2 = a.unsqueeze(0) if a.ndim == 1 else a
     b2 = b.unsqueeze(-1) if b.ndim == 1 else b
-    out = P.MatMul.apply(a2, b2)
+    y = P.MatMul.apply(a2, b2)
     if b.ndim == 1:
-        out = out.squeeze(-1)
+        y = y.squeeze(-1)
     if a.ndim == 1:
-        out = out.squeeze(-2 if b.ndim > 1 else -1)
-    return named(out, matmul_node_name(a.ndim, b.ndim))
+        y = y.squeeze(-2 if b.ndim > 1 else -1)
+    return with_out("matmul", named(y, matmul_node_name(a.ndim, b.ndim)), out)
 
 
 def where(condition: Any, x: Any, y: Any) -> Tensor:
@@ -84,7 +86,7 @@ def where(condition: Any, x: Any, y: Any) -> Tensor:
     if isinstance(x, Tensor) or isinstance(y, Tensor):
         ref = x if isinstance(x, Tensor) else y
         xt, yt = Tensor.as_operand(x, ref), Tensor.as_operand(y, ref)
-    else:  # two numbers: the default dtype for floats, int64 for ints, as torch
+    else:  # two numbers: each typed as tg.tensor types it (a float: the default dtype)
         xt, yt = tensor(x), tensor(y)
     if xt.array.dtype != yt.array.dtype:
         target = dtypes.promote(xt.array.dtype, yt.array.dtype, xt.ndim == 0, yt.ndim == 0)
@@ -102,7 +104,7 @@ def where(condition: Any, x: Any, y: Any) -> Tensor:
         raise
 
 
-def cat(tensors: Any, dim: int = 0) -> Tensor:
+def cat(tensors: Any, dim: int = 0, *, out: Any = None) -> Tensor:
     """Concatenate tensors along an existing dim."""
     tensors = [_as_tensor(t) for t in tensors]
     if not tensors:
@@ -120,10 +122,10 @@ def cat(tensors: Any, dim: int = 0) -> Tensor:
     dtype = ref.array.dtype
     for t in tensors[1:]:
         dtype = dtypes.promote(dtype, t.array.dtype)
-    return P.Cat.apply(*[t.to(dtype) for t in tensors], axis=axis)
+    return with_out("cat", P.Cat.apply(*[t.to(dtype) for t in tensors], axis=axis), out)
 
 
-def stack(tensors: Any, dim: int = 0) -> Tensor:
+def stack(tensors: Any, dim: int = 0, *, out: Any = None) -> Tensor:
     """Stack same-shaped tensors along a new dim."""
     tensors = [_as_tensor(t) for t in tensors]
     if not tensors:
@@ -135,7 +137,8 @@ def stack(tensors: Any, dim: int = 0) -> Tensor:
                 f"{tuple(tensors[0].shape)}; stack needs equal shapes."
             )
     d = new_dim(dim, tensors[0].shape, "stack")
-    return named(cat([t.unsqueeze(d) for t in tensors], d), "StackBackward0")
+    return with_out("stack", named(cat([t.unsqueeze(d) for t in tensors], d), "StackBackward0"),
+                    out)
 
 
 def tensor(data: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False,

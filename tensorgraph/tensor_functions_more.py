@@ -26,6 +26,7 @@ from .function_forms import method_form
 from .function_forms import repeat_interleave as _repeat_interleave
 from .size import Size
 from .axis_alias import accept_axis
+from .out_arg import with_out
 from .tensor import Tensor, tensor
 from .tensor import cat as _cat
 from .tensor import stack as _stack
@@ -67,7 +68,7 @@ def _operands(input: Any, other: Any) -> tuple:
 def div(input: Any, other: Any, *, rounding_mode: str | None = None, out: Any = None) -> Tensor:
     """``input / other``, or rounded (``'trunc'``/``'floor'``); see ``Tensor.div``."""
     a, b = _operands(input, other)
-    return a.div(b, rounding_mode=rounding_mode)
+    return with_out("div", a.div(b, rounding_mode=rounding_mode), out)
 
 
 divide = div

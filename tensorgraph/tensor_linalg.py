@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from . import dtypes
+from .autograd.node_names import named
 from .ops.einsum import Einsum
 
 
@@ -50,7 +51,7 @@ class LinalgMethods:
             raise RuntimeError(f"bmm: batch1 {self.array.shape} and batch2 {tuple(mat2.shape)} do not "
                                "match: need (b, n, m) and (b, m, p).")
         _same_dtype(self, mat2, "bmm")
-        return self @ mat2
+        return named(self @ mat2, "BmmBackward0")
 
     def mv(self, vec: Any) -> Any:
         """Matrix times vector: (n, m) @ (m,) -> (n,)."""
@@ -96,7 +97,8 @@ class LinalgMethods:
     def addmm(self, mat1: Any, mat2: Any, *, beta: float = 1, alpha: float = 1) -> Any:
         """``beta * self + alpha * (mat1 @ mat2)``."""
         prod = mat1.mm(mat2)
-        return (self if beta == 1 else self * beta) + (prod if alpha == 1 else prod * alpha)
+        return named((self if beta == 1 else self * beta) + (prod if alpha == 1 else prod * alpha),
+                     "AddmmBackward0")
 
 
 def einsum(equation: str, *operands: Any) -> Any:

@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+from .autograd.node_names import named
 from .size import Size
 
 
@@ -54,16 +55,16 @@ class NamedArithmeticMethods:
         prod = batch1.bmm(batch2)
         prod = prod if alpha == 1 else prod * alpha
         if beta == 0:
-            return prod
-        return (self if beta == 1 else self * beta) + prod
+            return named(prod, "BaddbmmBackward0")
+        return named((self if beta == 1 else self * beta) + prod, "BaddbmmBackward0")
 
     def addbmm(self, batch1: Any, batch2: Any, *, beta: Any = 1, alpha: Any = 1) -> Any:
         """``beta * self + alpha * sum_i batch1[i] @ batch2[i]``."""
         prod = batch1.bmm(batch2).sum(0)
         prod = prod if alpha == 1 else prod * alpha
         if beta == 0:
-            return prod
-        return (self if beta == 1 else self * beta) + prod
+            return named(prod, "AddbmmBackward0")
+        return named((self if beta == 1 else self * beta) + prod, "AddbmmBackward0")
 
     def new(self, *args: Any, device: Any = None) -> Any:
         """torch's legacy constructor: ``x.new(2, 3)`` / ``x.new(size)`` a tensor of that

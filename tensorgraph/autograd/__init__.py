@@ -8,6 +8,7 @@ Where the code lives:
   accumulation, hooks, fused ops under create_graph).
 - ``grad_mode.py``: thread-local modes: ``no_grad``, ``enable_grad``,
   ``set_grad_enabled``, ``detect_anomaly``.
+- ``functional.py``: ``tg.autograd.functional`` (jacobian, hessian, vjp, jvp, vhp, hvp).
 - this file: ``backward`` and ``grad``, which check their arguments and call the engine.
 """
 
@@ -18,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from . import function
+from . import function, functional
 from .engine import composite_grad, run_backward, sum_to, topological_order
 from .accumulate_grad import AccumulateGrad
 from .custom_function import FunctionCtx, once_differentiable
@@ -48,6 +49,7 @@ __all__ = [
     "composite_grad",
     "detect_anomaly",
     "enable_grad",
+    "functional",
     "grad",
     "is_anomaly_enabled",
     "is_grad_enabled",

@@ -14,8 +14,8 @@ from .optimizer import (
     check_nonneg,
     buffer,
     direction,
-    implementation_flags,
 )
+from .defaults import implementation_flags, torch_order
 
 __all__ = ["Adadelta", "Adagrad"]
 
@@ -38,7 +38,7 @@ class Adagrad(Optimizer):
         initial_accumulator_value: the starting value of ``sum``.
         eps: added to the denominator for numerical stability.
         foreach, fused, differentiable: torch's implementation switches (see
-            :func:`~tensorgraph.optim.optimizer.implementation_flags`).
+            :func:`~tensorgraph.optim.defaults.implementation_flags`).
         maximize: ascend the objective instead of descending it.
 
     Example:
@@ -48,14 +48,16 @@ class Adagrad(Optimizer):
     state_keys = frozenset({"step", "sum"})
     required_state_keys = frozenset({"step", "sum"})
 
-    def __init__(self, params: ParamsT, lr: float = 1e-2, lr_decay: float = 0.0,
-                 weight_decay: float = 0.0, initial_accumulator_value: float = 0.0,
+    def __init__(self, params: ParamsT, lr: float = 1e-2, lr_decay: float = 0,
+                 weight_decay: float = 0, initial_accumulator_value: float = 0,
                  eps: float = 1e-10, foreach: bool | None = None, *, maximize: bool = False,
                  differentiable: bool = False, fused: bool | None = None) -> None:
         defaults = {"lr": lr, "lr_decay": lr_decay, "eps": eps, "weight_decay": weight_decay,
                     "initial_accumulator_value": initial_accumulator_value,
                     "maximize": maximize,
                     **implementation_flags("Adagrad", foreach, fused, None, differentiable)}
+        defaults = torch_order(defaults, "lr lr_decay eps weight_decay initial_accumulator_value "
+                               "foreach maximize differentiable fused")
         super().__init__(params, defaults)
         for group in self.param_groups:  # torch fills the state at construction
             for p in group["params"]:
@@ -120,13 +122,15 @@ class Adadelta(Optimizer):
     required_state_keys = frozenset({"acc_delta", "square_avg", "step"})
 
     def __init__(self, params: ParamsT, lr: float = 1.0, rho: float = 0.9, eps: float = 1e-6,
-                 weight_decay: float = 0.0, foreach: bool | None = None, *,
+                 weight_decay: float = 0, foreach: bool | None = None, *,
                  capturable: bool = False, maximize: bool = False,
                  differentiable: bool = False) -> None:
         defaults = {"lr": lr, "rho": rho, "eps": eps, "weight_decay": weight_decay,
                     "maximize": maximize,
                     **implementation_flags("Adadelta", foreach, None, capturable,
                                            differentiable)}
+        defaults = torch_order(defaults, "lr rho eps weight_decay maximize capturable foreach "
+                               "differentiable")
         super().__init__(params, defaults)
 
     def _check_hyperparameters(self, group: dict[str, Any]) -> None:

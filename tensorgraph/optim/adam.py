@@ -14,9 +14,9 @@ from .optimizer import (
     check_nonneg,
     buffer,
     direction,
-    implementation_flags,
     lerp_,
 )
+from .defaults import implementation_flags
 
 __all__ = ["Adam", "AdamW", "check_adam_hyperparameters"]
 
@@ -65,7 +65,7 @@ class Adam(Optimizer):
 
     def __init__(self, params: ParamsT, lr: float = 1e-3,
                  betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-8,
-                 weight_decay: float = 0.0, amsgrad: bool = False, *,
+                 weight_decay: float = 0, amsgrad: bool = False, *,
                  foreach: bool | None = None, maximize: bool = False,
                  capturable: bool = False, differentiable: bool = False,
                  fused: bool | None = None, decoupled_weight_decay: bool = False) -> None:

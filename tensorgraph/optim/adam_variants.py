@@ -14,9 +14,9 @@ from .optimizer import (
     ParamsT,
     buffer,
     direction,
-    implementation_flags,
     lerp_,
 )
+from .defaults import implementation_flags, torch_order
 
 __all__ = ["Adamax", "NAdam", "RAdam"]
 
@@ -74,13 +74,15 @@ class Adamax(_AdamFamily):
 
     def __init__(self, params: ParamsT, lr: float = 2e-3,
                  betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-8,
-                 weight_decay: float = 0.0, foreach: bool | None = None, *,
+                 weight_decay: float = 0, foreach: bool | None = None, *,
                  maximize: bool = False, differentiable: bool = False,
                  capturable: bool = False) -> None:
         defaults = {"lr": lr, "betas": tuple(betas), "eps": eps, "weight_decay": weight_decay,
                     "maximize": maximize,
                     **implementation_flags("Adamax", foreach, None, capturable,
                                            differentiable)}
+        defaults = torch_order(defaults, "lr betas eps weight_decay foreach maximize "
+                               "differentiable capturable")
         super().__init__(params, defaults)
 
     def _update(self, p: np.ndarray, grad: np.ndarray, state: dict[str, Any],
@@ -130,7 +132,7 @@ class NAdam(_AdamFamily):
 
     def __init__(self, params: ParamsT, lr: float = 2e-3,
                  betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-8,
-                 weight_decay: float = 0.0, momentum_decay: float = 4e-3,
+                 weight_decay: float = 0, momentum_decay: float = 4e-3,
                  decoupled_weight_decay: bool = False, *, foreach: bool | None = None,
                  maximize: bool = False, capturable: bool = False,
                  differentiable: bool = False) -> None:
@@ -203,7 +205,7 @@ class RAdam(_AdamFamily):
 
     def __init__(self, params: ParamsT, lr: float = 1e-3,
                  betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-8,
-                 weight_decay: float = 0.0, decoupled_weight_decay: bool = False, *,
+                 weight_decay: float = 0, decoupled_weight_decay: bool = False, *,
                  foreach: bool | None = None, maximize: bool = False,
                  capturable: bool = False, differentiable: bool = False) -> None:
         defaults = {"lr": lr, "betas": tuple(betas), "eps": eps, "weight_decay": weight_decay,
@@ -211,6 +213,8 @@ class RAdam(_AdamFamily):
                     **implementation_flags("RAdam", foreach, None, capturable,
                                            differentiable),
                     "decoupled_weight_decay": decoupled_weight_decay}
+        defaults = torch_order(defaults, "lr betas eps weight_decay maximize foreach capturable "
+                               "decoupled_weight_decay differentiable")
         super().__init__(params, defaults)
 
     def _update(self, p: np.ndarray, grad: np.ndarray, state: dict[str, Any],

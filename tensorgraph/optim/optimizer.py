@@ -380,34 +380,3 @@ def lerp_(a: np.ndarray, end: np.ndarray, weight: float, tmp: np.ndarray) -> Non
     else:
         tmp *= 1.0 - weight
         np.subtract(end, tmp, out=a)
-
-
-def implementation_flags(name: str, foreach: bool | None = None, fused: bool | None = None,
-                         capturable: bool | None = None,
-                         differentiable: bool = False) -> dict[str, Any]:
-    """torch's implementation switches (``foreach``, ``fused``, ``capturable``,
-    ``differentiable``), recorded in the defaults as torch records them.
-
-    They choose among torch kernels that compute the same update; here one numpy loop
-    computes it, so each is accepted and the numbers are the same. ``differentiable=True``
-    (autograd through ``step()``) is refused: the update runs on raw arrays. Only the
-    switches the optimizer has in torch are passed (None: that one does not exist).
-    """
-    if differentiable:
-        raise NotImplementedError(
-            f"{name}(differentiable=True): tensorgraph's optimizers update the raw arrays, "
-            "outside autograd, so a step can't be differentiated; write the update with "
-            "tensor ops instead."
-        )
-    if foreach and fused:
-        raise RuntimeError("`fused` and `foreach` cannot be `True` together.")
-    flags: dict[str, Any] = {"foreach": foreach}
-    if capturable is not None:
-        flags["capturable"] = capturable
-    flags["differentiable"] = differentiable
-    if fused is not None or name in _HAS_FUSED:
-        flags["fused"] = fused
-    return flags
-
-
-_HAS_FUSED = ("SGD", "Adam", "AdamW", "Adagrad")

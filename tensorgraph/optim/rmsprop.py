@@ -14,9 +14,9 @@ from .optimizer import (
     check_nonneg,
     buffer,
     direction,
-    implementation_flags,
     lerp_,
 )
+from .defaults import implementation_flags, torch_order
 
 __all__ = ["RMSprop"]
 
@@ -52,7 +52,7 @@ class RMSprop(Optimizer):
     required_state_keys = frozenset({"step", "square_avg"})
 
     def __init__(self, params: ParamsT, lr: float = 1e-2, alpha: float = 0.99,
-                 eps: float = 1e-8, weight_decay: float = 0.0, momentum: float = 0.0,
+                 eps: float = 1e-8, weight_decay: float = 0, momentum: float = 0,
                  centered: bool = False, capturable: bool = False,
                  foreach: bool | None = None, maximize: bool = False,
                  differentiable: bool = False) -> None:
@@ -60,6 +60,8 @@ class RMSprop(Optimizer):
                     "momentum": momentum, "centered": centered, "maximize": maximize,
                     **implementation_flags("RMSprop", foreach, None, capturable,
                                            differentiable)}
+        defaults = torch_order(defaults, "lr momentum alpha eps centered weight_decay "
+                               "capturable foreach maximize differentiable")
         super().__init__(params, defaults)
 
     def _check_hyperparameters(self, group: dict[str, Any]) -> None:

@@ -12,8 +12,8 @@ from .optimizer import (
     ParamsT,
     check_nonneg,
     direction,
-    implementation_flags,
 )
+from .defaults import implementation_flags
 
 __all__ = ["SGD"]
 
@@ -46,8 +46,8 @@ class SGD(Optimizer):
     state_keys = frozenset({"momentum_buffer"})
     required_state_keys = frozenset({"momentum_buffer"})
 
-    def __init__(self, params: ParamsT, lr: float = 1e-3, momentum: float = 0.0,
-                 dampening: float = 0.0, weight_decay: float = 0.0, nesterov: bool = False,
+    def __init__(self, params: ParamsT, lr: float = 1e-3, momentum: float = 0,
+                 dampening: float = 0, weight_decay: float = 0, nesterov: bool = False,
                  *, maximize: bool = False, foreach: bool | None = None,
                  differentiable: bool = False, fused: bool | None = None) -> None:
         defaults = {"lr": lr, "momentum": momentum, "dampening": dampening,
