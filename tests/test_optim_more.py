@@ -1,4 +1,4 @@
-"""Adagrad, Adadelta, Adamax, NAdam, RAdam and LBFGS against torch.optim (same weights,
+"""Adagrad, Adadelta, Adamax, NAdam, RAdam, Rprop, ASGD and LBFGS against torch.optim (same weights,
 same gradients, trajectories to ~1e-12 in float64), and torch's implementation switches
 (foreach / fused / capturable / differentiable) on every optimizer."""
 
@@ -39,6 +39,12 @@ CONFIGS = [
     ("RAdam", {"lr": 0.01, "betas": (0.9, 0.9), "weight_decay": 0.1}),
     ("RAdam", {"lr": 0.01, "weight_decay": 0.1, "decoupled_weight_decay": True}),
     ("RAdam", {"lr": 0.01, "maximize": True}),
+    ("Rprop", {}),
+    ("Rprop", {"lr": 0.05, "etas": (0.3, 1.5), "step_sizes": (1e-3, 0.2)}),
+    ("Rprop", {"lr": 0.01, "maximize": True}),
+    ("ASGD", {}),
+    ("ASGD", {"lr": 0.05, "lambd": 0.01, "alpha": 0.5, "t0": 5, "weight_decay": 0.1}),
+    ("ASGD", {"lr": 0.02, "t0": 0, "maximize": True}),
 ]
 IDS = [f"{name}-" + "-".join(f"{k}={v}" for k, v in kw.items()) for name, kw in CONFIGS]
 
@@ -58,7 +64,8 @@ def test_new_optimizers_step_in_place(name, kwargs):
     base.test_step_allocates_no_arrays(name, kwargs)
 
 
-ALL = ["SGD", "Adam", "AdamW", "RMSprop", "Adagrad", "Adadelta", "Adamax", "NAdam", "RAdam"]
+ALL = ["SGD", "Adam", "AdamW", "RMSprop", "Adagrad", "Adadelta", "Adamax", "NAdam", "RAdam",
+       "Rprop", "ASGD"]
 
 
 @pytest.mark.parametrize("name", ALL)
@@ -84,6 +91,26 @@ def test_defaults_have_torchs_keys_and_switches_change_nothing(torch, name):
             getattr(optim, name)(tg_params(), lr=0.01, fused=True, foreach=True)
     with pytest.raises(NotImplementedError, match="differentiable"):
         getattr(optim, name)(tg_params(), lr=0.01, differentiable=True)
+
+
+@pytest.mark.parametrize("name,kwargs", [("Rprop", {}), ("ASGD", {"t0": 2})])
+def test_rprop_asgd_state_matches_torch_and_loads_from_it(torch, name, kwargs):
+    """The per-parameter state (Rprop's prev/step_size, ASGD's eta/mu/ax) is torch's
+    after a few steps, and torch's optimizer state_dict loads and continues alike."""
+    params, tparams = tg_params(), torch_params(torch)
+    opt, topt = getattr(optim, name)(params, **kwargs), getattr(torch.optim, name)(tparams, **kwargs)
+    run_tg(opt, params, 4), run_torch(torch, topt, tparams, 4)
+    mine, theirs = opt.state_dict(), topt.state_dict()
+    assert mine["param_groups"][0].keys() == theirs["param_groups"][0].keys()
+    for k, v in theirs["state"][1].items():
+        np.testing.assert_allclose(np.asarray(mine["state"][1][k]), v.numpy(), rtol=1e-12)
+    resumed = tg_params([p.detach().numpy() for p in tparams])
+    again = getattr(optim, name)(resumed, **kwargs)
+    again.load_state_dict({"state": {i: {k: v.numpy() for k, v in st.items()}
+                                     for i, st in theirs["state"].items()},
+                           "param_groups": theirs["param_groups"]})
+    np.testing.assert_allclose(run_tg(again, resumed, 3), run_torch(torch, topt, tparams, 3),
+                               rtol=1e-12)
 
 
 def test_adagrad_state_exists_at_construction(torch):

@@ -18,7 +18,7 @@ from ..tensor import Tensor
 __all__ = ["SCALAR_KEYS", "advance_step", "is_scalar", "scalar_state"]
 
 # The state keys torch keeps as 0-d scalar tensors (loaded ints/floats become them too).
-SCALAR_KEYS = frozenset({"step", "mu_product"})
+SCALAR_KEYS = frozenset({"step", "mu_product", "eta", "mu"})  # eta, mu: ASGD's
 
 
 def is_scalar(value: Any) -> bool:
