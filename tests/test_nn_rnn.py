@@ -140,3 +140,12 @@ def test_bad_inputs_raise_clear_errors():
         nn.RNN(3, 4, nonlinearity="sigmoid")
     with pytest.warns(UserWarning, match="dropout"):
         nn.GRU(3, 4, dropout=0.2)
+
+
+@pytest.mark.parametrize("kind", ["RNN", "LSTM", "GRU"])
+def test_empty_sequence_raises_torchs_error(torch, kind):
+    """A sequence of length 0 is refused with torch's RuntimeError (not a numpy reshape error)."""
+    for lib in (torch, tg):
+        layer = getattr(lib.nn, kind)(3, 4)
+        with pytest.raises(RuntimeError, match="sequence length to be larger than 0"):
+            layer(lib.zeros(0, 2, 3))

@@ -210,6 +210,10 @@ class RNNBase(Module):
         if x.shape[-1] != self.input_size:
             raise RuntimeError(f"{name}: input.size(-1) must be equal to input_size. "
                                f"Expected {self.input_size}, got {x.shape[-1]}.")
+        if x.shape[0] == 0:
+            raise RuntimeError(f"Expected sequence length to be larger than 0 in RNN "
+                               f"({name} got a sequence of shape {tuple(x.shape)}; pass at "
+                               "least one time step)")
         states = self._states(hx, x, batched)
         dirs = 2 if self.bidirectional else 1
         finals: list[list] = [[] for _ in states]
