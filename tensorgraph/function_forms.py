@@ -93,6 +93,7 @@ def _binary_form(name: str) -> Callable[..., Any]:
     return fn
 
 
+binary_form = _binary_form  # for the other modules of function forms (not exported)
 pow = _binary_form("pow")
 float_power = _binary_form("float_power")
 atan2 = arctan2 = _binary_form("atan2")

@@ -25,6 +25,7 @@ def _structseq(name: str, fields: list[str]) -> type:
     return cls
 
 
+aminmax = _structseq("aminmax", ["min", "max"])
 max = _structseq("max", ["values", "indices"])  # noqa: A001  (torch's names)
 min = _structseq("min", ["values", "indices"])  # noqa: A001
 sort = _structseq("sort", ["values", "indices"])
@@ -45,6 +46,6 @@ linalg_svd = _structseq("linalg_svd", ["U", "S", "Vh"])
 svd = _structseq("svd", ["U", "S", "V"])
 linalg_lstsq = _structseq("linalg_lstsq", ["solution", "residuals", "rank", "singular_values"])
 
-__all__ = ["cummax", "cummin", "histogram", "kthvalue", "linalg_eigh", "linalg_lstsq",
+__all__ = ["aminmax", "cummax", "cummin", "histogram", "kthvalue", "linalg_eigh", "linalg_lstsq",
            "linalg_qr", "linalg_slogdet", "linalg_svd", "max", "median", "min", "mode",
            "nanmedian", "qr", "slogdet", "sort", "svd", "topk"]

@@ -22,7 +22,7 @@ import numpy as np
 from . import dtypes
 from .creation import meshgrid
 from .device import check_device
-from .function_forms import method_form
+from .function_forms import binary_form, method_form
 from .function_forms import repeat_interleave as _repeat_interleave
 from .size import Size
 from .axis_alias import accept_axis
@@ -298,6 +298,15 @@ clamp_min = method_form("clamp_min")
 clamp_max = method_form("clamp_max")
 scatter_reduce = method_form("scatter_reduce")
 index_put = method_form("index_put")
+aminmax = method_form("aminmax")
+fmax = binary_form("fmax")
+fmin = binary_form("fmin")
+bitwise_and = binary_form("bitwise_and")
+bitwise_or = binary_form("bitwise_or")
+bitwise_xor = binary_form("bitwise_xor")
+bitwise_not = method_form("bitwise_not")
+bitwise_left_shift = binary_form("bitwise_left_shift")
+bitwise_right_shift = binary_form("bitwise_right_shift")
 
 _INPLACE_FORMS = (
     "exp_", "exp2_", "expm1_", "log_", "log2_", "log10_", "log1p_", "abs_", "sqrt_", "rsqrt_",
@@ -310,7 +319,8 @@ for _name in _INPLACE_FORMS:
     globals()[_name] = method_form(_name)
 
 __all__ = [
-    "addcdiv", "addcmul", "as_tensor", "atleast_1d", "atleast_2d", "atleast_3d", "cat",
+    "addcdiv", "addcmul", "aminmax", "as_tensor", "bitwise_and", "bitwise_left_shift",
+    "bitwise_not", "bitwise_or", "bitwise_right_shift", "bitwise_xor", "fmax", "fmin", "atleast_1d", "atleast_2d", "atleast_3d", "cat",
     "concat", "concatenate", "repeat_interleave", "stack",
     "block_diag", "broadcast_shapes", "broadcast_tensors", "broadcast_to", "bucketize",
     "cartesian_prod", "clamp_max", "clamp_min", "column_stack", "cummax", "cummin", "diff",

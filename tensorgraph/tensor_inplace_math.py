@@ -62,7 +62,8 @@ _UNARY = ("exp", "exp2", "expm1", "log", "log2", "log10", "log1p", "abs", "absol
           "arctan", "erf", "erfc", "floor", "ceil", "round", "trunc", "fix", "frac", "sign",
           "sgn", "clamp_min", "clamp_max", "nan_to_num")
 _BINARY = ("pow", "float_power", "atan2", "arctan2", "fmod", "remainder", "true_divide",
-           "lerp", "addcmul", "addcdiv", "multiply", "subtract")
+           "lerp", "addcmul", "addcdiv", "multiply", "subtract", "bitwise_and", "bitwise_or",
+           "bitwise_xor", "bitwise_left_shift", "bitwise_right_shift")
 
 
 class InplaceMathMethods:

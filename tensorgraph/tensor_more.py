@@ -1,7 +1,8 @@
 """More of torch's Tensor methods, mixed into ``Tensor`` through ``OpMethods``: the named
 arithmetic (``add``/``sub``/``mul``/``div`` with ``alpha`` and ``rounding_mode``),
 ``lerp``, ``addcmul``/``addcdiv``, ``clamp_min``/``clamp_max``, ``broadcast_to``,
-``diff``, ``unfold``, ``nansum``/``nanmean``, ``H``/``mH`` and ``data_ptr``.
+``diff``, ``unfold``, ``nansum``/``nanmean``, ``fmax``/``fmin``, ``aminmax``, ``H``/``mH``
+and ``data_ptr``.
 
 All are composites of differentiable methods (no backward of their own), except the
 rounded divisions, whose zero gradient lives in ``ops/rounding_div.py``.
@@ -173,6 +174,51 @@ class MoreMethods:
         if k == 3:
             return x.flip(d0).transpose(d0, d1)
         return x.clone()
+
+    # ------------------------------------------------------------ NaN-ignoring max / min
+    def fmax(self, other: Any) -> Any:
+        """Elementwise max that ignores NaN (NaN only where both are); the gradient goes
+        to ``self`` where ``self >= other`` or ``other`` is NaN, else to ``other``."""
+        return self._nan_ignoring_pick(other, np.greater_equal)
+
+    def fmin(self, other: Any) -> Any:
+        """Elementwise min that ignores NaN; ties send the gradient to ``self``."""
+        return self._nan_ignoring_pick(other, np.less_equal)
+
+    def _nan_ignoring_pick(self, other: Any, keep_self: Any) -> Any:
+        from .tensor import where
+
+        other = type(self).as_operand(other, self)
+        a, b = self.array, other.array
+        mask = keep_self(a, b) | (np.isnan(b) if b.dtype.kind == "f" else False)
+        return where(type(self).from_array(np.asarray(mask), False), self, other)
+
+    def aminmax(self, *, dim: Any = None, keepdim: builtins.bool = False) -> Any:
+        """``return_types.aminmax(min, max)``: ``amin`` and ``amax`` of all elements, or
+        along the one int ``dim``; each has amin/amax's gradient."""
+        from . import return_types
+
+        if dim is not None and (isinstance(dim, builtins.bool)
+                                or not isinstance(dim, (builtins.int, np.integer))):
+            raise TypeError(f"aminmax(): argument 'dim' must be int, not "
+                            f"{type(dim).__name__} (input shape {tuple(self.shape)}); "
+                            "reduce one dim at a time")
+        if dim is not None:
+            one_dim(dim, tuple(self.shape), "aminmax")  # an IndexError for a dim out of range
+        if dim is None or self.ndim == 0:
+            sizes = tuple(self.shape)
+        else:
+            sizes = (self.shape[one_dim(dim, tuple(self.shape), "aminmax")],)
+        if 0 in sizes:
+            raise RuntimeError(f"aminmax(): cannot compute aminmax over an empty dimension "
+                               f"(input shape {tuple(self.shape)}, dim {dim}) as the "
+                               "operation has no identity; give a non-empty dim")
+        if dim is None or self.ndim == 0:
+            lo, hi = self.amin(), self.amax()
+            if keepdim:
+                lo, hi = lo.reshape((1,) * self.ndim), hi.reshape((1,) * self.ndim)
+            return return_types.aminmax(lo, hi)
+        return return_types.aminmax(self.amin(dim, keepdim), self.amax(dim, keepdim))
 
     # ------------------------------------------------------------ NaN-ignoring reductions
     def nansum(self, dim: Any = None, keepdim: builtins.bool = False, *, dtype: Any = None,

@@ -8,6 +8,7 @@ defines itself takes precedence over one here.
 
 from __future__ import annotations
 
+from .tensor_bits import BitwiseMethods
 from .tensor_index import IndexMethods
 from .tensor_index_dim import IndexDimMethods
 from .tensor_linalg import LinalgMethods
@@ -24,7 +25,7 @@ from .tensor_stats import StatsMethods
 
 class OpMethods(MathMethods, IndexMethods, IndexDimMethods, ReduceMethods, LinalgMethods,
                 MatrixMethods, ShapeMethods, StatsMethods, MoreMethods, RankMethods,
-                ScatterReduceMethods, NamedArithmeticMethods):
+                ScatterReduceMethods, NamedArithmeticMethods, BitwiseMethods):
     """Tensor methods beyond the core set in ``tensor.py`` (mixed into ``Tensor``)."""
 
     __slots__ = ()

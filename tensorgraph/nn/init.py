@@ -25,12 +25,14 @@ from ..tensor import Tensor
 __all__ = [
     "calculate_gain",
     "constant_",
+    "dirac_",
     "eye_",
     "kaiming_normal_",
     "kaiming_uniform_",
     "normal_",
     "ones_",
     "orthogonal_",
+    "sparse_",
     "trunc_normal_",
     "uniform_",
     "xavier_normal_",
@@ -285,3 +287,45 @@ def orthogonal_(tensor: Tensor, gain: float = 1.0, generator: Generator | None =
         if rows < cols:
             q = q.T
         return _fill(tensor, (q * gain).reshape(tensor.shape))
+
+
+def sparse_(tensor: Tensor, sparsity: float, std: float = 0.01,
+            generator: Generator | None = None) -> Tensor:
+    """Fill a 2-D tensor from N(0, std^2), then zero ``ceil(sparsity * rows)`` entries of
+    each column, picked by ``randperm`` (Martens, 2010), drawing as torch draws.
+
+    Example:
+        >>> tg.nn.init.sparse_(tg.empty(6, 3), sparsity=0.5)  # 3 zeros per column
+    """
+    if tensor.ndim != 2:
+        raise ValueError(f"Only tensors with 2 dimensions are supported (sparse_ got shape "
+                         f"{tuple(tensor.shape)}); reshape it to (rows, cols) first")
+    from ..random.sampling import randperm
+
+    rows, cols = (int(n) for n in tensor.shape)
+    num_zeros = int(math.ceil(sparsity * rows))
+    with no_grad():
+        tensor.normal_(0, std, generator=generator)
+        values = tensor.array.copy()
+        for col in range(cols):  # torch draws each column's permutation from the global stream
+            values[randperm(rows).array[:num_zeros], col] = 0
+        return _fill(tensor, values)
+
+
+def dirac_(tensor: Tensor, groups: int = 1) -> Tensor:
+    """Fill a 3-, 4- or 5-D conv weight with the Dirac delta: each of the first
+    ``min(out / groups, in)`` channels of a group passes its input through unchanged."""
+    if tensor.ndim not in (3, 4, 5):
+        raise ValueError(f"Only tensors with 3, 4, or 5 dimensions are supported (dirac_ got "
+                         f"shape {tuple(tensor.shape)})")
+    sizes = tuple(int(n) for n in tensor.shape)
+    if sizes[0] % groups != 0:
+        raise ValueError(f"dim 0 must be divisible by groups (dirac_: {sizes[0]} output "
+                         f"channels, groups={groups})")
+    per_group = sizes[0] // groups
+    values = np.zeros(sizes, tensor.array.dtype)
+    centre = tuple(n // 2 for n in sizes[2:])
+    for g in range(groups):
+        for d in range(min(per_group, sizes[1])):
+            values[(g * per_group + d, d, *centre)] = 1
+    return _fill(tensor, values)

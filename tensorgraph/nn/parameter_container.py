@@ -34,6 +34,16 @@ def _describe(p: Any, legacy: bool) -> str:
     return f"{kind}: [tensorgraph.{name} of size {size}]"
 
 
+def _wrap(name: str, body: str) -> str:
+    """Module.__repr__'s layout of an extra_repr: one line stays inside the parentheses
+    (torch prints ``ParameterList(  (0): Parameter containing: ...)``), more go below."""
+    if not body:
+        return f"{name}()"
+    if "\n" not in body:
+        return f"{name}({body})"
+    return f"{name}(\n  {_indent(body)}\n)"
+
+
 def _lines(owner: Module, items: Iterable[tuple[str, Any]], legacy: bool) -> str:
     return "\n".join(f"  ({k}): {_describe(p, legacy)}" for k, p in items)
 
@@ -98,7 +108,7 @@ class ParameterList(Module):
 
     def __repr__(self) -> str:
         body = self.extra_repr()
-        return f"{self._get_name()}(\n  {_indent(body)}\n)" if body else "ParameterList()"
+        return _wrap(self._get_name(), body)
 
 
 def _indent(body: str) -> str:
@@ -204,4 +214,4 @@ class ParameterDict(Module):
 
     def __repr__(self) -> str:
         body = self.extra_repr()
-        return f"{self._get_name()}(\n  {_indent(body)}\n)" if body else "ParameterDict()"
+        return _wrap(self._get_name(), body)

@@ -21,8 +21,9 @@ Where the code lives (this package): activations and softmax in ``activation.py`
 linear in ``linear.py``, conv2d in ``conv.py``, pooling in ``pool.py``, normalisation in
 ``norm.py``, losses in ``loss.py`` and ``ce.py``; argument checks in ``check.py``.
 More families, one file each: activations beyond the basic ones in ``nonlinearity.py``,
-``smooth_l1_loss``/``huber_loss`` in ``regression_loss.py``, norms, similarities and
-``kl_div`` in ``distance.py``, ``conv1d`` and 1-d pools in ``temporal.py``,
+``smooth_l1_loss``/``huber_loss``/``poisson_nll_loss``/``gaussian_nll_loss`` in
+``regression_loss.py``, margin and ranking losses (``triplet_margin_loss``, ...) in
+``margin_loss.py``, norms, similarities, ``pdist`` and ``kl_div`` in ``distance.py``, ``conv1d`` and 1-d pools in ``temporal.py``,
 ``conv_transpose1d/2d`` in ``conv_transpose.py``, ``unfold``/``fold`` in ``fold.py``,
 adaptive pooling in ``adaptive_pool.py``, ``group_norm`` in ``group_norm.py``, channel
 dropout in ``channel_dropout.py``, ``pad`` in ``padding.py`` and ``interpolate`` in
@@ -57,13 +58,14 @@ from .distance import (
     kl_div,
     normalize,
     pairwise_distance,
+    pdist,
 )
 from .embedding import embedding, one_hot
 from .embedding_bag import embedding_bag
 from .gumbel import gumbel_softmax
 from .fold import fold, unfold
 from .group_norm import group_norm
-from .linear import flatten, linear
+from .linear import bilinear, flatten, linear
 from .loss import (
     binary_cross_entropy,
     binary_cross_entropy_with_logits,
@@ -99,11 +101,21 @@ from .nonlinearity import (
     threshold_,
 )
 from .instance_norm import instance_norm
-from .norm import batch_norm, layer_norm
+from .norm import batch_norm, layer_norm, rms_norm
 from .pixel_shuffle import pixel_shuffle, pixel_unshuffle
 from .padding import pad
 from .pool import avg_pool2d, max_pool2d
-from .regression_loss import huber_loss, smooth_l1_loss
+from .margin_loss import (
+    hinge_embedding_loss,
+    margin_ranking_loss,
+    multi_margin_loss,
+    multilabel_margin_loss,
+    multilabel_soft_margin_loss,
+    soft_margin_loss,
+    triplet_margin_loss,
+    triplet_margin_with_distance_loss,
+)
+from .regression_loss import gaussian_nll_loss, huber_loss, poisson_nll_loss, smooth_l1_loss
 from .sampling import interpolate, upsample
 from .temporal import avg_pool1d, conv1d, max_pool1d
 
@@ -189,4 +201,17 @@ __all__ = [
     "selu_",
     "unfold",
     "upsample",
+    "bilinear",
+    "gaussian_nll_loss",
+    "hinge_embedding_loss",
+    "margin_ranking_loss",
+    "multi_margin_loss",
+    "multilabel_margin_loss",
+    "multilabel_soft_margin_loss",
+    "pdist",
+    "rms_norm",
+    "poisson_nll_loss",
+    "soft_margin_loss",
+    "triplet_margin_loss",
+    "triplet_margin_with_distance_loss",
 ]

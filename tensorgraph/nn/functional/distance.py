@@ -1,6 +1,6 @@
 """Norms, similarities and divergences for ``tensorgraph.nn.functional`` (composites):
 ``normalize``, ``cosine_similarity``, ``pairwise_distance``, ``kl_div`` and
-``cosine_embedding_loss``.
+``cosine_embedding_loss``, ``pdist``.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from .check import as_tensor, floating, legacy_reduction, same_dtype
 from .check import reduce as apply_reduction
 
 __all__ = ["cosine_embedding_loss", "cosine_similarity", "kl_div", "normalize",
-           "pairwise_distance"]
+           "pairwise_distance", "pdist"]
 
 
 def vector_norm(x: Tensor, p: float, dim: int, keepdim: bool = False,
@@ -91,6 +91,19 @@ def pairwise_distance(x1: Tensor, x2: Tensor, p: float = 2.0, eps: float = 1e-6,
     if diff.ndim == 0:
         diff = diff.reshape(1)
     return vector_norm(diff, float(p), diff.ndim - 1, keepdim=keepdim)
+
+
+def pdist(input: Tensor, p: float = 2.0) -> Tensor:
+    """``||x_i - x_j||_p`` for every pair of rows ``i < j`` of an ``(N, M)`` input, in
+    row-major order: the ``N (N - 1) / 2`` upper-triangle entries of ``cdist(x, x)``."""
+    x = floating(as_tensor(input, "pdist"), "pdist")
+    if x.ndim != 2:
+        raise RuntimeError(f"pdist only supports 2D tensors, got: {x.ndim}D (shape "
+                           f"{tuple(x.shape)}); pass an (N, M) batch of row vectors")
+    if p < 0:
+        raise RuntimeError(f"pdist only supports non-negative p values, got {p}")
+    i, j = np.triu_indices(x.shape[0], 1)
+    return vector_norm(x[i] - x[j], float(p), 1)
 
 
 def kl_div(input: Tensor, target: Tensor, size_average: bool | None = None,

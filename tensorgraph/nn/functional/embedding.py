@@ -17,8 +17,8 @@ __all__ = ["embedding", "one_hot"]
 def _indices(input: Any, op: str) -> np.ndarray:
     """The integer index array of ``input`` (a Tensor, array or list)."""
     arr = input.array if isinstance(input, Tensor) else np.asarray(input)
-    if arr.dtype.kind not in "iu":
-        raise TypeError(
+    if arr.dtype.kind not in "iu":  # torch's RuntimeError (a dtype check of the kernel)
+        raise RuntimeError(
             f"{op}: expected an integer tensor of indices (int64 or int32), got {arr.dtype} "
             f"(shape {arr.shape}). Convert it with .long()."
         )

@@ -1,12 +1,13 @@
-"""``linear`` (fused x @ W^T + b) and ``flatten`` for ``tensorgraph.nn.functional``."""
+"""``linear`` (fused x @ W^T + b), ``bilinear`` (a composite) and ``flatten`` for ``tensorgraph.nn.functional``."""
 
 from __future__ import annotations
 
 from ...ops.linear import Linear
 from ...tensor import Tensor
+from ...tensor_linalg import einsum
 from .check import as_tensor, floating
 
-__all__ = ["flatten", "linear"]
+__all__ = ["bilinear", "flatten", "linear"]
 
 
 def _dtype_error(op: str, a: Tensor, an: str, b: Tensor, bn: str) -> TypeError:
@@ -68,3 +69,27 @@ def flatten(input: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
         torch.Size([64, 784])
     """
     return as_tensor(input, "flatten").flatten(start_dim, end_dim)
+
+
+def bilinear(input1: Tensor, input2: Tensor, weight: Tensor,
+             bias: Tensor | None = None) -> Tensor:
+    """``y[..., o] = sum_ij x1[..., i] weight[o, i, j] x2[..., j] + bias[o]`` (an einsum).
+
+    Shape:
+        input1 ``(*, in1)``, input2 ``(*, in2)`` (the same batch dims), weight
+        ``(out, in1, in2)``, bias ``(out,)``; output ``(*, out)``.
+    """
+    op = "bilinear"
+    x1 = floating(as_tensor(input1, op, "input1"), op, "input1")
+    x2 = as_tensor(input2, op, "input2")
+    w = as_tensor(weight, op, "weight")
+    if w.ndim != 3 or x1.shape[-1:] != w.shape[1:2] or x2.shape[-1:] != w.shape[2:] \
+            or x1.shape[:-1] != x2.shape[:-1]:
+        raise RuntimeError(f"{op}: input1 {tuple(x1.shape)} and input2 {tuple(x2.shape)} do "
+                           f"not fit weight {tuple(w.shape)}; need input1 (*, in1), input2 "
+                           "(*, in2) with the same batch dims and weight (out, in1, in2)")
+    for name, t in (("input2", x2), ("weight", w)):
+        if t.dtype != x1.dtype:
+            raise _dtype_error(op, x1, "input1", t, name)
+    y = einsum("...i,oij,...j->...o", x1, w, x2)
+    return y if bias is None else y + bias

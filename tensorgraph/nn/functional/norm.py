@@ -11,7 +11,7 @@ from ...ops.norm import BatchNorm, LayerNorm
 from ...tensor import Tensor
 from .check import as_tensor, floating
 
-__all__ = ["batch_norm", "layer_norm"]
+__all__ = ["batch_norm", "layer_norm", "rms_norm"]
 
 
 def batch_norm(input: Tensor, running_mean: Tensor | None, running_var: Tensor | None,
@@ -109,3 +109,26 @@ def layer_norm(input: Tensor, normalized_shape: int | Sequence[int],
     w = const(np.ones(ns, x.dtype)) if weight is None else as_tensor(weight, op, "weight")
     b = const(np.zeros(ns, x.dtype)) if bias is None else as_tensor(bias, op, "bias")
     return LayerNorm.apply(x, w, b, eps=eps)
+
+
+def rms_norm(input: Tensor, normalized_shape: int | Sequence[int],
+             weight: Tensor | None = None, eps: float | None = None) -> Tensor:
+    """``x / sqrt(mean(x^2) + eps) * weight`` over the last ``len(normalized_shape)`` dims
+    (a composite; ``eps`` None is the dtype's machine epsilon, as torch).
+
+    Example:
+        >>> F.rms_norm(tg.tensor([[3.0, 4.0]]), (2,))
+        tensor([[0.8485, 1.1314]])
+    """
+    op = "rms_norm"
+    x = floating(as_tensor(input, op), op)
+    ns = (normalized_shape,) if isinstance(normalized_shape, int) else tuple(normalized_shape)
+    if len(ns) > x.ndim or tuple(x.shape[x.ndim - len(ns):]) != ns:
+        raise RuntimeError(f"{op}: normalized_shape {ns} must equal the last dims of the "
+                           f"input, got input {tuple(x.shape)}")
+    if weight is not None and tuple(weight.shape) != ns:
+        raise RuntimeError(f"{op}: weight has shape {tuple(weight.shape)}, expected {ns}")
+    e = float(np.finfo(x.array.dtype).eps) if eps is None else float(eps)
+    dims = tuple(range(x.ndim - len(ns), x.ndim))
+    y = x * ((x * x).mean(dims, keepdim=True) + e).rsqrt() if dims else x * (x * x + e).rsqrt()
+    return y if weight is None else y * weight

@@ -60,15 +60,26 @@ def clip_grad_norm_(parameters: Tensor | Iterable[Tensor], max_norm: float,
         >>> opt.step()
     """
     grads = _grads(parameters)
-    max_norm, norm_type = float(max_norm), float(norm_type)
-    if not grads:
+    total = get_total_norm(grads, norm_type, error_if_nonfinite)
+    _scale(grads, max_norm, total)
+    return total
+
+
+def get_total_norm(tensors: Tensor | Iterable[Tensor], norm_type: float = 2.0,
+                   error_if_nonfinite: bool = False, foreach: bool | None = None) -> Tensor:
+    """The ``norm_type``-norm of all ``tensors`` together, as if concatenated into one
+    vector (a 0-d Tensor; 0 when there are none). Pass the gradients, e.g.
+    ``[p.grad for p in model.parameters() if p.grad is not None]``."""
+    tensors = [tensors] if isinstance(tensors, Tensor) else [t for t in tensors
+                                                             if t is not None]
+    norm_type = float(norm_type)
+    if not tensors:
         return Tensor.from_array(np.zeros((), dtype=np.float32), False)
-    dtype = grads[0].dtype
+    dtype = tensors[0].dtype
     if norm_type == math.inf:
-        norms = [np.abs(g.array).max(initial=0) for g in grads]
-        total = np.max(norms)
+        total = np.max([np.abs(t.array).max(initial=0) for t in tensors])
     else:
-        norms = [(np.abs(g.array.astype(np.float64)) ** norm_type).sum() for g in grads]
+        norms = [(np.abs(t.array.astype(np.float64)) ** norm_type).sum() for t in tensors]
         total = np.sum(norms) ** (1.0 / norm_type)
     total = np.asarray(total, dtype=dtype)
     if error_if_nonfinite and not np.isfinite(total):
@@ -78,10 +89,21 @@ def clip_grad_norm_(parameters: Tensor | Iterable[Tensor], max_norm: float,
             "clip anyway, or find the op that made a NaN/inf with "
             "tg.autograd.detect_anomaly()."
         )
-    coef = min(max_norm / (float(total) + 1e-6), 1.0)
+    return Tensor.from_array(total, False)
+
+
+def clip_grads_with_norm_(parameters: Tensor | Iterable[Tensor], max_norm: float,
+                          total_norm: Tensor | float, foreach: bool | None = None) -> None:
+    """Scale the gradients of ``parameters`` in place by ``min(1, max_norm / (total_norm
+    + 1e-6))``, given a ``total_norm`` from :func:`get_total_norm`."""
+    _scale(_grads(parameters), max_norm, total_norm)
+
+
+def _scale(grads: list[Tensor], max_norm: float, total_norm: Tensor | float) -> None:
+    total = float(total_norm.item() if isinstance(total_norm, Tensor) else total_norm)
+    coef = min(float(max_norm) / (total + 1e-6), 1.0)
     for g in grads:
         np.multiply(g.array, np.asarray(coef, dtype=g.array.dtype), out=g.array)
-    return Tensor.from_array(total, False)
 
 
 def clip_grad_value_(parameters: Tensor | Iterable[Tensor], clip_value: float,
@@ -101,10 +123,16 @@ def parameters_to_vector(parameters: Iterable[Tensor]) -> Tensor:
 
 def vector_to_parameters(vec: Tensor, parameters: Iterable[Tensor]) -> None:
     """Copy consecutive slices of ``vec`` into the parameters (inverse of the above)."""
+    from ...tensor import Tensor
+
+    if not isinstance(vec, Tensor):
+        raise TypeError(f"expected torch.Tensor, but got: {type(vec).__name__}")
     params = list(parameters)
     total = sum(p.numel() for p in params)
-    if vec.ndim != 1 or vec.numel() != total:
-        raise ValueError(
+    # torch's RuntimeError (a slice that cannot be viewed as a parameter); a longer vector
+    # is read from its start, as torch does
+    if vec.ndim != 1 or vec.numel() < total:
+        raise RuntimeError(
             f"vector_to_parameters: expected a 1-D tensor of {total} elements, got shape "
             f"{tuple(vec.shape)}."
         )
