@@ -13,6 +13,7 @@ Script it like PyTorch::
 from . import autograd, data, graph, nn, ops, optim, testing, utils
 from .checks import NonFiniteLossWarning
 from .dtypes import (
+    bfloat16,
     bool_,
     double,
     dtype,
@@ -92,15 +93,18 @@ from .arith_forms import *  # noqa: F403  (add/sub/mul/rsub, LongTensor, ...)
 
 # compat: devices (CPU only), backends flags, and the torch names that mean nothing here.
 from . import accelerator, amp, backends, cuda, distributed, jit, onnx, return_types, version, xpu
-from .amp import autocast
+from .amp import autocast, is_autocast_enabled
 from .device import device, get_default_device, set_default_device
 from .dtype_info import can_cast, finfo, iinfo, promote_types, result_type
 from .inference import inference_mode, is_inference_mode_enabled
 from .runtime import (
     are_deterministic_algorithms_enabled,
     get_float32_matmul_precision,
+    get_num_interop_threads,
     get_num_threads,
+    is_deterministic_algorithms_warn_only_enabled,
     set_float32_matmul_precision,
+    set_num_interop_threads,
     set_num_threads,
     use_deterministic_algorithms,
 )
@@ -130,6 +134,8 @@ __all__ = [
     "get_float32_matmul_precision", "get_num_threads", "inference_mode",
     "is_inference_mode_enabled", "jit", "onnx", "version", "set_default_device",
     "set_float32_matmul_precision", "set_num_threads", "use_deterministic_algorithms",
+    "get_num_interop_threads", "is_deterministic_algorithms_warn_only_enabled",
+    "set_num_interop_threads", "is_autocast_enabled", "bfloat16",
 ]
 
 __all__ += [  # the random surface (tensorgraph.random)

@@ -1,28 +1,70 @@
-"""``tg.amp``: mixed precision is not available (numpy on the CPU, no autocast).
+"""``tg.amp``: torch's mixed-precision switches, as they behave on a CPU-only torch build.
 
-``autocast(..., enabled=False)`` and ``GradScaler(enabled=False)`` do what torch's do
-when disabled (nothing, and pass-through), so scripts with an ``--amp`` switch run with
-it off; enabling either raises :class:`NotAvailableError`.
+- ``autocast`` for ``"cuda"`` (and other devices this build lacks) warns and does nothing,
+  as torch's does without CUDA; ``enabled=False`` does nothing; a CPU autocast to a dtype
+  that CPU autocast does not support (``float32``) warns and does nothing, as torch. A CPU
+  autocast to ``bfloat16``/``float16`` (the CPU default is bfloat16) would change torch's
+  numbers, and tensorgraph has no lower-precision kernels, so it raises
+  :class:`NotAvailableError` instead of silently computing in float32.
+- ``GradScaler`` (``grad_scaler.py``): for ``"cuda"`` it warns and is a pass-through, as
+  torch's without CUDA; ``GradScaler("cpu")`` scales losses and unscales gradients as
+  torch's CPU scaler does.
 """
 
 from __future__ import annotations
 
+import warnings
 from typing import Any, Self
 
+from .grad_scaler import GradScaler
 from .unsupported import not_available
 
-__all__ = ["GradScaler", "autocast"]
+__all__ = ["GradScaler", "autocast", "is_autocast_available", "is_autocast_enabled"]
 
-_WHAT = "automatic mixed precision"
+# torch's device types (RuntimeError for any other autocast device_type).
+_DEVICE_TYPES = ("cpu", "cuda", "ipu", "xpu", "mkldnn", "opengl", "opencl", "ideep", "hip",
+                 "ve", "fpga", "maia", "xla", "lazy", "vulkan", "mps", "meta", "hpu",
+                 "mtia", "privateuseone")
+
+
+def _device_type(device_type: Any, who: str) -> str:
+    name = str(getattr(device_type, "type", device_type)).split(":")[0]
+    if name not in _DEVICE_TYPES:
+        raise RuntimeError(f"{who}: unsupported device_type {device_type!r}; expected one "
+                           f"of {', '.join(_DEVICE_TYPES)}")
+    return name
 
 
 class autocast:
-    """torch.amp.autocast: a no-op when ``enabled=False``; refused otherwise."""
+    """torch.autocast / torch.amp.autocast as on a CPU-only build (see the module doc).
 
-    def __init__(self, device_type: str = "cpu", dtype: Any = None, enabled: bool = True,
+    Example:
+        >>> with tg.autocast(device_type="cuda", dtype=tg.float16):   # warns, no-op
+        ...     y = model(x)
+    """
+
+    def __init__(self, device_type: str = "cuda", dtype: Any = None, enabled: bool = True,
                  cache_enabled: bool | None = None) -> None:
-        if enabled:
-            raise not_available("torch.autocast", _WHAT)
+        self.device = _device_type(device_type, "torch.autocast")
+        self.fast_dtype = dtype
+        self._enabled = False
+        if not enabled:
+            return
+        if self.device == "cuda":
+            warnings.warn("User provided device_type of 'cuda', but CUDA is not available. "
+                          "Disabling", UserWarning, stacklevel=2)
+        elif self.device == "cpu":
+            name = "bfloat16" if dtype is None else str(getattr(dtype, "name", dtype))
+            name = name.replace("torch.", "").replace("tensorgraph.", "")
+            if name in ("bfloat16", "float16", "half"):
+                raise not_available(
+                    f"torch.autocast(device_type='cpu', dtype={name})",
+                    f"autocast to {name} (tensorgraph computes in float32/float64; pass "
+                    "enabled=False, or leave the autocast out, to run in float32)")
+            warnings.warn("In CPU autocast, but the target dtype is not supported. "
+                          "Disabling autocast. CPU Autocast only supports dtype of "
+                          "torch.bfloat16, torch.float16 currently.", UserWarning,
+                          stacklevel=2)
 
     def __enter__(self) -> Self:
         return self
@@ -31,39 +73,17 @@ class autocast:
         return None
 
     def __call__(self, fn: Any) -> Any:
-        return fn
+        return fn  # disabled: the function runs as written
 
 
-class GradScaler:
-    """torch.amp.GradScaler: with ``enabled=False`` a pass-through (``scale(loss)`` is
-    ``loss``, ``step(opt)`` is ``opt.step()``), as torch's; refused when enabled."""
+def is_autocast_enabled(device_type: str | None = None) -> bool:
+    """False: no autocast region is ever active in tensorgraph."""
+    if device_type is not None:
+        _device_type(device_type, "torch.is_autocast_enabled")
+    return False
 
-    def __init__(self, device: str = "cpu", init_scale: float = 2.0**16,
-                 growth_factor: float = 2.0, backoff_factor: float = 0.5,
-                 growth_interval: int = 2000, enabled: bool = True) -> None:
-        if enabled:
-            raise not_available("torch.amp.GradScaler", _WHAT)
 
-    def scale(self, outputs: Any) -> Any:
-        return outputs
-
-    def step(self, optimizer: Any, *args: Any, **kwargs: Any) -> Any:
-        return optimizer.step(*args, **kwargs)
-
-    def unscale_(self, optimizer: Any) -> None:
-        return None
-
-    def update(self, new_scale: Any = None) -> None:
-        return None
-
-    def is_enabled(self) -> bool:
-        return False
-
-    def get_scale(self) -> float:
-        return 1.0
-
-    def state_dict(self) -> dict:
-        return {}
-
-    def load_state_dict(self, state_dict: dict) -> None:
-        return None
+def is_autocast_available(device_type: str) -> bool:
+    """torch.amp.is_autocast_available: True for the device types torch's autocast knows
+    (it then disables itself where the device is missing)."""
+    return str(device_type).split(":")[0] in _DEVICE_TYPES

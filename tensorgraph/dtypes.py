@@ -84,6 +84,34 @@ uint64 = dtype("uint64", "u64")
 bool_ = dtype("bool", "b8")
 half, float, double, long, int, short = float16, float32, float64, int64, int32, int16
 
+
+class _Unstorable(dtype):
+    """A torch float dtype numpy has no type for: the object exists (a program's table
+    ``{"bfloat16": torch.bfloat16, ...}`` runs), but no tensor can be made of it."""
+
+    __slots__ = ()
+
+    def __init__(self, name: str, abbr: str, itemsize: builtins.int) -> None:
+        self.kind, self.itemsize, self.name, self.abbr = "f", itemsize, name, abbr
+        self.is_floating_point, self.is_complex, self.is_signed = True, False, True
+
+    @property
+    def dtype(self) -> np.dtype:  # what numpy reads: every attempt to use it lands here
+        raise TypeError(f"{self}: numpy has no {self.name} type, so tensorgraph cannot "
+                        "store it; use float32 (or float16/float64).")
+
+    def __eq__(self, other: Any) -> builtins.bool:
+        return self is other
+
+    def __hash__(self) -> builtins.int:
+        return hash(self.name)
+
+    def __getattr__(self, attr: str) -> Any:
+        raise AttributeError(attr)
+
+
+bfloat16 = _Unstorable("bfloat16", "bf16", 2)
+
 ALL = (float16, float32, float64, int8, int16, int32, int64, uint8, uint16, uint32, uint64,
        bool_)
 OF_NUMPY = {d.dtype: d for d in ALL}  # numpy dtype -> its tensorgraph dtype
@@ -99,6 +127,8 @@ def as_dtype(d: Any) -> Any:
     dtype."""
     if d.__class__ is dtype:
         return d
+    if isinstance(d, _Unstorable):
+        return d.dtype  # raises, saying so
     np_dtype = np.dtype(d)
     return OF_NUMPY.get(np_dtype, np_dtype)
 

@@ -225,6 +225,9 @@ class ShapeMethods:
     def half(self) -> Any:
         return self.to(dtypes.float16)
 
+    def bfloat16(self) -> Any:
+        return self.to(dtypes.bfloat16)  # raises: numpy cannot store bfloat16
+
     def int(self) -> Any:
         return self.to(dtypes.int32)
 

@@ -173,15 +173,14 @@ def test_amp_distributed_onnx_import_but_refuse_use():
         dist.init_process_group("gloo")
     with pytest.raises(NotAvailableError, match="torch.onnx.export"):
         tensorgraph.onnx.export(tg.nn.Linear(1, 1), tg.ones(1), "m.onnx")
-    with pytest.raises(NotAvailableError, match="mixed precision"):
-        tg.autocast("cpu")
-    with pytest.raises(NotAvailableError):
-        tg.amp.GradScaler()
+    with pytest.raises(NotAvailableError, match="bfloat16"):
+        tg.autocast("cpu")  # CPU autocast defaults to bfloat16: refused, not ignored
     with tg.amp.autocast("cpu", enabled=False):  # a disabled autocast is a no-op
         pass
     w = tg.tensor([1.0], requires_grad=True)
     opt = tg.optim.SGD([w], lr=0.5)
-    scaler = GradScaler(enabled=False)  # pass-through, as torch's disabled scaler
+    with pytest.warns(FutureWarning):
+        scaler = GradScaler(enabled=False)  # pass-through, as torch's disabled scaler
     scaler.scale((w * 2).sum()).backward()
     scaler.step(opt)
     scaler.update()
@@ -195,6 +194,7 @@ def test_runtime_switches_are_recorded():
     tg.set_float32_matmul_precision("high")
     assert tg.get_float32_matmul_precision() == "high"
     tg.set_float32_matmul_precision("highest")
-    with pytest.raises(ValueError):
+    with pytest.warns(UserWarning, match="no effect"):  # torch warns and ignores it
         tg.set_float32_matmul_precision("fast")
+    assert tg.get_float32_matmul_precision() == "highest"
     assert tg.get_num_threads() >= 1

@@ -186,7 +186,8 @@ class ReduceLROnPlateau:
         self.min_lrs = per_group("ReduceLROnPlateau: min_lr", optimizer, min_lr)
         self.last_epoch = 0
         self._last_lr = [g["lr"] for g in optimizer.param_groups]
-        self.best = math.inf if mode == "min" else -math.inf
+        self.mode_worse = math.inf if mode == "min" else -math.inf  # torch's state key
+        self.best = self.mode_worse
         self.cooldown_counter = 0
         self.num_bad_epochs = 0
 

@@ -60,16 +60,19 @@ def clip_grad_norm_(parameters: Tensor | Iterable[Tensor], max_norm: float,
         >>> opt.step()
     """
     grads = _grads(parameters)
-    total = get_total_norm(grads, norm_type, error_if_nonfinite)
-    _scale(grads, max_norm, total)
+    total = get_total_norm(grads, norm_type, error_if_nonfinite, foreach)
+    _scale_by_norm(grads, max_norm, total)
     return total
 
 
 def get_total_norm(tensors: Tensor | Iterable[Tensor], norm_type: float = 2.0,
                    error_if_nonfinite: bool = False, foreach: bool | None = None) -> Tensor:
-    """The ``norm_type``-norm of all ``tensors`` together, as if concatenated into one
-    vector (a 0-d Tensor; 0 when there are none). Pass the gradients, e.g.
-    ``[p.grad for p in model.parameters() if p.grad is not None]``."""
+    """The ``norm_type``-norm of ``tensors`` taken together, as if concatenated into one
+    vector (a 0-d Tensor; 0 for none), as torch.nn.utils.get_total_norm.
+
+    Example:
+        >>> norm = tg.nn.utils.get_total_norm([p.grad for p in model.parameters()])
+    """
     tensors = [tensors] if isinstance(tensors, Tensor) else [t for t in tensors
                                                              if t is not None]
     norm_type = float(norm_type)
@@ -79,8 +82,8 @@ def get_total_norm(tensors: Tensor | Iterable[Tensor], norm_type: float = 2.0,
     if norm_type == math.inf:
         total = np.max([np.abs(t.array).max(initial=0) for t in tensors])
     else:
-        norms = [(np.abs(t.array.astype(np.float64)) ** norm_type).sum() for t in tensors]
-        total = np.sum(norms) ** (1.0 / norm_type)
+        total = np.sum([(np.abs(t.array.astype(np.float64)) ** norm_type).sum()
+                        for t in tensors]) ** (1.0 / norm_type)
     total = np.asarray(total, dtype=dtype)
     if error_if_nonfinite and not np.isfinite(total):
         raise RuntimeError(
@@ -94,16 +97,18 @@ def get_total_norm(tensors: Tensor | Iterable[Tensor], norm_type: float = 2.0,
 
 def clip_grads_with_norm_(parameters: Tensor | Iterable[Tensor], max_norm: float,
                           total_norm: Tensor | float, foreach: bool | None = None) -> None:
-    """Scale the gradients of ``parameters`` in place by ``min(1, max_norm / (total_norm
-    + 1e-6))``, given a ``total_norm`` from :func:`get_total_norm`."""
-    _scale(_grads(parameters), max_norm, total_norm)
+    """Scale the gradients in place by ``min(1, max_norm / (total_norm + 1e-6))``, given
+    a norm already computed (``get_total_norm``), as torch.nn.utils.clip_grads_with_norm_."""
+    _scale_by_norm(_grads(parameters), max_norm, total_norm)
 
 
-def _scale(grads: list[Tensor], max_norm: float, total_norm: Tensor | float) -> None:
-    total = float(total_norm.item() if isinstance(total_norm, Tensor) else total_norm)
-    coef = min(float(max_norm) / (total + 1e-6), 1.0)
-    for g in grads:
-        np.multiply(g.array, np.asarray(coef, dtype=g.array.dtype), out=g.array)
+def _scale_by_norm(grads: list[Tensor], max_norm: float, total_norm: Tensor | float) -> None:
+    if not grads:
+        return
+    coef = min(float(max_norm) / (float(total_norm) + 1e-6), 1.0)
+    with np.errstate(invalid="ignore"):  # inf * 0 is NaN, as in torch, without a warning
+        for g in grads:
+            np.multiply(g.array, np.asarray(coef, dtype=g.array.dtype), out=g.array)
 
 
 def clip_grad_value_(parameters: Tensor | Iterable[Tensor], clip_value: float,
