@@ -63,6 +63,17 @@ def _nest(res: Any, is_tuple: bool) -> Any:
     return res if is_tuple else res[0]
 
 
+def _vector(v: Any, inputs: tuple, op: str) -> tuple:
+    """The vector(s) of a vector product as a tuple; ``None`` only for one 1-element input
+    (then a ones), as torch."""
+    if v is None:
+        if len(inputs) != 1 or inputs[0].numel() != 1:
+            raise RuntimeError(f"{op}: the vector v can only be None if the input to the "
+                               "user-provided function is a single Tensor with a single element.")
+        return (inputs[0].new_ones(inputs[0].shape),)
+    return _as_tuple(v, "v", op)[1]
+
+
 def vjp(func: Callable, inputs: Any, v: Any = None, create_graph: bool = False,
         strict: bool = False) -> tuple[Any, Any]:
     """``(func(inputs), v^T J)``: the vector-Jacobian product (one backward pass).
@@ -89,13 +100,7 @@ def jvp(func: Callable, inputs: Any, v: Any = None, create_graph: bool = False,
     """``(func(inputs), J v)``: the Jacobian-vector product, by the double-backward trick
     (the vjp is linear in its vector, so differentiating it again gives ``J v``)."""
     in_tuple, inputs = _as_tuple(inputs, "inputs", "jvp")
-    if v is None:
-        if len(inputs) != 1 or inputs[0].numel() != 1:
-            raise RuntimeError("jvp: the vector v can only be None if the input to the "
-                               "user-provided function is a single Tensor with a single element.")
-        vs: tuple = (inputs[0].new_ones(inputs[0].shape),)
-    else:
-        vs = _as_tuple(v, "v", "jvp")[1]
+    vs = _vector(v, inputs, "jvp")
     with enable_grad():
         inputs = _prepare(inputs, create_graph)
         out_tuple, outputs = _as_tuple(func(*inputs), "outputs of the user-provided function",
@@ -165,13 +170,7 @@ def vhp(func: Callable, inputs: Any, v: Any = None, create_graph: bool = False,
         strict: bool = False) -> tuple[Any, Any]:
     """``(func(inputs), v^T H)`` for a scalar ``func`` (two backward passes)."""
     in_tuple, inputs = _as_tuple(inputs, "inputs", "vhp")
-    if v is None:
-        if len(inputs) != 1 or inputs[0].numel() != 1:
-            raise RuntimeError("vhp: the vector v can only be None if the input to the "
-                               "user-provided function is a single Tensor with a single element.")
-        vs: tuple = (inputs[0].new_ones(inputs[0].shape),)
-    else:
-        vs = _as_tuple(v, "v", "vhp")[1]
+    vs = _vector(v, inputs, "vhp")
     with enable_grad():
         inputs = _prepare(inputs, create_graph)
         out = _single_output(func, "vhp")(*inputs)

@@ -9,7 +9,7 @@ from ..tensor import Tensor, cat
 from . import functional as F
 from .convolution import ntuple
 from .functional.padding import pad
-from .linear import empty_parameter, default_init
+from .linear import default_init, weight_and_bias
 from .module import Module
 
 
@@ -68,12 +68,8 @@ class Conv2d(Module):
             self.padding = padding
         else:
             self.padding = ntuple(padding, 2)
-        self.weight = empty_parameter(out_channels, in_channels // groups, *self.kernel_size, dtype=dtype)
-        if bias:
-            self.bias = empty_parameter(out_channels, dtype=dtype)
-        else:
-            self.register_parameter("bias", None)
-        self.reset_parameters()
+        weight_and_bias(self, (out_channels, in_channels // groups, *self.kernel_size),
+                        out_channels if bias else None, dtype)
 
     def reset_parameters(self) -> None:
         default_init(self.weight, self.bias)  # as Linear, fan_in = C_in/groups * kh * kw

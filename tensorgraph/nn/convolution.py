@@ -8,7 +8,7 @@ from ..tensor import Tensor
 from .functional.conv_transpose import conv_transpose1d, conv_transpose2d
 from .functional.padding import pad
 from .functional.temporal import conv1d
-from .linear import empty_parameter, default_init
+from .linear import default_init, weight_and_bias
 from .module import Module
 
 _PADDING_MODES = ("zeros", "reflect", "replicate", "circular")
@@ -59,12 +59,7 @@ class ConvNd(Module):
             raise ValueError(f'Only "zeros" padding mode is supported for {name}')
         shape = ((in_channels, out_channels // groups) if self.transposed
                  else (out_channels, in_channels // groups)) + self.kernel_size
-        self.weight = empty_parameter(*shape, dtype=dtype)
-        if bias:
-            self.bias = empty_parameter(out_channels, dtype=dtype)
-        else:
-            self.register_parameter("bias", None)
-        self.reset_parameters()
+        weight_and_bias(self, shape, out_channels if bias else None, dtype)
 
     def reset_parameters(self) -> None:
         default_init(self.weight, self.bias)  # kaiming_uniform_(a=sqrt(5)), as torch

@@ -19,6 +19,19 @@ def empty_parameter(*shape: int, dtype: Any = None) -> Parameter:
     return Parameter(zeros(*shape, dtype=dtype or dtypes.get_default_dtype()))
 
 
+def weight_and_bias(module: Module, weight_shape: tuple, bias_size: int | None,
+                    dtype: Any = None) -> None:
+    """Give ``module`` an empty ``weight`` Parameter of ``weight_shape`` and a ``bias`` of
+    ``(bias_size,)`` (``bias_size=None``: a registered ``None``, as torch), in torch's
+    registration order, then fill them with its ``reset_parameters()``."""
+    module.weight = empty_parameter(*weight_shape, dtype=dtype)
+    if bias_size is None:
+        module.register_parameter("bias", None)
+    else:
+        module.bias = empty_parameter(bias_size, dtype=dtype)
+    module.reset_parameters()
+
+
 def default_init(weight: Tensor, bias: Tensor | None) -> None:
     """PyTorch's default for Linear and Conv: weight from kaiming_uniform_(a=sqrt(5)),
     which is U(-1/sqrt(fan_in), 1/sqrt(fan_in)), and the bias from the same range."""
@@ -73,12 +86,7 @@ class Linear(Module):
         super().__init__()
         self.in_features = in_features
         self.out_features = out_features
-        self.weight = empty_parameter(out_features, in_features, dtype=dtype)
-        if bias:
-            self.bias = empty_parameter(out_features, dtype=dtype)
-        else:
-            self.register_parameter("bias", None)
-        self.reset_parameters()
+        weight_and_bias(self, (out_features, in_features), out_features if bias else None, dtype)
 
     def reset_parameters(self) -> None:
         default_init(self.weight, self.bias)
@@ -113,12 +121,8 @@ class Bilinear(Module):
         super().__init__()
         self.in1_features, self.in2_features = in1_features, in2_features
         self.out_features = out_features
-        self.weight = empty_parameter(out_features, in1_features, in2_features, dtype=dtype)
-        if bias:
-            self.bias = empty_parameter(out_features, dtype=dtype)
-        else:
-            self.register_parameter("bias", None)
-        self.reset_parameters()
+        weight_and_bias(self, (out_features, in1_features, in2_features),
+                        out_features if bias else None, dtype)
 
     def reset_parameters(self) -> None:
         bound = 1 / math.sqrt(self.weight.shape[1])
