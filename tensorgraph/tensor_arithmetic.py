@@ -42,6 +42,17 @@ def check_bool_sub(a: Any, b: Any) -> None:
                            "`logical_not()` operator instead.")
 
 
+def arg_extreme(x: Any, find: Any, op: str, dim: int | None, keepdim: bool) -> Tensor:
+    """``argmax``/``argmin`` (``find`` is numpy's): int64 indices, the first of ties, over
+    the flattened tensor when ``dim`` is None; exact for every dtype (no negation)."""
+    if dim is None:
+        check_reduction(x, None, op)
+        return Tensor.from_array(np.asarray(find(x.array), dtype=np.int64), False)
+    (axis,) = dims_arg(dim, x.array.shape, op)
+    check_reduction(x, (axis,), op)
+    return Tensor.from_array(find(x.array, axis=axis, keepdims=keepdim), False)
+
+
 def order_reversed(x: Any) -> Any:
     """An exact order-reversing map of ``x``, its own inverse: ``-x`` for floats (keeps the
     gradient) and ``~x`` for integers and bools, where ``-x`` would wrap (uint8's 0 and
@@ -226,8 +237,9 @@ class ArithmeticMethods:
         other = Tensor.as_operand(other, self)
         if self.array.dtype.kind != "f" and other.array.dtype.kind != "f":
             # integers and bools: -x would wrap (uint8 0, int64's minimum); no gradient
-            out = self.maximum(other).array  # maximum's dtype promotion
-            return Tensor.from_array(np.minimum(self.array, other.array, dtype=out.dtype), False)
+            dt = dtypes.promote(self.array.dtype, other.array.dtype, self.ndim == 0,
+                                other.ndim == 0)  # as maximum promotes
+            return Tensor.from_array(np.minimum(self.array, other.array, dtype=dt), False)
         return -((-self).maximum(-other))
 
     def clamp(self, min: Any = None, max: Any = None) -> Tensor:
@@ -321,19 +333,9 @@ class ArithmeticMethods:
     def argmax(self, dim: int | None = None, keepdim: bool = False,
              *, axis: Any = None, keepdims: Any = None) -> Tensor:
         dim, keepdim = torch_dim_names(dim, keepdim, axis, keepdims)
-        if dim is None:
-            check_reduction(self, None, "argmax")
-            return Tensor.from_array(np.asarray(np.argmax(self.array), dtype=np.int64), False)
-        (axis,) = dims_arg(dim, self.array.shape, "argmax")
-        check_reduction(self, (axis,), "argmax")
-        return Tensor.from_array(np.argmax(self.array, axis=axis, keepdims=keepdim), False)
+        return arg_extreme(self, np.argmax, "argmax", dim, keepdim)
 
     def argmin(self, dim: int | None = None, keepdim: bool = False,
              *, axis: Any = None, keepdims: Any = None) -> Tensor:
         dim, keepdim = torch_dim_names(dim, keepdim, axis, keepdims)
-        if dim is None:
-            check_reduction(self, None, "argmin")
-            return Tensor.from_array(np.asarray(np.argmin(self.array), dtype=np.int64), False)
-        (axis,) = dims_arg(dim, self.array.shape, "argmin")
-        check_reduction(self, (axis,), "argmin")
-        return Tensor.from_array(np.argmin(self.array, axis=axis, keepdims=keepdim), False)
+        return arg_extreme(self, np.argmin, "argmin", dim, keepdim)

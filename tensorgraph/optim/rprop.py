@@ -67,8 +67,11 @@ class Rprop(Optimizer):
         prev, size = state["prev"].array, state["step_size"].array
         work, factor, spare = self._scratch(p, 3)
         mask = spare.reshape(-1).view(np.bool_)[:p.size].reshape(p.shape)  # scratch bytes
-        g = np.negative(grad, out=work) if group["maximize"] else np.copyto(work, grad)
         g = work  # a copy of the direction: its flipped coordinates are zeroed below
+        if group["maximize"]:
+            np.negative(grad, out=g)
+        else:
+            np.copyto(g, grad)
         np.sign(np.multiply(g, prev, out=factor), out=factor)
         for test, value in ((np.greater, etaplus), (np.less, etaminus), (np.equal, 1)):
             np.copyto(factor, value, where=test(factor, 0, out=mask))  # torch's order
